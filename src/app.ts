@@ -1,0 +1,56 @@
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyError } from 'fastify';
+import type { Logger } from 'pino';
+import type { Bot } from './bot/create-bot.js';
+import type { Config } from './config.js';
+import { isDatabaseUnavailable, type Db } from './db/client.js';
+import type { FalWebhookVerifier } from './fal/webhook-signature.js';
+import { sendError } from './http-errors.js';
+import { checkStatusRoutes } from './routes/check-status.js';
+import { falWebhookRoutes } from './routes/fal-webhook.js';
+import { healthRoutes } from './routes/health.js';
+import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
+import type { Storage } from './storage/storage.js';
+
+/** Everything the HTTP layer needs from outside; whoever creates these closes them. */
+export type AppDeps = {
+  logger: Logger;
+  db: Db;
+  storage: Storage;
+  bot: Bot;
+  falWebhookVerifier: FalWebhookVerifier;
+};
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+export async function buildApp(config: Config, deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: config.bodyLimitBytes,
+    // Behind fly.io's proxy: take the client address from X-Forwarded-For.
+    trustProxy: config.env === 'production',
+    return503OnClosing: true,
+  });
+
+  await app.register(helmet);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return sendError(reply, 503, 'the database is unavailable; retry later');
+    }
+    if (error.validation) return sendError(reply, 400, error.message);
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendError(reply, status, error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'internal error');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url}`));
+
+  await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
+  await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
+  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db });
+  await app.register(checkStatusRoutes, { token: config.internalApiToken, db: deps.db });
+
+  return app;
+}

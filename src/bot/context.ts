@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Context } from 'telegraf';
+import type { User } from '../domain/users.js';
+import type { Lang } from './texts.js';
+
+/** What every handler can rely on, set by the bot's first middleware. */
+export interface BotContext extends Context {
+  log: Logger;
+  lang: Lang;
+  /** Set for updates that come from a user in a chat. */
+  user?: User;
+}

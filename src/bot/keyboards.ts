@@ -1,0 +1,13 @@
+import { Markup } from 'telegraf';
+import { texts, type Lang } from './texts.js';
+
+/** The persistent main menu under the text box. */
+export function mainMenuKeyboard(lang: Lang) {
+  const m = texts[lang].menu;
+  return Markup.keyboard([
+    [m.createAvatar, m.myAvatars],
+    [m.generate, m.help],
+  ])
+    .resize()
+    .persistent();
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is validated once at start-up;
+ * a bad value stops the process with a message that names the variable.
+ */
+
+const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z.string().trim().min(1).optional();
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const integer = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number');
+const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    PUBLIC_URL: url.optional(),
+    DATA_DIR: z.string().trim().min(1).default('./.data'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    S3_ENDPOINT: url.optional(),
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token')
+      .optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[\w-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+    FAL_KEY: optionalString,
+    FAL_BASE_URL: url.optional(),
+    FAL_WEBHOOK_JWKS_URL: url.default(FAL_JWKS_URL),
+    FAL_PORTRAIT_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-portrait-trainer'),
+    FAL_STYLE_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-fast-training'),
+    FAL_LORA_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-lora'),
+    FAL_FINETUNE_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-pro/v1.1-ultra-finetuned'),
+    INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    BODY_LIMIT_BYTES: integer.min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    SHUTDOWN_TIMEOUT_MS: integer.min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    const require = (name: keyof typeof env, why: string) => {
+      if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
+    };
+    if (env.NODE_ENV === 'production') {
+      require('INTERNAL_API_TOKEN', 'when NODE_ENV=production');
+      if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
+    }
+    if (env.S3_ENDPOINT || env.S3_BUCKET) {
+      require('S3_BUCKET', 'when S3 storage is used');
+      require('S3_ACCESS_KEY_ID', 'when S3 storage is used');
+      require('S3_SECRET_ACCESS_KEY', 'when S3 storage is used');
+    }
+  });
+
+export type S3Config = {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+};
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  s3: S3Config | undefined;
+  telegram: {
+    botToken: string | undefined;
+    webhookSecret: string;
+    apiRoot: string;
+  };
+  fal: {
+    key: string | undefined;
+    baseUrl: string | undefined;
+    webhookJwksUrl: string;
+    models: { portraitTrainer: string; styleTrainer: string; loraGenerator: string; finetuneGenerator: string };
+  };
+  internalApiToken: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment (process.env by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // An empty value in a .env file means "not set", not "set to nothing".
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    s3: e.S3_BUCKET
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      // Without a configured secret (local runs only) the webhook still needs one: a random one per process.
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    },
+    fal: {
+      key: e.FAL_KEY,
+      baseUrl: e.FAL_BASE_URL?.replace(/\/+$/, ''),
+      webhookJwksUrl: e.FAL_WEBHOOK_JWKS_URL,
+      models: {
+        portraitTrainer: e.FAL_PORTRAIT_TRAINER,
+        styleTrainer: e.FAL_STYLE_TRAINER,
+        loraGenerator: e.FAL_LORA_GENERATOR,
+        finetuneGenerator: e.FAL_FINETUNE_GENERATOR,
+      },
+    },
+    internalApiToken: e.INTERNAL_API_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,183 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+export const trainingType = pgEnum('training_type', ['portrait', 'style']);
+export const gender = pgEnum('gender', ['male', 'female']);
+export const avatarStatus = pgEnum('avatar_status', [
+  'draft',
+  'photos_uploading',
+  'ready',
+  'submitting',
+  'training',
+  'completed',
+  'failed',
+  'cancelled',
+]);
+export const generationStatus = pgEnum('generation_status', ['pending', 'running', 'completed', 'failed']);
+
+export const users = pgTable('users', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  telegramId: bigint('telegram_id', { mode: 'number' }).notNull().unique(),
+  chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  username: text('username'),
+  languageCode: text('language_code'),
+  mainAvatarId: uuid('main_avatar_id').references((): AnyPgColumn => avatars.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const avatars = pgTable(
+  'avatars',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    trainingType: trainingType('training_type').notNull(),
+    gender: gender('gender'),
+    status: avatarStatus('status').notNull().default('draft'),
+    triggerPhrase: text('trigger_phrase'),
+    falRequestId: text('fal_request_id').unique(),
+    falModelId: text('fal_model_id'),
+    falStatusUrl: text('fal_status_url'),
+    falResponseUrl: text('fal_response_url'),
+    falCancelUrl: text('fal_cancel_url'),
+    trainingStartedAt: timestamp('training_started_at', { withTimezone: true }),
+    trainingFinishedAt: timestamp('training_finished_at', { withTimezone: true }),
+    diffusersLoraFileUrl: text('diffusers_lora_file_url'),
+    configFileUrl: text('config_file_url'),
+    finetuneId: text('finetune_id'),
+    falResponse: jsonb('fal_response'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('avatars_user_idx').on(t.userId, t.createdAt),
+    // The status checker reads only in-flight avatars: its cost follows them, not the table.
+    index('avatars_in_flight_idx')
+      .on(t.status, t.trainingStartedAt)
+      .where(sql`${t.status} in ('submitting', 'training')`),
+  ],
+);
+
+export const avatarPhotos = pgTable(
+  'avatar_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    avatarId: uuid('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    storageKey: text('storage_key').notNull(),
+    sha256: text('sha256').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    format: text('format').notNull(),
+    position: integer('position').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('avatar_photos_sha256_idx').on(t.avatarId, t.sha256)],
+);
+
+export const generations = pgTable(
+  'generations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    avatarId: uuid('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    prompt: text('prompt').notNull(),
+    fullPrompt: text('full_prompt').notNull(),
+    modelId: text('model_id').notNull(),
+    falRequestId: text('fal_request_id').unique(),
+    status: generationStatus('status').notNull().default('pending'),
+    imageUrls: jsonb('image_urls').$type<string[]>().notNull().default([]),
+    storageKeys: jsonb('storage_keys').$type<string[]>().notNull().default([]),
+    seed: bigint('seed', { mode: 'number' }),
+    error: text('error'),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('generations_avatar_idx').on(t.avatarId, t.createdAt)],
+);
+
+/** Transactional outbox: a state change and the message it causes are written together. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').notNull(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deadAt: timestamp('dead_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
+  ],
+);
+
+/** Per-chat wizard state, so a restart mid-conversation loses nothing. */
+export const botState = pgTable('bot_state', {
+  chatId: bigint('chat_id', { mode: 'number' }).primaryKey(),
+  step: text('step').notNull(),
+  avatarId: uuid('avatar_id').references(() => avatars.id, { onDelete: 'set null' }),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  updatedAt: updatedAt(),
+});
+
+/** Telegram redelivers updates it thinks were not answered; each update_id is handled once. */
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('processed_updates_processed_at_idx').on(t.processedAt)],
+);
+
+/** Every verified FAL webhook, stored before it is acknowledged, keyed by the submit request id. */
+export const falWebhookEvents = pgTable('fal_webhook_events', {
+  requestId: text('request_id').primaryKey(),
+  gatewayRequestId: text('gateway_request_id'),
+  status: text('status').notNull(),
+  body: jsonb('body').notNull(),
+  deliveries: integer('deliveries').notNull().default(1),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  lastReceivedAt: timestamp('last_received_at', { withTimezone: true }).notNull().defaultNow(),
+  appliedAt: timestamp('applied_at', { withTimezone: true }),
+});

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { AppDeps } from './app.js';
+import { createBot } from './bot/create-bot.js';
+import type { Config } from './config.js';
+import { createDatabase, runMigrations, type Database } from './db/client.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { createFalWebhookVerifier } from './fal/webhook-signature.js';
+import { createStorage } from './storage/create-storage.js';
+
+const EMBEDDED_DATABASE = 'avatar_bot';
+
+export type Deps = AppDeps & {
+  /** Closes what was opened, in reverse order: storage client, pool, embedded PostgreSQL. */
+  close(): Promise<void>;
+};
+
+/** Opens the database (embedded unless DATABASE_URL is set), migrates it, and wires the ports. */
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  let embedded: EmbeddedPostgres | undefined;
+  let database: Database | undefined;
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      const pgLog = logger.child({ component: 'embedded-postgres' });
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => pgLog.debug(line) });
+      await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
+      url = embedded.urlFor(EMBEDDED_DATABASE);
+      logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+    }
+    database = createDatabase(url, { onError: (err) => logger.warn({ err }, 'idle database connection failed') });
+    await runMigrations(database.db);
+  } catch (error) {
+    await database?.close();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const { storage, kind, close: closeStorage } = createStorage(config);
+  logger.info({ storage: kind }, 'storage ready');
+  const bot = createBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot }, { db: database.db, logger });
+  const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
+
+  const db = database;
+  return {
+    logger,
+    db: db.db,
+    storage,
+    bot,
+    falWebhookVerifier,
+    async close() {
+      closeStorage();
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Config } from './config.js';
+
+const REDACTED = '[redacted]';
+
+/** Paths that may hold secrets in anything we log. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-fal-webhook-signature"]',
+  'headers.authorization',
+  '*.token',
+  '*.botToken',
+  '*.secret',
+  '*.webhookSecret',
+  '*.password',
+  '*.key',
+  '*.secretAccessKey',
+  '*.internalApiToken',
+  '*.databaseUrl',
+];
+
+/**
+ * Bot API URLs carry the bot token in their path (`/bot123:ABC/sendMessage`), and
+ * connection strings carry passwords: both can appear inside error messages, which
+ * path-based redaction cannot reach.
+ */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/bot\d+:[\w-]+/g, `bot${REDACTED}`)
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/g, `$1${REDACTED}@`);
+}
+
+function serializeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const field of ['message', 'stack']) {
+    if (typeof serialized[field] === 'string') serialized[field] = scrubSecrets(serialized[field] as string);
+  }
+  // telegraf's errors carry the whole request, token included in `on.payload` for some calls.
+  delete serialized.on;
+  return serialized;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: { err: serializeError, error: serializeError },
+    },
+    destination,
+  );
+}

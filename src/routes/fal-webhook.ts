@@ -1,0 +1,74 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
+import { JwksUnavailableError, type FalWebhookVerifier } from '../fal/webhook-signature.js';
+import { sendError } from '../http-errors.js';
+
+export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db };
+
+const webhookBody = z.object({
+  request_id: z.string().min(1),
+  gateway_request_id: z.string().optional(),
+  status: z.string().min(1),
+  payload: z.unknown().optional(),
+  error: z.unknown().optional(),
+  payload_error: z.unknown().optional(),
+});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+/**
+ * FAL's webhook: the ED25519 signature covers the raw body bytes, so this
+ * context parses JSON itself and keeps the bytes. A verified event is stored
+ * before it is acknowledged; if it cannot be stored, FAL gets a 5xx and retries.
+ */
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db }) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, body);
+  });
+
+  app.post('/webhooks/fal', async (request, reply) => {
+    const raw = request.rawBody ?? Buffer.alloc(0);
+    let verdict;
+    try {
+      verdict = await verifier.verify(request.headers, raw);
+    } catch (error) {
+      if (!(error instanceof JwksUnavailableError)) throw error;
+      request.log.error({ err: error }, 'cannot verify FAL webhook: signing keys unavailable');
+      return sendError(reply, 503, 'signing keys are unavailable; retry later');
+    }
+    if (!verdict.ok) {
+      request.log.warn({ reason: verdict.reason }, 'FAL webhook rejected');
+      return sendError(reply, 401, `invalid FAL webhook signature: ${verdict.reason}`);
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return sendError(reply, 400, 'body is not valid JSON');
+    }
+    const parsed = webhookBody.safeParse(json);
+    if (!parsed.success) {
+      return sendError(reply, 400, `unexpected webhook body: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    }
+    if (parsed.data.request_id !== verdict.requestId) {
+      return sendError(reply, 400, 'body request_id differs from the signed X-Fal-Webhook-Request-Id');
+    }
+
+    const { deliveries } = await recordFalWebhookEvent(db, {
+      requestId: parsed.data.request_id,
+      gatewayRequestId: parsed.data.gateway_request_id ?? null,
+      status: parsed.data.status,
+      body: json,
+    });
+    request.log.info({ fal_request_id: verdict.requestId, status: parsed.data.status, deliveries }, 'FAL webhook stored');
+    return { received: true };
+  });
+};
