@@ -33,6 +33,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
   });
 
   await app.register(helmet);
+  // Every route speaks JSON only: anything else is refused with 415 before a handler sees it.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) {

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -163,6 +163,11 @@ export async function startEmbeddedPostgres(options: {
   const passwordFile = path.join(options.dataDir, 'postgres.password');
 
   await mkdir(options.dataDir, { recursive: true });
+  if (user) {
+    // The postgres user must be able to pass through DATA_DIR to reach its own directory.
+    const { mode } = await stat(options.dataDir);
+    await chmod(options.dataDir, (mode & 0o777) | 0o011);
+  }
   if (!(await exists(path.join(pgDir, 'PG_VERSION')))) await initialise(bin, pgDir, passwordFile, user);
   await refuseIfAlreadyRunning(pgDir);
   const password = (await readFile(passwordFile, 'utf8')).trim();

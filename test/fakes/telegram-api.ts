@@ -1,0 +1,128 @@
+import { listen, readBody, sendJson } from './http.js';
+
+/**
+ * A local Telegram Bot API: answers the methods the bot uses with real-shaped
+ * results, records every call, serves files for getFile downloads, and can be
+ * told to fail the next call of a method (429 with retry_after, 403, ...).
+ */
+
+export type TelegramCall = { method: string; payload: Record<string, unknown> };
+type Failure = { error_code: number; description: string; parameters?: Record<string, unknown> };
+
+export const BOT_INFO = {
+  id: 7000000001,
+  is_bot: true,
+  first_name: 'Avatar Bot',
+  username: 'avatar_test_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
+
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
+
+async function parsePayload(contentType: string, body: Buffer): Promise<Record<string, unknown>> {
+  if (body.length === 0) return {};
+  if (contentType.startsWith('application/json')) return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  // Uploads (sendPhoto with a buffer, sendMediaGroup) arrive as multipart/form-data.
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  const payload: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    payload[key] = typeof value === 'string' ? value : { fileName: value.name, size: value.size };
+  }
+  return payload;
+}
+
+export async function startFakeTelegram(token: string) {
+  const calls: TelegramCall[] = [];
+  const failures = new Map<string, Failure[]>();
+  const files = new Map<string, { path: string; bytes: Buffer }>();
+  const waiters: { test: (call: TelegramCall) => boolean; resolve: (call: TelegramCall) => void }[] = [];
+  let nextMessageId = 1;
+
+  const message = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    message_id: nextMessageId++,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: Number(payload.chat_id), type: 'private' },
+    from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username },
+    ...extra,
+  });
+
+  function result(method: string, payload: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'getMe':
+        return BOT_INFO;
+      case 'sendMessage':
+        return message(payload, { text: payload.text, reply_markup: payload.reply_markup });
+      case 'editMessageText':
+        return { ...message(payload, { text: payload.text }), message_id: Number(payload.message_id), edit_date: Math.floor(Date.now() / 1000) };
+      case 'sendPhoto':
+        return message(payload, { photo: [{ file_id: `photo-${nextMessageId}`, file_unique_id: `u${nextMessageId}`, width: 512, height: 512 }] });
+      case 'getFile': {
+        const file = files.get(String(payload.file_id));
+        if (!file) throw { error_code: 400, description: 'Bad Request: invalid file_id' } satisfies Failure;
+        return { file_id: payload.file_id, file_unique_id: `u-${payload.file_id}`, file_size: file.bytes.length, file_path: file.path };
+      }
+      case 'getWebhookInfo':
+        return { url: '', has_custom_certificate: false, pending_update_count: 0 };
+      default:
+        return true;
+    }
+  }
+
+  const server = await listen(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (request.method === 'GET' && fileMatch) {
+      const file = [...files.values()].find((f) => f.path === fileMatch[2]);
+      if (fileMatch[1] !== token || !file) return sendJson(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+      response.end(file.bytes);
+      return;
+    }
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match || match[1] !== token) {
+      return sendJson(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    }
+    const method = match[2] as string;
+    const payload = await parsePayload(request.headers['content-type'] ?? '', await readBody(request));
+    const call = { method, payload };
+    calls.push(call);
+    for (const waiter of waiters.filter((w) => w.test(call))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+    const failure = failures.get(method)?.shift();
+    if (failure) return sendJson(response, failure.error_code, { ok: false, ...failure });
+    try {
+      sendJson(response, 200, { ok: true, result: result(method, payload) });
+    } catch (error) {
+      const f = error as Failure;
+      sendJson(response, f.error_code, { ok: false, ...f });
+    }
+  });
+
+  return {
+    url: server.url,
+    calls,
+    callsOf: (method: string) => calls.filter((c) => c.method === method),
+    /** Resolves with the first call (past or future) of `method` that passes `test`. */
+    waitFor(method: string, test: (payload: Record<string, unknown>) => boolean = () => true, timeoutMs = 10_000) {
+      const check = (c: TelegramCall) => c.method === method && test(c.payload);
+      const seen = calls.find(check);
+      if (seen) return Promise.resolve(seen);
+      return new Promise<TelegramCall>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${method} call within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ test: check, resolve: (c) => (clearTimeout(timer), resolve(c)) });
+      });
+    },
+    /** The next call of `method` fails with this Bot API error. */
+    failNext(method: string, failure: Failure) {
+      failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    addFile(fileId: string, bytes: Buffer, path = `photos/${fileId}.jpg`) {
+      files.set(fileId, { path, bytes });
+    },
+    close: server.close,
+  };
+}

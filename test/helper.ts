@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import type { Test } from 'tap';
+import type { Update } from 'telegraf/types';
+import { buildApp, type App } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { createDeps, type Deps } from '../src/deps.js';
+import { createLogger } from '../src/logger.js';
+import { databaseUrl } from './database-url.js';
+import { startFakeFal, type FakeFal } from './fakes/fal-api.js';
+import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+
+export const BOT_TOKEN = '123456789:TEST-token_abcdefghijklmnopqrstuvwxyz';
+export const WEBHOOK_SECRET = 'telegram-webhook-secret-for-tests';
+export const INTERNAL_TOKEN = 'internal-api-token-for-tests';
+
+function serverUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
+  return url;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of this test's own, copied from the run's migrated template; dropped at teardown. */
+export async function createTestDatabase(t: Test): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!template) throw new Error('TEST_TEMPLATE_DATABASE is not set: run the tests with `npm test`');
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
+  const drop = () => admin((c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)).then(() => {});
+  t.teardown(drop);
+  return { name, url: databaseUrl(serverUrl(), name), drop };
+}
+
+/** Log lines the app wrote, kept so tests can check what reaches the logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export type TestEnv = {
+  app: App;
+  deps: Deps;
+  config: Config;
+  telegram: FakeTelegram;
+  fal: FakeFal;
+  logs: LogCapture;
+  database: { name: string; url: string; drop(): Promise<void> };
+};
+
+/**
+ * The real app on a database of its own, with the Telegram Bot API and FAL
+ * replaced by local fakes at the HTTP edge. Everything is closed at teardown.
+ */
+export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<TestEnv> {
+  const database = await createTestDatabase(t);
+  const telegram = await startFakeTelegram(BOT_TOKEN);
+  t.teardown(telegram.close);
+  const fal = await startFakeFal();
+  t.teardown(fal.close);
+
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    DATA_DIR: t.testdir(),
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    FAL_KEY: 'fal-test-key:secret',
+    FAL_BASE_URL: fal.url,
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+    INTERNAL_API_TOKEN: INTERNAL_TOKEN,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const logs = new LogCapture();
+  const deps = await createDeps(config, createLogger(config, logs));
+  const app = await buildApp(config, deps);
+  t.teardown(async () => {
+    await app.close();
+    await deps.close();
+  });
+  return { app, deps, config, telegram, fal, logs, database };
+}
+
+let nextUpdateId = 1000;
+
+export type From = { id: number; first_name: string; language_code?: string; username?: string };
+export const ALICE: From = { id: 501, first_name: 'Алиса', language_code: 'ru', username: 'alice' };
+export const BOB: From = { id: 502, first_name: 'Bob', language_code: 'en', username: 'bob' };
+
+/** A private-chat text message update, as Telegram sends it. */
+export function textUpdate(text: string, from: From = ALICE, updateId = nextUpdateId++): Update {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: 'private', first_name: from.first_name },
+      from: { is_bot: false, ...from },
+      text,
+      ...(entities ? { entities } : {}),
+    },
+  } as Update;
+}
+
+/** Posts an update to the app's Telegram webhook with the right secret, the one given, or none (null). */
+export function postUpdate(app: App, update: unknown, secret: string | null = WEBHOOK_SECRET) {
+  return app.inject({
+    method: 'POST',
+    url: '/telegram/webhook',
+    headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
+    payload: update as object,
+  });
+}

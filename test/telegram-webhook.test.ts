@@ -1,0 +1,127 @@
+import t from 'tap';
+import { count, eq } from 'drizzle-orm';
+import { processedUpdates, users } from '../src/db/schema.js';
+import { ALICE, BOB, buildTestApp, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
+
+t.test('the Telegram webhook', async (t) => {
+  const { app, telegram, deps } = await buildTestApp(t);
+
+  t.test('refuses a missing or wrong secret token with 401 and never reaches the bot', async (t) => {
+    for (const secret of [null, '', 'wrong', `${WEBHOOK_SECRET}x`, WEBHOOK_SECRET.slice(0, -1)]) {
+      const res = await postUpdate(app, textUpdate('/start'), secret);
+      t.equal(res.statusCode, 401, `secret ${JSON.stringify(secret)}`);
+      t.same(res.json(), { error: 'Unauthorized', message: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' });
+    }
+    t.equal(telegram.callsOf('sendMessage').length, 0);
+    const [claims] = await deps.db.select({ n: count() }).from(processedUpdates);
+    t.equal(claims?.n, 0, 'no update was claimed');
+  });
+
+  t.test('checks the secret before looking at the body', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' },
+      payload: '{not json',
+    });
+    t.equal(res.statusCode, 401);
+  });
+
+  t.test('/start greets in Russian by default with the main menu', async (t) => {
+    const res = await postUpdate(app, textUpdate('/start', ALICE));
+    t.equal(res.statusCode, 200);
+    const call = await telegram.waitFor('sendMessage', (p) => p.chat_id === ALICE.id);
+    t.match(call.payload.text, /^👋 Привет, Алиса!/);
+    t.same((call.payload.reply_markup as { keyboard: unknown }).keyboard, [
+      ['➕ Создать аватар', '🎭 Мои аватары'],
+      ['🎨 Генерация', 'ℹ️ Помощь'],
+    ]);
+    t.equal((call.payload.reply_markup as { is_persistent?: boolean }).is_persistent, true);
+    const [user] = await deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
+    t.equal(user?.chatId, ALICE.id, 'the user is stored with their chat');
+    t.equal(user?.languageCode, 'ru');
+  });
+
+  t.test('/start answers in English when the user’s language is en', async (t) => {
+    await postUpdate(app, textUpdate('/start', BOB));
+    const call = await telegram.waitFor('sendMessage', (p) => p.chat_id === BOB.id);
+    t.match(call.payload.text, /^👋 Hi, Bob!/);
+    t.same((call.payload.reply_markup as { keyboard: unknown }).keyboard, [
+      ['➕ Create avatar', '🎭 My avatars'],
+      ['🎨 Generate', 'ℹ️ Help'],
+    ]);
+  });
+
+  t.test('a redelivered update_id is handled once', async (t) => {
+    const from = { id: 777, first_name: 'Dup' };
+    const update = textUpdate('/start', from);
+    const first = await postUpdate(app, update);
+    const again = await postUpdate(app, update);
+    t.equal(first.statusCode, 200);
+    t.equal(again.statusCode, 200, 'Telegram must not retry it');
+    t.same(again.json(), { ok: true, duplicate: true });
+    t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1);
+  });
+
+  t.test('concurrent deliveries of one update_id are handled once', async (t) => {
+    const from = { id: 778, first_name: 'Race' };
+    const update = textUpdate('/start', from);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => postUpdate(app, update)));
+    t.same(answers.map((r) => r.statusCode), Array(8).fill(200));
+    t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1);
+  });
+
+  t.test('other text gets the menu hint, not silence', async (t) => {
+    const from = { id: 779, first_name: 'Chatty' };
+    await postUpdate(app, textUpdate('hello?', from));
+    const call = await telegram.waitFor('sendMessage', (p) => p.chat_id === from.id);
+    t.equal(call.payload.text, 'Выберите действие в меню 👇');
+  });
+
+  t.test('a failing Bot API call is logged, and the webhook still answers 200', async (t) => {
+    const from = { id: 780, first_name: 'Unlucky' };
+    telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
+    const res = await postUpdate(app, textUpdate('/start', from));
+    t.equal(res.statusCode, 200);
+    const apology = await telegram.waitFor('sendMessage', (p) => p.chat_id === from.id && p.text !== undefined && String(p.text).startsWith('⚠️'));
+    t.equal(apology.payload.text, '⚠️ Что-то пошло не так. Попробуйте ещё раз чуть позже.');
+  });
+
+  t.test('malformed JSON is a 400 JSON error', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+      payload: '{"update_id": 1,',
+    });
+    t.equal(res.statusCode, 400);
+    t.equal(res.json().error, 'BadRequest');
+    t.type(res.json().message, 'string');
+    t.notMatch(res.body, /at .*\.js:\d+/, 'no stack trace');
+  });
+
+  t.test('an update without update_id is a 400 JSON error', async (t) => {
+    for (const payload of [{}, { update_id: 'abc' }, { update_id: -1 }, []]) {
+      const res = await postUpdate(app, payload);
+      t.equal(res.statusCode, 400, JSON.stringify(payload));
+      t.equal(res.json().error, 'BadRequest');
+    }
+  });
+
+  t.test('a body over the limit is a 413 JSON error', async (t) => {
+    const res = await postUpdate(app, { update_id: 5, message: { text: 'x'.repeat(1024 * 1024 + 1) } });
+    t.equal(res.statusCode, 413);
+    t.equal(res.json().error, 'PayloadTooLarge');
+  });
+
+  t.test('a non-JSON content type is a 415 JSON error', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      headers: { 'content-type': 'text/plain', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+      payload: 'update_id=1',
+    });
+    t.equal(res.statusCode, 415);
+    t.equal(res.json().error, 'UnsupportedMediaType');
+  });
+});
