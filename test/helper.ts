@@ -78,7 +78,8 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
-    DATA_DIR: t.testdir(),
+    // t.testdir() empties the directory, so it is only made when the test brings none.
+    DATA_DIR: env.DATA_DIR ?? t.testdir(),
     TELEGRAM_BOT_TOKEN: BOT_TOKEN,
     TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TELEGRAM_API_ROOT: telegram.url,

@@ -1,0 +1,169 @@
+import t from 'tap';
+import { eq } from 'drizzle-orm';
+import { falWebhookEvents } from '../src/db/schema.js';
+import { newSigningKey } from './fakes/fal-api.js';
+import { buildTestApp, type TestEnv } from './helper.js';
+
+const lora = {
+  diffusers_lora_file: { url: 'https://v3.fal.media/files/rabbit/lora.safetensors', content_type: null, file_name: null, file_size: null },
+  config_file: { url: 'https://v3.fal.media/files/monkey/config.json', content_type: 'application/octet-stream', file_name: 'config.json', file_size: 420 },
+};
+
+function body(requestId: string, extra: Record<string, unknown> = {}) {
+  return JSON.stringify({ request_id: requestId, gateway_request_id: requestId, status: 'OK', payload: lora, ...extra });
+}
+
+function deliver(env: TestEnv, raw: string, headers: Record<string, string>) {
+  return env.app.inject({
+    method: 'POST',
+    url: '/webhooks/fal',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: raw,
+  });
+}
+
+async function storedEvent(env: TestEnv, requestId: string) {
+  const [row] = await env.deps.db.select().from(falWebhookEvents).where(eq(falWebhookEvents.requestId, requestId));
+  return row;
+}
+
+t.test('the FAL webhook', async (t) => {
+  const env = await buildTestApp(t);
+  const { fal } = env;
+
+  t.test('a correctly signed delivery is stored, then acknowledged', async (t) => {
+    const raw = body('req-good');
+    const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-good' }));
+    t.equal(res.statusCode, 200);
+    t.same(res.json(), { received: true });
+    const row = await storedEvent(env, 'req-good');
+    t.equal(row?.status, 'OK');
+    t.same(row?.body, JSON.parse(raw), 'the whole event is kept');
+    t.equal(row?.deliveries, 1);
+  });
+
+  t.test('a redelivery is acknowledged and counted, not stored twice', async (t) => {
+    const raw = body('req-dup');
+    for (let i = 0; i < 3; i++) {
+      const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-dup' }));
+      t.equal(res.statusCode, 200);
+    }
+    t.equal((await storedEvent(env, 'req-dup'))?.deliveries, 3);
+  });
+
+  t.test('an ERROR delivery with a null payload is stored too', async (t) => {
+    const raw = JSON.stringify({ request_id: 'req-err', status: 'ERROR', payload: null, error: 'Invalid zip', payload_error: 'Invalid zip' });
+    const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-err' }));
+    t.equal(res.statusCode, 200);
+    t.equal((await storedEvent(env, 'req-err'))?.status, 'ERROR');
+  });
+
+  const rejected: [string, () => [string, Record<string, string>]][] = [
+    ['a tampered body', () => {
+      const headers = fal.sign(body('req-x'), { requestId: 'req-x' });
+      return [body('req-x', { status: 'ERROR' }), headers];
+    }],
+    ['a body re-serialised with other whitespace', () => {
+      const raw = body('req-x');
+      return [JSON.stringify(JSON.parse(raw), null, 2), fal.sign(raw, { requestId: 'req-x' })];
+    }],
+    ['a signature by a key not in the JWKS', () => {
+      const raw = body('req-x');
+      return [raw, fal.sign(raw, { requestId: 'req-x', key: newSigningKey() })];
+    }],
+    // The exact ±300 s boundary is tested on the verifier with a fixed clock.
+    ['a replayed delivery (signed an hour ago)', () => {
+      const raw = body('req-x');
+      return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) - 3600 })];
+    }],
+    ['a timestamp from the future (an hour ahead)', () => {
+      const raw = body('req-x');
+      return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) + 3600 })];
+    }],
+    ['a signed request id that differs from the header', () => {
+      const raw = body('req-x');
+      const headers = fal.sign(raw, { requestId: 'req-x' });
+      return [raw, { ...headers, 'x-fal-webhook-request-id': 'req-other' }];
+    }],
+    ['a changed user id', () => {
+      const raw = body('req-x');
+      return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-user-id': 'someone-else' }];
+    }],
+    ['a malformed signature', () => {
+      const raw = body('req-x');
+      return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-signature': 'zz' }];
+    }],
+  ];
+  for (const header of ['x-fal-webhook-request-id', 'x-fal-webhook-user-id', 'x-fal-webhook-timestamp', 'x-fal-webhook-signature']) {
+    rejected.push([`a missing ${header} header`, () => {
+      const raw = body('req-x');
+      const headers = fal.sign(raw, { requestId: 'req-x' });
+      delete headers[header];
+      return [raw, headers];
+    }]);
+  }
+  for (const [name, make] of rejected) {
+    t.test(`${name} is refused with 401 and nothing is stored`, async (t) => {
+      const [raw, headers] = make();
+      const res = await deliver(env, raw, headers);
+      t.equal(res.statusCode, 401);
+      t.equal(res.json().error, 'Unauthorized');
+      t.equal(await storedEvent(env, 'req-x'), undefined);
+    });
+  }
+
+  t.test('a signed body whose request_id differs from the signed header is a 400', async (t) => {
+    const raw = body('req-body');
+    const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-header' }));
+    t.equal(res.statusCode, 400);
+    t.equal(await storedEvent(env, 'req-header'), undefined);
+  });
+
+  t.test('a signed body that is not JSON is a 400', async (t) => {
+    const raw = '{"request_id": "req-bad",';
+    const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-bad' }));
+    t.equal(res.statusCode, 400);
+    t.same(Object.keys(res.json()).sort(), ['error', 'message']);
+  });
+});
+
+t.test('signing keys', async (t) => {
+  t.test('the JWKS is fetched once and cached across deliveries', async (t) => {
+    const env = await buildTestApp(t);
+    for (const id of ['a', 'b', 'c']) {
+      const raw = body(id);
+      t.equal((await deliver(env, raw, env.fal.sign(raw, { requestId: id }))).statusCode, 200);
+    }
+    t.equal(env.fal.state.jwksRequests, 1);
+  });
+
+  t.test('every key of the set is tried', async (t) => {
+    const env = await buildTestApp(t);
+    const second = newSigningKey();
+    env.fal.state.keys.push(second);
+    const raw = body('second-key');
+    t.equal((await deliver(env, raw, env.fal.sign(raw, { requestId: 'second-key', key: second }))).statusCode, 200);
+  });
+
+  t.test('an unreachable JWKS answers 503 so FAL retries, and nothing is stored', async (t) => {
+    const env = await buildTestApp(t);
+    env.fal.state.jwksStatus = 502;
+    const raw = body('no-keys');
+    const res = await deliver(env, raw, env.fal.sign(raw, { requestId: 'no-keys' }));
+    t.equal(res.statusCode, 503);
+    t.equal(res.json().error, 'ServiceUnavailable');
+    t.equal(await storedEvent(env, 'no-keys'), undefined);
+    env.fal.state.jwksStatus = 200;
+    t.equal((await deliver(env, raw, env.fal.sign(raw, { requestId: 'no-keys' }))).statusCode, 200, 'the retry succeeds');
+  });
+
+  t.test('a database that is down answers 503, never 200', async (t) => {
+    const env = await buildTestApp(t);
+    const raw = body('db-down');
+    const headers = env.fal.sign(raw, { requestId: 'db-down' });
+    await env.database.drop();
+    const res = await deliver(env, raw, headers);
+    t.equal(res.statusCode, 503);
+    t.same(res.json(), { error: 'ServiceUnavailable', message: 'the database is unavailable; retry later' });
+  });
+});
