@@ -73,26 +73,23 @@ export function createS3Storage(client: S3Client, bucket: string): Storage {
 
     async deleteByPrefix(prefix) {
       assertValidPrefix(prefix);
+      // Each round lists the first page and deletes it, so no continuation token is needed
+      // (tokens are where S3-compatible servers differ most).
       let deleted = 0;
-      let token: string | undefined;
-      do {
-        const page = await client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-        );
+      let previousFirst: string | undefined;
+      for (;;) {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
         const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-        if (keys.length > 0) {
-          const out = await client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
-          );
-          const failed = out.Errors ?? [];
-          if (failed.length > 0) {
-            throw new Error(`could not delete ${failed.length} objects under ${prefix}: ${failed[0]?.Message ?? ''}`);
-          }
-          deleted += keys.length;
+        if (keys.length === 0) return deleted;
+        if (keys[0]?.Key === previousFirst) throw new Error(`objects under ${prefix} are listed again after deletion`);
+        previousFirst = keys[0]?.Key;
+        const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+        const failed = out.Errors ?? [];
+        if (failed.length > 0) {
+          throw new Error(`could not delete ${failed.length} objects under ${prefix}: ${failed[0]?.Message ?? ''}`);
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return deleted;
+        deleted += keys.length;
+      }
     },
 
     async ping() {
