@@ -125,3 +125,12 @@ t.test('the Telegram webhook', async (t) => {
     t.equal(res.json().error, 'UnsupportedMediaType');
   });
 });
+
+t.test('a database that is down answers 503 so Telegram redelivers', async (t) => {
+  const { app, database, telegram } = await buildTestApp(t);
+  await database.drop();
+  const res = await postUpdate(app, textUpdate('/start'));
+  t.equal(res.statusCode, 503);
+  t.equal(res.json().error, 'ServiceUnavailable');
+  t.equal(telegram.callsOf('sendMessage').length, 0);
+});

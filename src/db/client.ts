@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -37,20 +38,25 @@ export async function runMigrations(db: Db): Promise<void> {
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
-/** True for errors that mean "the database is unavailable", as opposed to a bad query. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/**
+ * True for errors that mean "the database is unavailable", as opposed to a bad
+ * query or an error of another service: only errors raised by a query (drizzle's
+ * wrapper, pg's server errors) or by the pool are judged, so a refused
+ * connection to the Bot API is not mistaken for one to PostgreSQL.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  let fromDatabase = false;
   const seen = new Set<unknown>();
   for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
+    if (/timeout exceeded when trying to connect|Connection terminated/i.test(e.message)) return true;
+    fromDatabase ||= e instanceof DrizzleQueryError || e instanceof pg.DatabaseError;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      // Class 08 connection exceptions, 57P admin shutdown / cannot connect now, 3D000 database gone.
-      if (/^(08|57P0[1-3]$|3D000$)/.test(code)) return true;
-      if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-    }
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message)) {
-      return true;
-    }
+    if (!fromDatabase || typeof code !== 'string') continue;
+    // Class 08 connection exceptions, 57P01-03 shutting down / cannot connect now, 3D000 database gone.
+    if (/^(08...|57P0[1-3]|3D000)$/.test(code) || CONNECTION_CODES.has(code)) return true;
   }
   return false;
 }

@@ -38,8 +38,9 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
       try {
         await bot.handleUpdate(update);
       } catch (error) {
-        // Only an unavailable database gets here (the bot's error boundary answers the rest):
-        // give the claim back so Telegram's redelivery is handled.
+        // Only what the bot's error boundary lets through gets here: an unavailable database,
+        // or the Bot API failing getMe before any handler ran. Telegram will redeliver;
+        // give the claim back so that redelivery is handled.
         await releaseUpdate(db, update.update_id).catch((releaseError: unknown) =>
           log.error({ err: releaseError }, 'could not release the update claim; the redelivery will be skipped'),
         );

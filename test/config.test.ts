@@ -1,0 +1,81 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+t.test('defaults need no variables at all', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 3000);
+  t.equal(config.host, '0.0.0.0');
+  t.equal(config.publicUrl, 'http://localhost:3000');
+  t.equal(config.databaseUrl, undefined, 'embedded PostgreSQL');
+  t.equal(config.s3, undefined, 'files under DATA_DIR');
+  t.equal(config.telegram.apiRoot, 'https://api.telegram.org');
+  t.equal(config.fal.webhookJwksUrl, 'https://rest.fal.ai/.well-known/jwks.json');
+  t.equal(config.fal.models.portraitTrainer, 'fal-ai/flux-lora-portrait-trainer');
+  t.equal(config.fal.models.styleTrainer, 'fal-ai/flux-lora-fast-training');
+  t.match(config.telegram.webhookSecret, /^[\w-]{32}$/, 'a random webhook secret when none is configured');
+  t.not(loadConfig({}).telegram.webhookSecret, config.telegram.webhookSecret);
+});
+
+t.test('PUBLIC_URL follows PORT and loses a trailing slash', async (t) => {
+  t.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  t.equal(loadConfig({ PUBLIC_URL: 'https://bot.example.com/' }).publicUrl, 'https://bot.example.com');
+});
+
+t.test('empty values count as unset', async (t) => {
+  t.equal(loadConfig({ DATABASE_URL: '', PORT: ' ' }).port, 3000);
+});
+
+t.test('each bad value names its variable', async (t) => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /^PORT must be a whole number/],
+    [{ PORT: '70000' }, /^PORT must be 1-65535/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /^DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL must be an http\(s\) URL/],
+    [{ TELEGRAM_BOT_TOKEN: 'nope' }, /^TELEGRAM_BOT_TOKEN must look like/],
+    [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces in it' }, /^TELEGRAM_WEBHOOK_SECRET must be 1-256 characters/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    [{ INTERNAL_API_TOKEN: 'short' }, /^INTERNAL_API_TOKEN must be at least 16 characters/],
+    [{ S3_FORCE_PATH_STYLE: 'maybe' }, /^S3_FORCE_PATH_STYLE must be true or false/],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
+  ];
+  for (const [env, expected] of cases) {
+    const found = problems(env);
+    t.equal(found.length, 1, JSON.stringify(env));
+    t.match(found[0], expected);
+  }
+});
+
+t.test('several bad values are reported together', async (t) => {
+  const found = problems({ PORT: 'x', LOG_LEVEL: 'y' });
+  t.equal(found.length, 2);
+  t.match(new ConfigError(found).message, /Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL/);
+});
+
+t.test('production requires the internal token, and the webhook secret when a bot token is set', async (t) => {
+  t.same(problems({ NODE_ENV: 'production' }), ['INTERNAL_API_TOKEN is required when NODE_ENV=production']);
+  t.same(problems({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc' }), [
+    'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set in production',
+  ]);
+  t.same(problems({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' }), []);
+  t.same(problems({ NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: '1:abc' }), [], 'outside production a random secret is used');
+});
+
+t.test('S3 storage needs a bucket and credentials', async (t) => {
+  t.same(problems({ S3_ENDPOINT: 'http://minio:9000' }).map((p) => p.split(' ')[0]).sort(), [
+    'S3_ACCESS_KEY_ID',
+    'S3_BUCKET',
+    'S3_SECRET_ACCESS_KEY',
+  ]);
+  const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_BUCKET: 'avatars', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
+  t.same(config.s3, { endpoint: 'http://minio:9000', bucket: 'avatars', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false });
+});

@@ -1,0 +1,57 @@
+import t from 'tap';
+import { createLogger, scrubSecrets } from '../src/logger.js';
+import { BOT_TOKEN, buildTestApp, INTERNAL_TOKEN, LogCapture, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
+
+t.test('secret fields and headers are redacted', async (t) => {
+  const out = new LogCapture();
+  const log = createLogger({ logLevel: 'info' }, out);
+  log.info({ req: { headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET } } }, 'request');
+  log.info({ telegram: { botToken: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET }, s3: { secretAccessKey: 'aws-secret-key' } }, 'config');
+  t.notMatch(out.text, INTERNAL_TOKEN);
+  t.notMatch(out.text, WEBHOOK_SECRET);
+  t.notMatch(out.text, BOT_TOKEN);
+  t.notMatch(out.text, 'aws-secret-key');
+  t.match(out.text, '[redacted]');
+});
+
+t.test('bot tokens and database passwords inside error messages are scrubbed', async (t) => {
+  t.equal(
+    scrubSecrets(`request to https://api.telegram.org/bot${BOT_TOKEN}/sendMessage failed`),
+    'request to https://api.telegram.org/bot[redacted]/sendMessage failed',
+  );
+  t.equal(scrubSecrets('connect postgres://app:p%40ss@db:5432/x failed'), 'connect postgres://app:[redacted]@db:5432/x failed');
+  const out = new LogCapture();
+  createLogger({ logLevel: 'info' }, out).error({ err: new Error(`GET /bot${BOT_TOKEN}/getMe: 502`) }, 'boom');
+  t.notMatch(out.text, BOT_TOKEN);
+});
+
+t.test('an unreachable Bot API is logged without the token', async (t) => {
+  const { app, logs, telegram } = await buildTestApp(t);
+  await postUpdate(app, textUpdate('/start')); // the bot learns who it is (getMe) while the API is up
+  await telegram.close();
+  const res = await postUpdate(app, textUpdate('/start'));
+  t.equal(res.statusCode, 200, 'a failing handler does not make Telegram redeliver forever');
+  t.match(logs.text, /bot handler failed/);
+  t.match(logs.text, /ECONNREFUSED/);
+  t.notMatch(logs.text, BOT_TOKEN);
+});
+
+t.test('an unreachable Bot API before any handler ran (getMe) is a 5xx, and the redelivery is handled', async (t) => {
+  const { app, telegram } = await buildTestApp(t, { TELEGRAM_API_ROOT: 'http://127.0.0.1:9' });
+  const update = textUpdate('/start');
+  const res = await postUpdate(app, update);
+  t.equal(res.statusCode, 500);
+  t.same(res.json(), { error: 'InternalServerError', message: 'internal error' });
+  t.equal(telegram.calls.length, 0);
+  const again = await postUpdate(app, update);
+  t.equal(again.statusCode, 500, 'the claim was released: the redelivery is handled, not skipped as a duplicate');
+});
+
+t.test('requests with secrets leave no secret in the logs', async (t) => {
+  const { app, logs } = await buildTestApp(t);
+  await postUpdate(app, textUpdate('/start'));
+  await postUpdate(app, textUpdate('/start'), 'wrong-secret');
+  await app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  t.ok(logs.lines.length > 0);
+  for (const secret of [WEBHOOK_SECRET, INTERNAL_TOKEN, BOT_TOKEN, 'wrong-secret']) t.notMatch(logs.text, secret);
+});
