@@ -28,7 +28,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
     }
     database = createDatabase(url, { onError: (err) => logger.warn({ err }, 'idle database connection failed') });
-    await runMigrations(database.db);
+    await runMigrations(database);
   } catch (error) {
     await database?.close();
     await embedded?.stop();

@@ -31,12 +31,19 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A database of this test's own, copied from the run's migrated template; dropped at teardown. */
-export async function createTestDatabase(t: Test): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+/**
+ * A database of this test's own, dropped at teardown: a copy of the run's
+ * migrated template, or empty with `{ migrated: false }`.
+ */
+export async function createTestDatabase(
+  t: Test,
+  { migrated = true } = {},
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const template = process.env.TEST_TEMPLATE_DATABASE;
   if (!template) throw new Error('TEST_TEMPLATE_DATABASE is not set: run the tests with `npm test`');
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
+  const from = migrated ? ` template ${pg.escapeIdentifier(template)}` : '';
+  await admin((c) => c.query(`create database ${pg.escapeIdentifier(name)}${from}`));
   const drop = () => admin((c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)).then(() => {});
   t.teardown(drop);
   return { name, url: databaseUrl(serverUrl(), name), drop };

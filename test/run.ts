@@ -28,7 +28,7 @@ async function createTemplate(adminUrl: string, name: string): Promise<void> {
   }
   const database = createDatabase(databaseUrl(adminUrl, name));
   try {
-    await runMigrations(database.db);
+    await runMigrations(database);
   } finally {
     await database.close();
   }

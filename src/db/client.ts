@@ -34,8 +34,22 @@ export function createDatabase(url: string, options: { onError?: (error: Error) 
   };
 }
 
-export async function runMigrations(db: Db): Promise<void> {
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+/** Any constant shared by every instance: the advisory lock that serialises migrations. */
+const MIGRATION_LOCK = 4_721_903_118;
+
+/**
+ * Applies the migrations in drizzle/. Instances starting together (a deploy of
+ * several machines) take turns under an advisory lock instead of racing.
+ */
+export async function runMigrations(database: Pick<Database, 'db' | 'pool'>): Promise<void> {
+  const client = await database.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);

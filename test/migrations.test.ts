@@ -1,0 +1,31 @@
+import t from 'tap';
+import { sql } from 'drizzle-orm';
+import { createDatabase, runMigrations } from '../src/db/client.js';
+import { createTestDatabase } from './helper.js';
+
+t.test('instances starting together migrate an empty database once, without racing', async (t) => {
+  const { url } = await createTestDatabase(t, { migrated: false });
+  const instances = Array.from({ length: 4 }, () => createDatabase(url));
+  t.teardown(() => Promise.all(instances.map((i) => i.close())));
+
+  await Promise.all(instances.map((i) => runMigrations(i)));
+
+  const [first] = instances;
+  const applied = await first!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  t.equal(applied.rows[0]?.n, 1, 'the one migration is recorded once');
+  const tables = await first!.db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+  );
+  t.same(tables.rows.map((r) => r.table_name), [
+    'avatar_photos',
+    'avatars',
+    'bot_state',
+    'fal_webhook_events',
+    'generations',
+    'notifications',
+    'processed_updates',
+    'users',
+  ]);
+  await runMigrations(first!);
+  t.pass('running them again is a no-op');
+});
