@@ -89,6 +89,8 @@ export type Config = {
   telegram: {
     botToken: string | undefined;
     webhookSecret: string;
+    /** False when webhookSecret was made up for this process because none is configured. */
+    webhookSecretConfigured: boolean;
     apiRoot: string;
   };
   fal: {
@@ -140,6 +142,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       botToken: e.TELEGRAM_BOT_TOKEN,
       // Without a configured secret (local runs only) the webhook still needs one: a random one per process.
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
+      webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
     },
     fal: {

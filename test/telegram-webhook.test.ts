@@ -134,3 +134,14 @@ t.test('a database that is down answers 503 so Telegram redelivers', async (t) =
   t.equal(res.json().error, 'ServiceUnavailable');
   t.equal(telegram.callsOf('sendMessage').length, 0);
 });
+
+t.test('/help and the menu’s help button explain the process', async (t) => {
+  const { app, telegram } = await buildTestApp(t);
+  await postUpdate(app, textUpdate('/help', ALICE));
+  const ru = await telegram.waitFor('sendMessage', (p) => p.chat_id === ALICE.id);
+  t.match(ru.payload.text, /^ℹ️ Как это работает/);
+  t.match(ru.payload.text, /от 10 до 20 фото/);
+  await postUpdate(app, textUpdate('ℹ️ Help', BOB));
+  const en = await telegram.waitFor('sendMessage', (p) => p.chat_id === BOB.id);
+  t.match(en.payload.text, /^ℹ️ How it works/);
+});

@@ -3,6 +3,7 @@ import { Telegraf } from 'telegraf';
 import { isDatabaseUnavailable, type Db } from '../db/client.js';
 import { upsertUser } from '../domain/users.js';
 import type { BotContext } from './context.js';
+import { helpFeature } from './features/help.js';
 import { startFeature } from './features/start.js';
 import { mainMenuKeyboard } from './keyboards.js';
 import { langOf, texts } from './texts.js';
@@ -29,6 +30,7 @@ export function createBot(options: { token: string | undefined; apiRoot: string 
   });
 
   bot.use(startFeature());
+  bot.use(helpFeature());
 
   bot.on('message', async (ctx) => {
     await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.telegram.botToken) throw new Error('TELEGRAM_BOT_TOKEN is not set');
-  if (!process.env.TELEGRAM_WEBHOOK_SECRET) {
+  if (!config.telegram.webhookSecretConfigured) {
     throw new Error('TELEGRAM_WEBHOOK_SECRET is not set: the service and Telegram must share it');
   }
   const telegram = new Telegram(config.telegram.botToken, { apiRoot: config.telegram.apiRoot });

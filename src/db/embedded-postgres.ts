@@ -22,6 +22,8 @@ import pg from 'pg';
 const exec = promisify(execFile);
 const READY_LINE = 'database system is ready to accept connections';
 const START_TIMEOUT_MS = 60_000;
+// The server gets none of our environment (tokens, keys): only a fixed locale.
+const POSTGRES_ENV = { LC_ALL: 'C' };
 
 export type EmbeddedPostgres = {
   /** Connection URL of the maintenance database `postgres`. */
@@ -112,7 +114,7 @@ async function initialise(bin: Binaries, pgDir: string, passwordFile: string, us
     await exec(
       bin.initdb,
       [`--pgdata=${pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${initPwFile}`, '--encoding=UTF8', '--no-locale'],
-      { ...user, env: { ...process.env, LC_ALL: 'C' } },
+      { ...user, env: POSTGRES_ENV },
     );
   } catch (error) {
     await rm(pgDir, { recursive: true, force: true });
@@ -176,7 +178,7 @@ export async function startEmbeddedPostgres(options: {
   const child = spawn(
     bin.postgres,
     ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+    { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: POSTGRES_ENV },
   );
   const exited = once(child, 'exit');
   // A crash of this process must not leave the server running on its own.
