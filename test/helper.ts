@@ -7,7 +7,7 @@ import { buildApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
-import { databaseUrl } from './database-url.js';
+import { databaseUrl, dropDatabaseSql, withAdmin } from './postgres-admin.js';
 import { startFakeFal, type FakeFal } from './fakes/fal-api.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
 
@@ -19,16 +19,6 @@ function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   return url;
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -43,8 +33,8 @@ export async function createTestDatabase(
   if (!template) throw new Error('TEST_TEMPLATE_DATABASE is not set: run the tests with `npm test`');
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const from = migrated ? ` template ${pg.escapeIdentifier(template)}` : '';
-  await admin((c) => c.query(`create database ${pg.escapeIdentifier(name)}${from}`));
-  const drop = () => admin((c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)).then(() => {});
+  await withAdmin(serverUrl(), (c) => c.query(`create database ${pg.escapeIdentifier(name)}${from}`));
+  const drop = () => withAdmin(serverUrl(), (c) => c.query(dropDatabaseSql(name))).then(() => {});
   t.teardown(drop);
   return { name, url: databaseUrl(serverUrl(), name), drop };
 }
@@ -127,6 +117,16 @@ export function textUpdate(text: string, from: From = ALICE, updateId = nextUpda
       ...(entities ? { entities } : {}),
     },
   } as Update;
+}
+
+/** Posts a raw body to the Telegram webhook with the given content type and the right secret. */
+export function postRawUpdate(app: App, contentType: string, body: string, secret = WEBHOOK_SECRET) {
+  return app.inject({
+    method: 'POST',
+    url: '/telegram/webhook',
+    headers: { 'content-type': contentType, 'x-telegram-bot-api-secret-token': secret },
+    payload: body,
+  });
 }
 
 /** Posts an update to the app's Telegram webhook with the right secret, the one given, or none (null). */

@@ -13,34 +13,20 @@ import pg from 'pg';
 import { Parser } from 'tap-parser';
 import { createDatabase, runMigrations } from '../src/db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.js';
-import { databaseUrl } from './database-url.js';
+import { databaseUrl, dropDatabaseSql, withAdmin } from './postgres-admin.js';
 
 const RESULTS_DIR = '.tap/test-results';
 
 async function createTemplate(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-    await admin.query(`create database ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
+  await withAdmin(adminUrl, async (c) => {
+    await c.query(dropDatabaseSql(name));
+    await c.query(`create database ${pg.escapeIdentifier(name)}`);
+  });
   const database = createDatabase(databaseUrl(adminUrl, name));
   try {
     await runMigrations(database);
   } finally {
     await database.close();
-  }
-}
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-  } finally {
-    await admin.end();
   }
 }
 
@@ -112,7 +98,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${skipped}\n`);
     return total.failed > 0 || code !== 0 ? 1 : 0;
   } finally {
-    await dropDatabase(adminUrl, template).catch(() => {});
+    await withAdmin(adminUrl, (c) => c.query(dropDatabaseSql(template))).catch(() => {});
     await embedded?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { count, eq } from 'drizzle-orm';
 import { processedUpdates, users } from '../src/db/schema.js';
-import { ALICE, BOB, buildTestApp, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
+import { ALICE, BOB, buildTestApp, postRawUpdate, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
 
 t.test('the Telegram webhook', async (t) => {
   const { app, telegram, deps } = await buildTestApp(t);
@@ -18,12 +18,7 @@ t.test('the Telegram webhook', async (t) => {
   });
 
   t.test('checks the secret before looking at the body', async (t) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/telegram/webhook',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' },
-      payload: '{not json',
-    });
+    const res = await postRawUpdate(app, 'application/json', '{not json', 'nope');
     t.equal(res.statusCode, 401);
   });
 
@@ -88,12 +83,7 @@ t.test('the Telegram webhook', async (t) => {
   });
 
   t.test('malformed JSON is a 400 JSON error', async (t) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/telegram/webhook',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
-      payload: '{"update_id": 1,',
-    });
+    const res = await postRawUpdate(app, 'application/json', '{"update_id": 1,');
     t.equal(res.statusCode, 400);
     t.equal(res.json().error, 'BadRequest');
     t.type(res.json().message, 'string');
@@ -115,12 +105,7 @@ t.test('the Telegram webhook', async (t) => {
   });
 
   t.test('a non-JSON content type is a 415 JSON error', async (t) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/telegram/webhook',
-      headers: { 'content-type': 'text/plain', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
-      payload: 'update_id=1',
-    });
+    const res = await postRawUpdate(app, 'text/plain', 'update_id=1');
     t.equal(res.statusCode, 415);
     t.equal(res.json().error, 'UnsupportedMediaType');
   });
