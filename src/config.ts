@@ -49,6 +49,11 @@ const envSchema = z
     FAL_STYLE_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-fast-training'),
     FAL_LORA_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-lora'),
     FAL_FINETUNE_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-pro/v1.1-ultra-finetuned'),
+    TRAINING_PRESET: z.enum(['fast', 'balanced', 'quality']).default('balanced'),
+    MIN_PHOTOS: integer.min(1).max(100).default(10),
+    MAX_PHOTOS: integer.min(1).max(100).default(20),
+    MAX_PHOTO_BYTES: integer.min(1024).max(20 * 1024 * 1024, 'must be at most 20 MB (the Bot API download limit)').default(20 * 1024 * 1024),
+    MIN_PHOTO_SIDE: integer.min(1).default(512),
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     BODY_LIMIT_BYTES: integer.min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
@@ -61,6 +66,9 @@ const envSchema = z
     if (env.NODE_ENV === 'production') {
       require('INTERNAL_API_TOKEN', 'when NODE_ENV=production');
       if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
+    }
+    if (env.MIN_PHOTOS > env.MAX_PHOTOS) {
+      ctx.addIssue({ code: 'custom', path: ['MIN_PHOTOS'], message: `must not exceed MAX_PHOTOS (${env.MAX_PHOTOS})` });
     }
     if (env.S3_ENDPOINT || env.S3_BUCKET) {
       require('S3_BUCKET', 'when S3 storage is used');
@@ -77,6 +85,8 @@ export type S3Config = {
   secretAccessKey: string;
   forcePathStyle: boolean;
 };
+
+export type TrainingPresetName = 'fast' | 'balanced' | 'quality';
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -98,6 +108,13 @@ export type Config = {
     baseUrl: string | undefined;
     webhookJwksUrl: string;
     models: { portraitTrainer: string; styleTrainer: string; loraGenerator: string; finetuneGenerator: string };
+  };
+  training: {
+    preset: TrainingPresetName;
+    minPhotos: number;
+    maxPhotos: number;
+    maxPhotoBytes: number;
+    minPhotoSide: number;
   };
   internalApiToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -155,6 +172,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         loraGenerator: e.FAL_LORA_GENERATOR,
         finetuneGenerator: e.FAL_FINETUNE_GENERATOR,
       },
+    },
+    training: {
+      preset: e.TRAINING_PRESET,
+      minPhotos: e.MIN_PHOTOS,
+      maxPhotos: e.MAX_PHOTOS,
+      maxPhotoBytes: e.MAX_PHOTO_BYTES,
+      minPhotoSide: e.MIN_PHOTO_SIDE,
     },
     internalApiToken: e.INTERNAL_API_TOKEN,
     logLevel: e.LOG_LEVEL,

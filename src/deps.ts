@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.js';
+import { createBackgroundTasks, type BackgroundTasks } from './background-tasks.js';
 import { createBot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { createDatabase, runMigrations, type Database } from './db/client.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { createFal } from './fal/fal-client.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
 import { createStorage } from './storage/create-storage.js';
 
 const EMBEDDED_DATABASE = 'avatar_bot';
 
 export type Deps = AppDeps & {
-  /** Closes what was opened, in reverse order: storage client, pool, embedded PostgreSQL. */
+  tasks: BackgroundTasks;
+  /** Waits for background work, then closes what was opened: storage client, pool, embedded PostgreSQL. */
   close(): Promise<void>;
 };
 
@@ -37,7 +40,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
 
   const { storage, kind, close: closeStorage } = createStorage(config);
   logger.info({ storage: kind }, 'storage ready');
-  const bot = createBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot }, { db: database.db, logger });
+  const fal = createFal(config);
+  const tasks = createBackgroundTasks(logger);
+  const bot = createBot(
+    { token: config.telegram.botToken, apiRoot: config.telegram.apiRoot },
+    { db: database.db, storage, fal, tasks, logger, config },
+  );
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;
@@ -47,7 +55,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     storage,
     bot,
     falWebhookVerifier,
+    tasks,
     async close() {
+      await tasks.drain(config.shutdownTimeoutMs);
       closeStorage();
       await db.close();
       await embedded?.stop();

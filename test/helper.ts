@@ -138,3 +138,58 @@ export function postUpdate(app: App, update: unknown, secret: string | null = WE
     payload: update as object,
   });
 }
+
+/** A photo message (Telegram's compressed photo: several sizes, the largest last). */
+export function photoUpdate(fileId: string, from: From = ALICE, extra: Record<string, unknown> = {}): Update {
+  const updateId = nextUpdateId++;
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: 'private', first_name: from.first_name },
+      from: { is_bot: false, ...from },
+      photo: [
+        { file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90, file_size: 1000 },
+        { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960, file_size: 4096 },
+      ],
+      ...extra,
+    },
+  } as Update;
+}
+
+/** An image sent as a file (a "document"). */
+export function documentUpdate(fileId: string, from: From = ALICE, document: Record<string, unknown> = {}): Update {
+  const updateId = nextUpdateId++;
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: 'private', first_name: from.first_name },
+      from: { is_bot: false, ...from },
+      document: { file_id: fileId, file_unique_id: `${fileId}-u`, file_name: 'photo.jpg', mime_type: 'image/jpeg', file_size: 4096, ...document },
+    },
+  } as Update;
+}
+
+/** A press of an inline button under message `messageId`. */
+export function callbackUpdate(data: string, messageId: number, from: From = ALICE, message: Record<string, unknown> = {}): Update {
+  const updateId = nextUpdateId++;
+  return {
+    update_id: updateId,
+    callback_query: {
+      id: `cb-${updateId}`,
+      from: { is_bot: false, ...from },
+      chat_instance: `ci-${from.id}`,
+      data,
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: from.id, type: 'private', first_name: from.first_name },
+        text: 'button message',
+        ...message,
+      },
+    },
+  } as Update;
+}

@@ -1,19 +1,23 @@
-import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
-import { isDatabaseUnavailable, type Db } from '../db/client.js';
+import { isDatabaseUnavailable } from '../db/client.js';
 import { upsertUser } from '../domain/users.js';
+import { clearWizardState } from '../domain/wizard-state.js';
+import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
+import { createAvatarFeature } from './features/create-avatar.js';
 import { helpFeature } from './features/help.js';
+import { startTrainingFeature } from './features/start-training.js';
 import { startFeature } from './features/start.js';
+import { uploadPhotosFeature } from './features/upload-photos.js';
 import { mainMenuKeyboard } from './keyboards.js';
 import { langOf, texts } from './texts.js';
-
-export type BotDeps = { db: Db; logger: Logger };
 
 export type Bot = Telegraf<BotContext>;
 
 /** Without a token the bot still handles updates; its Bot API calls go to `apiRoot` (the local playground). */
 const PLACEHOLDER_TOKEN = '0:playground';
+
+const menuButtons = (['ru', 'en'] as const).flatMap((lang) => Object.values(texts[lang].menu));
 
 export function createBot(options: { token: string | undefined; apiRoot: string }, deps: BotDeps): Bot {
   const bot = new Telegraf<BotContext>(options.token ?? PLACEHOLDER_TOKEN, {
@@ -29,12 +33,29 @@ export function createBot(options: { token: string | undefined; apiRoot: string 
     return next();
   });
 
+  // A command or a menu button leaves whatever wizard step the chat was in (drafts stay resumable).
+  bot.use(async (ctx, next) => {
+    const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
+    if (ctx.chat && text && (text.startsWith('/') || menuButtons.includes(text))) await clearWizardState(deps.db, ctx.chat.id);
+    return next();
+  });
+
   bot.use(startFeature());
   bot.use(helpFeature());
+  bot.use(createAvatarFeature(deps));
+  bot.use(uploadPhotosFeature(deps));
+  bot.use(startTrainingFeature(deps));
+
+  bot.hears([texts.ru.menu.myAvatars, texts.en.menu.myAvatars, texts.ru.menu.generate, texts.en.menu.generate], (ctx) =>
+    ctx.reply(texts[ctx.lang].comingSoon, mainMenuKeyboard(ctx.lang)),
+  );
 
   bot.on('message', async (ctx) => {
     await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
   });
+
+  // A button we did not build, or one no handler wanted: stop the client's spinner.
+  bot.on('callback_query', (ctx) => ctx.answerCbQuery(texts[ctx.lang].staleButton));
 
   // One error boundary: log with the update id, tell the user, and answer the webhook 200 so a
   // bad update never blocks the chat's queue. Only an unavailable database fails the webhook,

@@ -1,10 +1,30 @@
 /** Every user-facing text, per language. Russian is the default; English for `language_code` "en". */
 
+import type { TrainingPresetName } from '../config.js';
+import type { PhotoRefusal } from '../domain/image-check.js';
+
 export type Lang = 'ru' | 'en';
 
 export function langOf(languageCode: string | null | undefined): Lang {
   return languageCode?.toLowerCase().startsWith('en') ? 'en' : 'ru';
 }
+
+export type ProgressView = { uploaded: number; min: number; max: number };
+
+export type ReviewView = {
+  name: string;
+  type: 'portrait' | 'style';
+  gender: 'male' | 'female' | null;
+  photos: number;
+  preset: TrainingPresetName;
+  steps: number;
+  minutes: [number, number];
+};
+
+const bar = (ratio: number) => {
+  const filled = Math.round(Math.min(1, ratio) * 10);
+  return '█'.repeat(filled) + '░'.repeat(10 - filled);
+};
 
 const ru = {
   menu: {
@@ -27,9 +47,121 @@ const ru = {
     '«🎭 Мои аватары» — все ваши аватары: фото, история генераций, удаление.',
   chooseFromMenu: 'Выберите действие в меню 👇',
   somethingWentWrong: '⚠️ Что-то пошло не так. Попробуйте ещё раз чуть позже.',
+  staleButton: 'Эта кнопка устарела',
+  notYourAvatar: '⛔ Это не ваш аватар',
+  avatarGone: 'Этот аватар уже удалён',
+  comingSoon: '🛠 Этот раздел скоро появится',
+
+  unfinished: (name: string, photos: number) =>
+    `📝 У вас есть незавершённый аватар «${name}» (фото: ${photos}).\nПродолжить его или создать новый?`,
+  resume: (name: string) => `🔄 Продолжить «${name}»`,
+  newAvatar: '🆕 Создать новый',
+
+  chooseType:
+    '🎭 Какой аватар создаём?\n\n' +
+    '👤 Портретный — вы или другой человек: модель учится узнавать лицо.\n' +
+    '🎨 Художественный — стиль: модель учится манере, цветам и настроению картинок.',
+  typePortrait: '👤 Портретный',
+  typeStyle: '🎨 Художественный',
+  chooseGender: '👤 Кто на фото?\n\nЭто поможет точнее описывать вас в запросах.',
+  genderMale: '👨 Мужской',
+  genderFemale: '👩 Женский',
+  askName: '✏️ Как назовём аватар?\n\nОт 2 до 50 символов, например: «Я в отпуске».',
+  nameTooShort: '❌ Имя слишком короткое. Минимум 2 символа',
+  nameTooLong: '❌ Имя слишком длинное. Максимум 50 символов',
+  nameNoLetters: '❌ Имя должно содержать буквы или цифры, не только эмодзи и пробелы',
+  nameIsText: '✏️ Пришлите имя аватара текстом',
+
+  uploadIntro: (name: string, min: number, max: number) =>
+    `📸 Аватар «${name}»: загрузите от ${min} до ${max} фото.\n\n` +
+    '• хорошее освещение, лицо видно чётко;\n' +
+    '• разные ракурсы, выражения и фон;\n' +
+    '• без других людей, очков от солнца и сильных фильтров.\n\n' +
+    'Отправляйте как фото или файлами (JPEG, PNG, WebP), можно альбомом.',
+  progress: (v: ProgressView) =>
+    `📊 ${bar(v.uploaded / v.max)} ${Math.round((v.uploaded / v.max) * 100)}%\n` +
+    `📸 Загружено: ${v.uploaded}/${v.max}\n` +
+    `📋 Минимум: ${v.min}` +
+    (v.uploaded >= v.min ? '\n\n✅ Можно начинать обучение!' : ''),
+  photosButton: (n: number) => `📸 Загруженные фото (${n})`,
+  readyButton: '✅ Готово к обучению',
+  cancelCreation: '🗑️ Отменить создание',
+  creationCancelled: (name: string) => `🗑️ Создание аватара «${name}» отменено, фото удалены.`,
+  photoRefused: (r: PhotoRefusal) => `❌ Фото не принято: ${ruRefusal(r)}`,
+  sendPhotoHint: '📸 Сейчас я жду фото: отправьте его как фото или файлом (JPEG, PNG, WebP).',
+  notEnoughPhotos: (min: number) => `Нужно минимум ${min} фото`,
+  photoCaption: (i: number, n: number) => `📸 Фото ${i}/${n}`,
+  deletePhoto: '🗑 Удалить фото',
+  backToUpload: '◀️ К загрузке',
+  photoDeleted: 'Фото удалено',
+  noPhotos: 'Фото пока нет',
+
+  review: (v: ReviewView) =>
+    '🦋 Проверьте данные аватара\n\n' +
+    `🎭 Имя: ${v.name}\n` +
+    `${v.type === 'portrait' ? '👤 Тип: Портретный' : '🎨 Тип: Художественный'}\n` +
+    (v.gender ? `${v.gender === 'male' ? '👨 Пол: Мужской' : '👩 Пол: Женский'}\n` : '') +
+    `📸 Фото: ${v.photos}\n` +
+    `⚙️ Режим: ${ruPreset[v.preset]} (${v.steps} шагов)\n` +
+    `⏱ Ожидаемое время: ${v.minutes[0]}–${v.minutes[1]} мин\n\n` +
+    'После запуска данные изменить нельзя.',
+  startTraining: '🚀 Начать обучение',
+  backToPhotos: '◀️ К загрузке фото',
+  preparing: (name: string) => `⏳ Готовлю фото аватара «${name}» к обучению…`,
+  alreadyStarted: 'Обучение уже запущено',
+  trainingStarted: (name: string, minutes: [number, number]) =>
+    `⏳ Обучение началось!\n\n🎭 Аватар «${name}» будет готов примерно через ${minutes[0]}–${minutes[1]} мин. ` +
+    'Я пришлю сообщение, как только он будет готов — можно закрыть чат.',
+  submitFailed: (name: string, temporary: boolean) =>
+    `❌ Не удалось запустить обучение аватара «${name}»: ` +
+    (temporary ? 'сервис обучения временно недоступен.' : 'сервис обучения отклонил запрос.') +
+    '\n\nФото сохранены — попробуйте ещё раз.',
+  retry: '🔁 Повторить',
 };
 
 type Texts = typeof ru;
+
+const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
+
+function ruRefusal(r: PhotoRefusal): string {
+  switch (r.kind) {
+    case 'not_image':
+      return 'это не изображение';
+    case 'unsupported_format':
+      return `формат ${r.format.toUpperCase()} не поддерживается, нужен JPEG, PNG или WebP`;
+    case 'too_large':
+      return `файл больше ${r.maxMb} МБ`;
+    case 'too_small':
+      return `слишком маленькое (${r.side} px по короткой стороне, нужно от ${r.minSide} px)`;
+    case 'duplicate':
+      return 'такое фото уже загружено';
+    case 'over_limit':
+      return `уже загружено максимум ${r.max} фото`;
+    case 'download_failed':
+      return 'не удалось скачать файл из Telegram, отправьте его ещё раз';
+  }
+}
+
+const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
+
+function enRefusal(r: PhotoRefusal): string {
+  switch (r.kind) {
+    case 'not_image':
+      return 'this is not an image';
+    case 'unsupported_format':
+      return `${r.format.toUpperCase()} is not supported, send JPEG, PNG or WebP`;
+    case 'too_large':
+      return `the file is larger than ${r.maxMb} MB`;
+    case 'too_small':
+      return `too small (${r.side} px on the short side, at least ${r.minSide} px needed)`;
+    case 'duplicate':
+      return 'this photo is already uploaded';
+    case 'over_limit':
+      return `the maximum of ${r.max} photos is already uploaded`;
+    case 'download_failed':
+      return 'could not download it from Telegram, please send it again';
+  }
+}
 
 const en: Texts = {
   menu: {
@@ -52,6 +184,76 @@ const en: Texts = {
     '“🎭 My avatars” lists all your avatars: photos, generation history, deletion.',
   chooseFromMenu: 'Choose an action in the menu 👇',
   somethingWentWrong: '⚠️ Something went wrong. Please try again a little later.',
+  staleButton: 'This button is out of date',
+  notYourAvatar: '⛔ This is not your avatar',
+  avatarGone: 'This avatar has been deleted',
+  comingSoon: '🛠 This section is coming soon',
+
+  unfinished: (name: string, photos: number) =>
+    `📝 You have an unfinished avatar “${name}” (photos: ${photos}).\nContinue it or create a new one?`,
+  resume: (name: string) => `🔄 Continue “${name}”`,
+  newAvatar: '🆕 Create a new one',
+
+  chooseType:
+    '🎭 What kind of avatar?\n\n' +
+    '👤 Portrait — you or another person: the model learns to recognise the face.\n' +
+    '🎨 Artistic — a style: the model learns the manner, colours and mood of the pictures.',
+  typePortrait: '👤 Portrait',
+  typeStyle: '🎨 Artistic',
+  chooseGender: '👤 Who is in the photos?\n\nThis helps to describe you precisely in prompts.',
+  genderMale: '👨 Male',
+  genderFemale: '👩 Female',
+  askName: '✏️ What shall we call the avatar?\n\n2 to 50 characters, for example “Me on holiday”.',
+  nameTooShort: '❌ The name is too short. At least 2 characters',
+  nameTooLong: '❌ The name is too long. At most 50 characters',
+  nameNoLetters: '❌ The name needs letters or digits, not only emoji and spaces',
+  nameIsText: '✏️ Please send the avatar’s name as text',
+
+  uploadIntro: (name: string, min: number, max: number) =>
+    `📸 Avatar “${name}”: upload ${min} to ${max} photos.\n\n` +
+    '• good light, the face clearly visible;\n' +
+    '• different angles, expressions and backgrounds;\n' +
+    '• no other people, sunglasses or heavy filters.\n\n' +
+    'Send them as photos or as files (JPEG, PNG, WebP); albums are fine.',
+  progress: (v: ProgressView) =>
+    `📊 ${bar(v.uploaded / v.max)} ${Math.round((v.uploaded / v.max) * 100)}%\n` +
+    `📸 Uploaded: ${v.uploaded}/${v.max}\n` +
+    `📋 Minimum: ${v.min}` +
+    (v.uploaded >= v.min ? '\n\n✅ Ready to train!' : ''),
+  photosButton: (n: number) => `📸 Uploaded photos (${n})`,
+  readyButton: '✅ Ready to train',
+  cancelCreation: '🗑️ Cancel creation',
+  creationCancelled: (name: string) => `🗑️ Creation of “${name}” cancelled, its photos are deleted.`,
+  photoRefused: (r: PhotoRefusal) => `❌ Photo not accepted: ${enRefusal(r)}`,
+  sendPhotoHint: '📸 I am waiting for photos: send one as a photo or as a file (JPEG, PNG, WebP).',
+  notEnoughPhotos: (min: number) => `At least ${min} photos are needed`,
+  photoCaption: (i: number, n: number) => `📸 Photo ${i}/${n}`,
+  deletePhoto: '🗑 Delete photo',
+  backToUpload: '◀️ Back to upload',
+  photoDeleted: 'Photo deleted',
+  noPhotos: 'No photos yet',
+
+  review: (v: ReviewView) =>
+    '🦋 Check the avatar\n\n' +
+    `🎭 Name: ${v.name}\n` +
+    `${v.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
+    (v.gender ? `${v.gender === 'male' ? '👨 Gender: Male' : '👩 Gender: Female'}\n` : '') +
+    `📸 Photos: ${v.photos}\n` +
+    `⚙️ Mode: ${enPreset[v.preset]} (${v.steps} steps)\n` +
+    `⏱ Expected time: ${v.minutes[0]}–${v.minutes[1]} min\n\n` +
+    'Once started, it cannot be changed.',
+  startTraining: '🚀 Start training',
+  backToPhotos: '◀️ Back to photos',
+  preparing: (name: string) => `⏳ Preparing the photos of “${name}” for training…`,
+  alreadyStarted: 'Training has already started',
+  trainingStarted: (name: string, minutes: [number, number]) =>
+    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${minutes[0]}–${minutes[1]} min. ` +
+    'I will message you as soon as it is — you can close the chat.',
+  submitFailed: (name: string, temporary: boolean) =>
+    `❌ Could not start training “${name}”: ` +
+    (temporary ? 'the training service is temporarily unavailable.' : 'the training service refused the request.') +
+    '\n\nYour photos are kept — please try again.',
+  retry: '🔁 Retry',
 };
 
 export const texts: Record<Lang, Texts> = { ru, en };

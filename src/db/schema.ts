@@ -62,6 +62,7 @@ export const avatars = pgTable(
     triggerPhrase: text('trigger_phrase'),
     falRequestId: text('fal_request_id').unique(),
     falModelId: text('fal_model_id'),
+    trainingPreset: text('training_preset'),
     falStatusUrl: text('fal_status_url'),
     falResponseUrl: text('fal_response_url'),
     falCancelUrl: text('fal_cancel_url'),
@@ -92,6 +93,8 @@ export const avatarPhotos = pgTable(
       .notNull()
       .references(() => avatars.id, { onDelete: 'cascade' }),
     storageKey: text('storage_key').notNull(),
+    /** Telegram's id of the uploaded file: shows the photo again without re-uploading it. */
+    telegramFileId: text('telegram_file_id'),
     sha256: text('sha256').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
     width: integer('width').notNull(),

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { listen, sendJson } from './http.js';
+import { listen, readBody, sendJson } from './http.js';
 
 /**
  * A local FAL: serves a JWKS of its own ED25519 keys and signs webhook
@@ -10,6 +10,16 @@ import { listen, sendJson } from './http.js';
 export type SignOptions = { requestId: string; userId?: string; timestamp?: number; key?: KeyObject };
 
 export type FakeFal = Awaited<ReturnType<typeof startFakeFal>>;
+
+export type Submission = {
+  modelId: string;
+  requestId: string;
+  input: Record<string, unknown>;
+  webhookUrl: string | null;
+  authorization: string | undefined;
+};
+
+type Failure = { status: number; body: unknown };
 
 export function newSigningKey(): KeyObject {
   return generateKeyPairSync('ed25519').privateKey;
@@ -34,7 +44,13 @@ export async function startFakeFal() {
     keys: [newSigningKey()],
     jwksRequests: 0,
     jwksStatus: 200,
+    /** Uploaded files by id, as PUT to the upload URL. */
+    files: new Map<string, Buffer>(),
+    submissions: [] as Submission[],
+    /** Failures for the next queue submits, in order. */
+    submitFailures: [] as Failure[],
   };
+  let nextId = 1;
 
   const server = await listen(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
@@ -49,6 +65,50 @@ export async function startFakeFal() {
       }));
       return sendJson(response, 200, { keys });
     }
+    // The app's FAL client rewrites https://<host>/<path> to <base>/<host>/<path>.
+    const [, host, ...rest] = url.pathname.split('/');
+    const route = `/${rest.join('/')}`;
+
+    if (request.method === 'POST' && host === 'rest.fal.ai' && route === '/storage/upload/initiate') {
+      const body = JSON.parse((await readBody(request)).toString('utf8')) as { file_name?: string };
+      const id = `file-${nextId++}-${body.file_name ?? 'upload'}`;
+      return sendJson(response, 200, { upload_url: `${server.url}/uploads/${id}`, file_url: `${server.url}/files/${id}` });
+    }
+    if (request.method === 'PUT' && host === 'uploads') {
+      state.files.set(rest.join('/'), await readBody(request));
+      return sendJson(response, 200, {});
+    }
+    if (request.method === 'GET' && host === 'files') {
+      const file = state.files.get(rest.join('/'));
+      if (!file) return sendJson(response, 404, { detail: 'not found' });
+      response.writeHead(200, { 'content-length': file.length });
+      response.end(file);
+      return;
+    }
+    if (request.method === 'POST' && host === 'queue.fal.run') {
+      const input = JSON.parse((await readBody(request)).toString('utf8')) as Record<string, unknown>;
+      const failure = state.submitFailures.shift();
+      if (failure) return sendJson(response, failure.status, failure.body);
+      const modelId = route.slice(1);
+      const requestId = `req-${nextId++}`;
+      const [owner, alias] = modelId.split('/');
+      state.submissions.push({
+        modelId,
+        requestId,
+        input,
+        webhookUrl: url.searchParams.get('fal_webhook'),
+        authorization: request.headers.authorization,
+      });
+      const base = `${server.url}/queue.fal.run/${owner}/${alias}/requests/${requestId}`;
+      return sendJson(response, 200, {
+        status: 'IN_QUEUE',
+        request_id: requestId,
+        response_url: base,
+        status_url: `${base}/status`,
+        cancel_url: `${base}/cancel`,
+        queue_position: 0,
+      });
+    }
     sendJson(response, 404, { detail: `no route ${request.method} ${url.pathname}` });
   });
 
@@ -56,6 +116,19 @@ export async function startFakeFal() {
     url: server.url,
     jwksUrl: `${server.url}/.well-known/jwks.json`,
     state,
+    /** Resolves with the `n`-th submission (1-based) once it has arrived. */
+    async waitForSubmission(n = 1, timeoutMs = 10_000): Promise<Submission> {
+      const deadline = Date.now() + timeoutMs;
+      while (state.submissions.length < n) {
+        if (Date.now() > deadline) throw new Error(`submission ${n} did not arrive within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return state.submissions[n - 1] as Submission;
+    },
+    /** The bytes behind a file URL the fake handed out. */
+    fileAt(fileUrl: string): Buffer | undefined {
+      return state.files.get(fileUrl.split('/files/')[1] ?? '');
+    },
     /** Signs with the fake's current first key unless another key is given. */
     sign: (body: string | Buffer, options: SignOptions) =>
       signWebhook(body, { ...options, key: options.key ?? (state.keys[0] as KeyObject) }),

@@ -6,7 +6,7 @@ import { listen, readBody, sendJson } from './http.js';
  * told to fail the next call of a method (429 with retry_after, 403, ...).
  */
 
-export type TelegramCall = { method: string; payload: Record<string, unknown> };
+export type TelegramCall = { method: string; payload: Record<string, unknown>; result?: unknown };
 type Failure = { error_code: number; description: string; parameters?: Record<string, unknown> };
 
 export const BOT_INFO = {
@@ -86,20 +86,22 @@ export async function startFakeTelegram(token: string) {
     }
     const method = match[2] as string;
     const payload = await parsePayload(request.headers['content-type'] ?? '', await readBody(request));
-    const call = { method, payload };
+    const call: TelegramCall = { method, payload };
+    let failure = failures.get(method)?.shift();
+    if (!failure) {
+      try {
+        call.result = result(method, payload);
+      } catch (error) {
+        failure = error as Failure;
+      }
+    }
     calls.push(call);
     for (const waiter of waiters.filter((w) => w.test(call))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve(call);
     }
-    const failure = failures.get(method)?.shift();
     if (failure) return sendJson(response, failure.error_code, { ok: false, ...failure });
-    try {
-      sendJson(response, 200, { ok: true, result: result(method, payload) });
-    } catch (error) {
-      const f = error as Failure;
-      sendJson(response, f.error_code, { ok: false, ...f });
-    }
+    sendJson(response, 200, { ok: true, result: call.result });
   });
 
   return {

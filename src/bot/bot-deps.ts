@@ -1,0 +1,16 @@
+import type { FalClient } from '@fal-ai/client';
+import type { Logger } from 'pino';
+import type { BackgroundTasks } from '../background-tasks.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Storage } from '../storage/storage.js';
+
+/** What the bot's features may use. */
+export type BotDeps = {
+  db: Db;
+  storage: Storage;
+  fal: FalClient;
+  tasks: BackgroundTasks;
+  logger: Logger;
+  config: Pick<Config, 'publicUrl' | 'fal' | 'training'>;
+};

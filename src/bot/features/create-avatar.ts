@@ -1,0 +1,106 @@
+import { Composer } from 'telegraf';
+import { message } from 'telegraf/filters';
+import { createDraftAvatar, findUnfinishedAvatar, UNFINISHED } from '../../domain/avatars.js';
+import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { onAction, ownAvatarOrAlert } from '../actions.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { BotContext } from '../context.js';
+import { texts } from '../texts.js';
+import { chooseGenderView, chooseTypeView, unfinishedView } from '../wizard-views.js';
+import { openReview, openUpload } from './upload-photos.js';
+
+export type NameCheck = { ok: true; name: string } | { ok: false; reason: 'nameTooShort' | 'nameTooLong' | 'nameNoLetters' };
+
+/** 2–50 characters after trimming, with at least one letter or digit. */
+export function checkAvatarName(raw: string): NameCheck {
+  const name = raw.replace(/\s+/g, ' ').trim();
+  const length = [...name].length;
+  if (length < 2) return { ok: false, reason: 'nameTooShort' };
+  if (length > 50) return { ok: false, reason: 'nameTooLong' };
+  if (!/[\p{L}\p{N}]/u.test(name)) return { ok: false, reason: 'nameNoLetters' };
+  return { ok: true, name };
+}
+
+/** "➕ Создать аватар": type, gender (portraits), name; then the upload takes over. */
+export function createAvatarFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+
+  feature.hears([texts.ru.menu.createAvatar, texts.en.menu.createAvatar], async (ctx) => {
+    if (!ctx.user) return;
+    const unfinished = await findUnfinishedAvatar(deps.db, ctx.user.id);
+    if (unfinished) {
+      await clearWizardState(deps.db, ctx.chat.id);
+      const v = unfinishedView(ctx.lang, unfinished.avatar, unfinished.photos);
+      return ctx.reply(v.text, v.markup);
+    }
+    await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
+    const v = chooseTypeView(ctx.lang);
+    return ctx.reply(v.text, v.markup);
+  });
+
+  feature.use(
+    onAction('avatar_new', async (ctx) => {
+      await ctx.answerCbQuery();
+      await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
+      const v = chooseTypeView(ctx.lang);
+      return ctx.editMessageText(v.text, v.markup);
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_resume', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      if (!(UNFINISHED as readonly string[]).includes(avatar.status)) {
+        return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
+      }
+      await ctx.answerCbQuery();
+      await ctx.deleteMessage().catch(() => {});
+      return avatar.status === 'ready' ? openReview(ctx, deps, avatar) : openUpload(ctx, deps, avatar);
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_type', async (ctx, data) => {
+      const state = await getWizardState(deps.db, ctx.chat.id);
+      if (state?.step !== 'choose_type') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      await ctx.answerCbQuery();
+      if (data.type === 'portrait') {
+        await setWizardState(deps.db, ctx.chat.id, { step: 'choose_gender', type: 'portrait' });
+        const v = chooseGenderView(ctx.lang);
+        return ctx.editMessageText(v.text, v.markup);
+      }
+      await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: 'style', gender: null });
+      return ctx.editMessageText(texts[ctx.lang].askName);
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_gender', async (ctx, data) => {
+      const state = await getWizardState(deps.db, ctx.chat.id);
+      if (state?.step !== 'choose_gender') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      await ctx.answerCbQuery();
+      await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: state.type, gender: data.gender });
+      return ctx.editMessageText(texts[ctx.lang].askName);
+    }),
+  );
+
+  feature.on(message(), async (ctx, next) => {
+    const state = await getWizardState(deps.db, ctx.chat.id);
+    if (state?.step !== 'enter_name' || !ctx.user) return next();
+    const t = texts[ctx.lang];
+    if (!('text' in ctx.message)) return ctx.reply(t.nameIsText);
+    const checked = checkAvatarName(ctx.message.text);
+    if (!checked.ok) return ctx.reply(`${t[checked.reason]}\n\n${t.askName}`);
+    const avatar = await createDraftAvatar(deps.db, {
+      userId: ctx.user.id,
+      name: checked.name,
+      type: state.type,
+      gender: state.gender,
+    });
+    ctx.log.info({ avatar_id: avatar.id, type: avatar.trainingType }, 'avatar draft created');
+    return openUpload(ctx, deps, avatar);
+  });
+
+  return feature;
+}

@@ -1,0 +1,48 @@
+import { Composer } from 'telegraf';
+import { beginSubmission, presetOf, submitTraining } from '../../domain/training-submission.js';
+import { clearWizardState } from '../../domain/wizard-state.js';
+import { onAction, ownAvatarOrAlert } from '../actions.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { BotContext } from '../context.js';
+import { texts } from '../texts.js';
+import { retryView } from '../wizard-views.js';
+
+/**
+ * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves ready → submitting
+ * once, the update is answered at once, and zipping, uploading and submitting
+ * run in the background, reporting into the same message.
+ */
+export function startTrainingFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+
+  feature.use(
+    onAction('avatar_train', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      const t = texts[ctx.lang];
+      const submitting = await beginSubmission(deps.db, avatar.id, deps.config.training.preset);
+      if (!submitting) return ctx.answerCbQuery(t.alreadyStarted);
+      await ctx.answerCbQuery();
+      await clearWizardState(deps.db, ctx.chat.id);
+      await ctx.editMessageText(t.preparing(avatar.name));
+
+      const { chat, lang, telegram, log } = ctx;
+      const messageId = ctx.callbackQuery.message?.message_id;
+      const show = (text: string, extra?: object) =>
+        messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
+
+      deps.tasks.run('submit-training', async () => {
+        const outcome = await submitTraining({ ...deps, logger: log }, avatar.id);
+        if (outcome.ok) {
+          const minutes = presetOf(outcome.avatar, deps.config.training.preset).expectedMinutes;
+          await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
+        } else if (outcome.avatar) {
+          const v = retryView(lang, outcome.avatar, outcome.temporary);
+          await show(v.text, v.markup);
+        }
+      });
+    }),
+  );
+
+  return feature;
+}

@@ -1,0 +1,217 @@
+import { Composer, type Context } from 'telegraf';
+import { message } from 'telegraf/filters';
+import { countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload, UNFINISHED, type Avatar } from '../../domain/avatars.js';
+import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
+import type { PhotoRefusal } from '../../domain/image-check.js';
+import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { isNotModified, onAction, ownAvatarOrAlert, type CallbackContext } from '../actions.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { BotContext } from '../context.js';
+import { mainMenuKeyboard } from '../keyboards.js';
+import { downloadTelegramFile, FileTooLargeError } from '../telegram-files.js';
+import { texts } from '../texts.js';
+import { photoBrowserView, progressView, reviewView } from '../wizard-views.js';
+
+type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> };
+
+/** Shows the upload instructions and a fresh progress message, and makes it the chat's upload step. */
+export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar): Promise<void> {
+  const { minPhotos, maxPhotos } = deps.config.training;
+  await ctx.reply(texts[ctx.lang].uploadIntro(avatar.name, minPhotos, maxPhotos));
+  const v = progressView(ctx.lang, avatar.id, await countPhotos(deps.db, avatar.id), deps.config.training);
+  const progress = await ctx.reply(v.text, v.markup);
+  await setWizardState(deps.db, ctx.chat.id, { step: 'upload_photos', avatarId: avatar.id, progressMessageId: progress.message_id });
+}
+
+/** Shows the review of a ready avatar: what will be trained, before money is spent. */
+export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar, editMessage = false): Promise<void> {
+  const v = reviewView(ctx.lang, avatar, await countPhotos(deps.db, avatar.id), deps.config.training.preset);
+  await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
+  if (editMessage) await ctx.editMessageText(v.text, v.markup);
+  else await ctx.reply(v.text, v.markup);
+}
+
+/**
+ * Brings the progress message up to date. Photos of an album are handled in
+ * parallel and their edits may reach Telegram out of order, so after each edit
+ * the count is read again and, if it moved, shown again: the last edit to land
+ * always shows the final count.
+ */
+async function refreshProgress(ctx: ChatContext, deps: BotDeps, avatarId: string, messageId: number): Promise<void> {
+  let shown = -1;
+  for (let round = 0; round < 5; round++) {
+    const uploaded = await countPhotos(deps.db, avatarId);
+    if (uploaded === shown) return;
+    const v = progressView(ctx.lang, avatarId, uploaded, deps.config.training);
+    try {
+      await ctx.telegram.editMessageText(ctx.chat.id, messageId, undefined, v.text, v.markup);
+    } catch (error) {
+      if (!isNotModified(error)) throw error;
+    }
+    shown = uploaded;
+  }
+}
+
+type Incoming = { fileId: string; declaredSize: number | undefined };
+
+function incomingFile(ctx: BotContext): Incoming | null {
+  const msg = ctx.message;
+  if (!msg) return null;
+  if ('photo' in msg) {
+    const largest = msg.photo.at(-1);
+    return largest ? { fileId: largest.file_id, declaredSize: largest.file_size } : null;
+  }
+  if ('document' in msg) return { fileId: msg.document.file_id, declaredSize: msg.document.file_size };
+  return null;
+}
+
+/** The photo upload step: photos and image files, the progress message, browsing and deleting photos, cancel. */
+export function uploadPhotosFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const limits = deps.config.training;
+
+  const refuse = (ctx: BotContext, refusal: PhotoRefusal) => ctx.reply(texts[ctx.lang].photoRefused(refusal));
+
+  feature.on([message('photo'), message('document')], async (ctx, next) => {
+    const state = await getWizardState(deps.db, ctx.chat.id);
+    if (state?.step !== 'upload_photos' || !ctx.user) return next();
+    const file = incomingFile(ctx);
+    if (!file) return next();
+    if (file.declaredSize !== undefined && file.declaredSize > limits.maxPhotoBytes) {
+      return refuse(ctx, { kind: 'too_large', maxMb: Math.round(limits.maxPhotoBytes / 1024 / 1024) });
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await downloadTelegramFile(ctx.telegram, file.fileId, limits.maxPhotoBytes);
+    } catch (error) {
+      if (error instanceof FileTooLargeError) {
+        return refuse(ctx, { kind: 'too_large', maxMb: Math.round(limits.maxPhotoBytes / 1024 / 1024) });
+      }
+      ctx.log.warn({ err: error }, 'photo download failed');
+      return refuse(ctx, { kind: 'download_failed' });
+    }
+    const result = await addPhoto(deps.db, deps.storage, {
+      avatarId: state.avatarId,
+      bytes,
+      telegramFileId: 'photo' in ctx.message ? file.fileId : null,
+      limits: { maxPhotos: limits.maxPhotos, maxBytes: limits.maxPhotoBytes, minSide: limits.minPhotoSide },
+    });
+    if (!result.ok) {
+      if (result.refusal === null) return ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
+      await refuse(ctx, result.refusal);
+    }
+    if (state.progressMessageId !== null) await refreshProgress(ctx, deps, state.avatarId, state.progressMessageId);
+  });
+
+  // Text, stickers, voice… while photos are expected: a hint, not an error.
+  feature.on(message(), async (ctx, next) => {
+    const state = await getWizardState(deps.db, ctx.chat.id);
+    if (state?.step !== 'upload_photos') return next();
+    return ctx.reply(texts[ctx.lang].sendPhotoHint);
+  });
+
+  feature.use(
+    onAction('avatar_photos', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      const photos = await listPhotos(deps.db, avatar.id);
+      if (photos.length === 0) return ctx.answerCbQuery(texts[ctx.lang].noPhotos);
+      await ctx.answerCbQuery();
+      return showPhoto(ctx, deps, avatar.id, data.index % photos.length);
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_photo_del', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      if (!(await deletePhoto(deps.db, deps.storage, avatar.id, data.photo))) {
+        return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      }
+      await ctx.answerCbQuery(texts[ctx.lang].photoDeleted);
+      const caption = ctx.callbackQuery.message && 'caption' in ctx.callbackQuery.message ? ctx.callbackQuery.message.caption : '';
+      const shownIndex = Number(/(\d+)\//.exec(caption ?? '')?.[1] ?? 1) - 1;
+      const left = await countPhotos(deps.db, avatar.id);
+      if (left === 0) await ctx.deleteMessage().catch(() => {});
+      else await showPhoto(ctx, deps, avatar.id, Math.min(shownIndex, left - 1));
+      const state = await getWizardState(deps.db, ctx.chat.id);
+      if (state?.step === 'upload_photos' && state.avatarId === avatar.id && state.progressMessageId !== null) {
+        await refreshProgress(ctx, deps, avatar.id, state.progressMessageId);
+      }
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_photos_back', async (ctx) => {
+      await ctx.answerCbQuery();
+      await ctx.deleteMessage().catch(() => {});
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_create_cancel', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      if (!(UNFINISHED as readonly string[]).includes(avatar.status)) {
+        return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
+      }
+      await deleteAvatar(deps.db, deps.storage, avatar.id);
+      ctx.log.info({ avatar_id: avatar.id }, 'avatar creation cancelled');
+      await clearWizardState(deps.db, ctx.chat.id);
+      await ctx.answerCbQuery();
+      await ctx.editMessageText(texts[ctx.lang].creationCancelled(avatar.name));
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_photos_ready', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      const ready = await markReady(deps.db, avatar.id, limits.minPhotos);
+      if (!ready) {
+        const stale = !['draft', 'photos_uploading'].includes(avatar.status);
+        return ctx.answerCbQuery(stale ? texts[ctx.lang].staleButton : texts[ctx.lang].notEnoughPhotos(limits.minPhotos), {
+          show_alert: !stale,
+        });
+      }
+      await ctx.answerCbQuery();
+      return openReview(ctx, deps, ready, true);
+    }),
+  );
+
+  feature.use(
+    onAction('avatar_review_back', async (ctx, data) => {
+      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
+      if (!avatar) return;
+      const reopened = await reopenUpload(deps.db, avatar.id);
+      if (!reopened) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      await ctx.answerCbQuery();
+      const v = progressView(ctx.lang, avatar.id, await countPhotos(deps.db, avatar.id), limits);
+      await ctx.editMessageText(v.text, v.markup);
+      const messageId = ctx.callbackQuery.message?.message_id ?? null;
+      await setWizardState(deps.db, ctx.chat.id, { step: 'upload_photos', avatarId: avatar.id, progressMessageId: messageId });
+    }),
+  );
+
+  return feature;
+}
+
+/** Shows photo `index` of the avatar, in the browser message if the button is on one, else in a new one. */
+async function showPhoto(ctx: CallbackContext, deps: BotDeps, avatarId: string, index: number): Promise<void> {
+  const photos = await listPhotos(deps.db, avatarId);
+  const photo = photos[index];
+  if (!photo) return;
+  const v = photoBrowserView(ctx.lang, avatarId, index, photos.length, photo.sha256);
+  const stream = photo.telegramFileId ? null : await deps.storage.get(photo.storageKey);
+  const media = photo.telegramFileId ?? { source: stream! };
+  const onBrowser = ctx.callbackQuery.message !== undefined && 'photo' in ctx.callbackQuery.message;
+  if (onBrowser) {
+    try {
+      await ctx.editMessageMedia({ type: 'photo', media, caption: v.text }, v.markup);
+    } catch (error) {
+      if (!isNotModified(error)) throw error;
+    }
+  } else {
+    await ctx.replyWithPhoto(media, { caption: v.text, ...v.markup });
+  }
+}

@@ -1,0 +1,71 @@
+import type { TrainingPresetName } from '../config.js';
+
+export type TrainingType = 'portrait' | 'style';
+
+export type TrainingPreset = {
+  name: TrainingPresetName;
+  steps: number;
+  learningRate: number;
+  createMasks: boolean;
+  /** What the user is told to expect, in minutes. */
+  expectedMinutes: [number, number];
+};
+
+export const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
+  fast: { name: 'fast', steps: 1000, learningRate: 0.0002, createMasks: false, expectedMinutes: [5, 10] },
+  balanced: { name: 'balanced', steps: 2500, learningRate: 0.00009, createMasks: true, expectedMinutes: [15, 25] },
+  quality: { name: 'quality', steps: 4000, learningRate: 0.00005, createMasks: true, expectedMinutes: [30, 45] },
+};
+
+/** The deprecated pro trainer takes other inputs and answers a finetune_id instead of LoRA files. */
+export function isProTrainer(modelId: string): boolean {
+  return modelId.startsWith('fal-ai/flux-pro-trainer');
+}
+
+/**
+ * The trainer's input for one avatar, per model (shared/notes/fal.md). The
+ * webhook URL is not part of it: it is a submit option.
+ */
+export function trainingInput(params: {
+  modelId: string;
+  type: TrainingType;
+  preset: TrainingPreset;
+  imagesUrl: string;
+  trigger: string;
+  avatarName: string;
+}): Record<string, unknown> {
+  const { modelId, type, preset, imagesUrl, trigger } = params;
+  if (isProTrainer(modelId)) {
+    return {
+      data_url: imagesUrl,
+      mode: type === 'portrait' ? 'character' : 'style',
+      finetune_comment: params.avatarName,
+      iterations: Math.round(preset.steps / 2.5),
+      learning_rate: preset.learningRate,
+      trigger_word: trigger,
+      captioning: true,
+      priority: 'quality',
+      finetune_type: 'lora',
+      lora_rank: 32,
+    };
+  }
+  if (type === 'portrait') {
+    return {
+      images_data_url: imagesUrl,
+      trigger_phrase: trigger,
+      steps: preset.steps,
+      learning_rate: preset.learningRate,
+      multiresolution_training: true,
+      subject_crop: true,
+      create_masks: preset.createMasks,
+    };
+  }
+  return {
+    images_data_url: imagesUrl,
+    trigger_word: trigger,
+    is_style: true,
+    // Masks isolate a subject; a style has none.
+    create_masks: false,
+    steps: preset.steps,
+  };
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiError, type FalClient } from '@fal-ai/client';
+import { and, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { avatars } from '../db/schema.js';
+import type { Storage } from '../storage/storage.js';
+import { listPhotos, type Avatar } from './avatars.js';
+import { zipPhotosToFile } from './photo-archive.js';
+import { TRAINING_PRESETS, trainingInput, type TrainingPreset } from './training-presets.js';
+
+export type SubmissionDeps = {
+  db: Db;
+  storage: Storage;
+  fal: FalClient;
+  logger: Logger;
+  config: Pick<Config, 'publicUrl' | 'fal' | 'training'>;
+};
+
+/** A trigger of our own per avatar, stored with it and sent to FAL as the trigger phrase/word. */
+export const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
+
+export const presetOf = (avatar: Pick<Avatar, 'trainingPreset'>, fallback: TrainingPreset['name']): TrainingPreset =>
+  TRAINING_PRESETS[(avatar.trainingPreset as TrainingPreset['name'] | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
+
+/**
+ * ready → submitting: the money-spending step starts once, however often the
+ * button is pressed. Returns null when the avatar was not ready (a double tap,
+ * a stale button). The trigger is fixed here and kept for generation.
+ */
+export async function beginSubmission(db: Db, avatarId: string, preset: TrainingPreset['name']): Promise<Avatar | null> {
+  const [avatar] = await db
+    .update(avatars)
+    .set({ status: 'submitting', triggerPhrase: newTriggerPhrase(), trainingPreset: preset, error: null, updatedAt: new Date() })
+    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'ready')))
+    .returning();
+  return avatar ?? null;
+}
+
+export type SubmitOutcome =
+  | { ok: true; avatar: Avatar }
+  | { ok: false; avatar: Avatar; temporary: boolean }
+  /** The avatar was deleted (or taken over) while it was being submitted. */
+  | { ok: false; avatar: null };
+
+const trainerOf = (avatar: Avatar, models: Config['fal']['models']) =>
+  avatar.trainingType === 'portrait' ? models.portraitTrainer : models.styleTrainer;
+
+/**
+ * Zips the photos from storage into a temporary file, uploads it to FAL
+ * storage, submits the training with our webhook, and records the request:
+ * submitting → training. Any failure puts the avatar back to ready with the
+ * error kept, photos untouched.
+ */
+export async function submitTraining(deps: SubmissionDeps, avatarId: string): Promise<SubmitOutcome> {
+  const { db, config } = deps;
+  const [avatar] = await db.select().from(avatars).where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')));
+  if (!avatar?.triggerPhrase) return { ok: false, avatar: null };
+  const log = deps.logger.child({ avatar_id: avatarId });
+  const modelId = trainerOf(avatar, config.fal.models);
+  const zipFile = path.join(os.tmpdir(), `avatar-${avatarId}-${randomBytes(4).toString('hex')}.zip`);
+
+  let submitted;
+  try {
+    await zipPhotosToFile(deps.storage, await listPhotos(db, avatarId), zipFile);
+    // A file-backed Blob: the upload streams from disk instead of holding the zip in memory.
+    const imagesUrl = await deps.fal.storage.upload(await openAsBlob(zipFile, { type: 'application/zip' }));
+    const input = trainingInput({
+      modelId,
+      type: avatar.trainingType,
+      preset: presetOf(avatar, config.training.preset),
+      imagesUrl,
+      trigger: avatar.triggerPhrase,
+      avatarName: avatar.name,
+    });
+    submitted = await deps.fal.queue.submit(modelId, { input, webhookUrl: `${config.publicUrl}/webhooks/fal` });
+  } catch (error) {
+    const temporary = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
+    log.error({ err: error, model: modelId, temporary }, 'training submission failed');
+    const [back] = await db
+      .update(avatars)
+      .set({ status: 'ready', error: `submit failed: ${(error as Error).message}`.slice(0, 2000), updatedAt: new Date() })
+      .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')))
+      .returning();
+    return back ? { ok: false, avatar: back, temporary } : { ok: false, avatar: null };
+  } finally {
+    await rm(zipFile, { force: true });
+  }
+
+  const [training] = await db
+    .update(avatars)
+    .set({
+      status: 'training',
+      falRequestId: submitted.request_id,
+      falModelId: modelId,
+      falStatusUrl: submitted.status_url,
+      falResponseUrl: submitted.response_url,
+      falCancelUrl: submitted.cancel_url,
+      trainingStartedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')))
+    .returning();
+  log.info({ fal_request_id: submitted.request_id, model: modelId, attached: Boolean(training) }, 'training submitted');
+  if (training) return { ok: true, avatar: training };
+  // Deleted while we were submitting: nobody wants this training any more.
+  await deps.fal.queue.cancel(modelId, { requestId: submitted.request_id }).catch((error: unknown) => {
+    log.warn({ err: error, fal_request_id: submitted.request_id }, 'could not cancel the orphaned training');
+  });
+  return { ok: false, avatar: null };
+}

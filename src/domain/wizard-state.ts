@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { botState } from '../db/schema.js';
+
+/** Where a chat is in the avatar wizard. Kept in the database: a restart loses nothing. */
+export type WizardState =
+  | { step: 'choose_type' }
+  | { step: 'choose_gender'; type: 'portrait' }
+  | { step: 'enter_name'; type: 'portrait' | 'style'; gender: 'male' | 'female' | null }
+  | { step: 'upload_photos'; avatarId: string; progressMessageId: number | null }
+  | { step: 'review'; avatarId: string };
+
+export async function getWizardState(db: DbOrTx, chatId: number): Promise<WizardState | null> {
+  const [row] = await db.select().from(botState).where(eq(botState.chatId, chatId));
+  if (!row) return null;
+  return { step: row.step, ...row.data, ...(row.avatarId ? { avatarId: row.avatarId } : {}) } as WizardState;
+}
+
+export async function setWizardState(db: DbOrTx, chatId: number, state: WizardState): Promise<void> {
+  const { step, ...rest } = state;
+  const avatarId = 'avatarId' in rest ? rest.avatarId : null;
+  const data = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'avatarId'));
+  await db
+    .insert(botState)
+    .values({ chatId, step, avatarId, data })
+    .onConflictDoUpdate({ target: botState.chatId, set: { step, avatarId, data, updatedAt: new Date() } });
+}
+
+export async function clearWizardState(db: DbOrTx, chatId: number): Promise<void> {
+  await db.delete(botState).where(eq(botState.chatId, chatId));
+}

@@ -1,0 +1,315 @@
+import t from 'tap';
+import { eq } from 'drizzle-orm';
+import yauzl from 'yauzl';
+import { buildApp } from '../src/app.js';
+import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
+import { createDeps } from '../src/deps.js';
+import { createLogger } from '../src/logger.js';
+import { jpeg } from './fixtures/images.js';
+import {
+  ALICE,
+  BOB,
+  buildTestApp,
+  callbackUpdate,
+  LogCapture,
+  photoUpdate,
+  postUpdate,
+  textUpdate,
+  type From,
+  type TestEnv,
+} from './helper.js';
+
+type Message = { message_id: number };
+
+const isTo = (from: From, prefix: string) => (p: Record<string, unknown>) =>
+  p.chat_id === from.id && String(p.text ?? p.caption ?? '').startsWith(prefix);
+
+const sentTo = (env: TestEnv, from: From, prefix: string) =>
+  env.telegram.callsOf('sendMessage').filter((c) => isTo(from, prefix)(c.payload));
+
+/** Drives the wizard from the menu to the upload step; returns the draft avatar and its progress message. */
+export async function startWizard(env: TestEnv, from: From, type: 'portrait' | 'style', name: string) {
+  const { app, telegram } = env;
+  const createButton = from.language_code === 'en' ? '➕ Create avatar' : '➕ Создать аватар';
+  await postUpdate(app, textUpdate(createButton, from));
+  const typeMessage = await telegram.waitFor('sendMessage', isTo(from, '🎭'));
+  await postUpdate(app, callbackUpdate(`avatar_type:${type}`, (typeMessage.result as Message).message_id, from));
+  if (type === 'portrait') await postUpdate(app, callbackUpdate('avatar_gender:female', (typeMessage.result as Message).message_id, from));
+  await postUpdate(app, textUpdate(name, from));
+  const progress = await telegram.waitFor('sendMessage', isTo(from, '📊'));
+  const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.name, name));
+  if (!avatar) throw new Error('no draft avatar was created');
+  return { avatarId: avatar.id, progressMessageId: (progress.result as Message).message_id };
+}
+
+/** Sends `count` distinct JPEGs as photos, one after the other. */
+export async function uploadPhotos(env: TestEnv, from: From, count: number, prefix = 'p') {
+  for (let i = 0; i < count; i++) {
+    const fileId = `${prefix}-${from.id}-${i}`;
+    env.telegram.addFile(fileId, jpeg(1024, 1024, fileId));
+    const res = await postUpdate(env.app, photoUpdate(fileId, from));
+    if (res.statusCode !== 200) throw new Error(`photo ${i} answered ${res.statusCode}`);
+  }
+}
+
+/** The text the progress message shows now (its last edit, or its first version). */
+function progressText(env: TestEnv, chatId: number, messageId: number): string {
+  const edits = env.telegram.callsOf('editMessageText').filter((c) => c.payload.chat_id === chatId && c.payload.message_id === messageId);
+  const last = edits.at(-1) ?? env.telegram.calls.find((c) => (c.result as Message | undefined)?.message_id === messageId);
+  return String(last?.payload.text ?? '');
+}
+
+function zipEntries(zip: Buffer): Promise<{ name: string; size: number }[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error || !file) return reject(error);
+      const entries: { name: string; size: number }[] = [];
+      file.on('entry', (entry: yauzl.Entry) => {
+        entries.push({ name: entry.fileName, size: entry.uncompressedSize });
+        file.readEntry();
+      });
+      file.on('end', () => resolve(entries));
+      file.on('error', reject);
+      file.readEntry();
+    });
+  });
+}
+
+async function avatarRow(env: TestEnv, id: string) {
+  const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, id));
+  return row;
+}
+
+/** Presses "✅ Готово к обучению" and then "🚀 Начать обучение". */
+async function reviewAndStart(env: TestEnv, from: From, avatarId: string, messageId: number) {
+  await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, messageId, from));
+  return postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, messageId, from));
+}
+
+t.test('the whole wizard, from /start to a portrait training on FAL', async (t) => {
+  const env = await buildTestApp(t, { PUBLIC_URL: 'https://bot.example.com' });
+  const { app, telegram, fal } = env;
+  await postUpdate(app, textUpdate('/start', ALICE));
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Алиса в Париже');
+  t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 0\/20\n📋 Минимум: 10/);
+
+  await uploadPhotos(env, ALICE, 10);
+  t.match(progressText(env, ALICE.id, progressMessageId), /📊 █████░░░░░ 50%\n📸 Загружено: 10\/20\n📋 Минимум: 10/);
+  const progressEdit = telegram.callsOf('editMessageText').at(-1)!;
+  const buttons = JSON.stringify(progressEdit.payload.reply_markup);
+  t.match(buttons, '📸 Загруженные фото (10)');
+  t.match(buttons, `avatar_photos_ready:${avatarId}`);
+  t.match(buttons, `avatar_create_cancel:${avatarId}`);
+
+  await postUpdate(app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId, ALICE));
+  const review = await telegram.waitFor('editMessageText', isTo(ALICE, '🦋 Проверьте данные аватара'));
+  t.match(review.payload.text, /🎭 Имя: Алиса в Париже\n👤 Тип: Портретный\n👩 Пол: Женский\n📸 Фото: 10\n⚙️ Режим: Сбалансированный \(2500 шагов\)\n⏱ Ожидаемое время: 15–25 мин/);
+  t.match(JSON.stringify(review.payload.reply_markup), /🚀 Начать обучение.*◀️ К загрузке фото/);
+
+  const res = await postUpdate(app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE));
+  t.equal(res.statusCode, 200, 'the update is answered before the upload and submit');
+  const submission = await fal.waitForSubmission();
+  const started = await telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
+  t.match(started.payload.text, /Алиса в Париже.*15–25 мин/s);
+
+  t.equal(submission.modelId, 'fal-ai/flux-lora-portrait-trainer');
+  t.equal(submission.webhookUrl, 'https://bot.example.com/webhooks/fal', 'the webhook is a query option, not an input field');
+  t.equal(submission.authorization, 'Key fal-test-key:secret');
+  t.notOk('webhookUrl' in submission.input || 'webhook_url' in submission.input);
+  const row = await avatarRow(env, avatarId);
+  t.match(row, {
+    status: 'training',
+    falRequestId: submission.requestId,
+    falModelId: 'fal-ai/flux-lora-portrait-trainer',
+    trainingPreset: 'balanced',
+  });
+  t.match(row?.falStatusUrl, new RegExp(`/requests/${submission.requestId}/status$`));
+  t.match(row?.falResponseUrl, new RegExp(`/requests/${submission.requestId}$`));
+  t.ok(row?.trainingStartedAt);
+  t.match(row?.triggerPhrase, /^TOK_[0-9a-f]{8}$/);
+  t.same(
+    { ...submission.input, images_data_url: 'x' },
+    {
+      images_data_url: 'x',
+      trigger_phrase: row?.triggerPhrase,
+      steps: 2500,
+      learning_rate: 0.00009,
+      multiresolution_training: true,
+      subject_crop: true,
+      create_masks: true,
+    },
+    'the trigger sent to FAL is the one stored',
+  );
+
+  const zip = fal.fileAt(String(submission.input.images_data_url));
+  t.ok(zip, 'the zip was uploaded through FAL storage');
+  const entries = await zipEntries(zip!);
+  const photos = await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId));
+  t.same(
+    entries.map((e) => e.name),
+    Array.from({ length: 10 }, (_, i) => `photo_${String(i + 1).padStart(3, '0')}.jpg`),
+    'flat, numbered entries',
+  );
+  t.same(entries.map((e) => e.size).sort(), photos.map((p) => p.sizeBytes).sort(), 'exactly the uploaded photos');
+  t.equal((await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id))).length, 0, 'the wizard is over');
+});
+
+t.test('an artistic avatar trains with the style trainer', async (t) => {
+  const env = await buildTestApp(t, { TRAINING_PRESET: 'fast' });
+  const { avatarId, progressMessageId } = await startWizard(env, BOB, 'style', 'Watercolour');
+  await uploadPhotos(env, BOB, 10);
+  await reviewAndStart(env, BOB, avatarId, progressMessageId);
+  const submission = await env.fal.waitForSubmission();
+  const row = await avatarRow(env, avatarId);
+  t.equal(submission.modelId, 'fal-ai/flux-lora-fast-training');
+  t.same({ ...submission.input, images_data_url: 'x' }, {
+    images_data_url: 'x',
+    trigger_word: row?.triggerPhrase,
+    is_style: true,
+    create_masks: false,
+    steps: 1000,
+  });
+  t.equal(row?.gender, null, 'no gender question for a style');
+  await env.telegram.waitFor('editMessageText', isTo(BOB, '⏳ Training has started!'));
+});
+
+t.test('a double tap on "start training" submits once', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Double');
+  await uploadPhotos(env, ALICE, 10);
+  await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId, ALICE));
+  const taps = await Promise.all(
+    Array.from({ length: 5 }, () => postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE))),
+  );
+  t.same(taps.map((r) => r.statusCode), [200, 200, 200, 200, 200]);
+  await env.fal.waitForSubmission();
+  await env.deps.tasks.drain(10_000);
+  t.equal(env.fal.state.submissions.length, 1);
+  const alreadyStarted = env.telegram.callsOf('answerCallbackQuery').filter((c) => c.payload.text === 'Обучение уже запущено');
+  t.equal(alreadyStarted.length, 4);
+});
+
+t.test('a submit refused by FAL puts the avatar back to ready with a retry that works', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Retry me');
+  await uploadPhotos(env, ALICE, 10);
+  env.fal.state.submitFailures.push({ status: 422, body: { detail: [{ loc: ['body', 'steps'], msg: 'too many', type: 'value_error' }] } });
+  await reviewAndStart(env, ALICE, avatarId, progressMessageId);
+  const failed = await env.telegram.waitFor('editMessageText', isTo(ALICE, '❌ Не удалось запустить обучение'));
+  t.match(failed.payload.text, /сервис обучения отклонил запрос.*Фото сохранены/s);
+  t.match(JSON.stringify(failed.payload.reply_markup), `🔁 Повторить","callback_data":"avatar_train:${avatarId}`);
+  const row = await avatarRow(env, avatarId);
+  t.equal(row?.status, 'ready');
+  t.match(row?.error, /submit failed/);
+  t.equal((await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId))).length, 10, 'no photo is lost');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE));
+  const submission = await env.fal.waitForSubmission();
+  await env.telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
+  t.match(await avatarRow(env, avatarId), { status: 'training', falRequestId: submission.requestId, error: null });
+});
+
+t.test('an album of 12 photos delivered at once is counted right', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Album');
+  const updates = Array.from({ length: 12 }, (_, i) => {
+    const fileId = `album-${i}`;
+    env.telegram.addFile(fileId, jpeg(800, 1200, fileId));
+    return photoUpdate(fileId, ALICE, { media_group_id: 'album-1' });
+  });
+  const answers = await Promise.all(updates.map((u) => postUpdate(env.app, u)));
+  t.same(answers.map((r) => r.statusCode), Array(12).fill(200));
+  const photos = await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId));
+  t.equal(photos.length, 12);
+  t.same(photos.map((p) => p.position).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1), 'positions 1..12, no gaps or twins');
+  t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 12\/20/);
+  t.equal(sentTo(env, ALICE, '📊').length, 1, 'one progress message, edited in place');
+});
+
+t.test('the wizard survives a restart of the service', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Restarted');
+  await uploadPhotos(env, ALICE, 4, 'before');
+  await env.app.close();
+
+  // A new process on the same database and storage.
+  const logs = new LogCapture();
+  const deps = await createDeps(env.config, createLogger(env.config, logs));
+  const app = await buildApp(env.config, deps);
+  t.teardown(async () => {
+    await app.close();
+    await deps.close();
+  });
+  const second = { ...env, app, deps };
+  await uploadPhotos(second, ALICE, 6, 'after');
+  t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 10\/20/);
+  await reviewAndStart(second, ALICE, avatarId, progressMessageId);
+  await env.fal.waitForSubmission();
+  await env.telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
+});
+
+t.test('"🔄 Продолжить" resumes an unfinished avatar where the user stopped', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId } = await startWizard(env, ALICE, 'portrait', 'Resumable');
+  await uploadPhotos(env, ALICE, 3);
+  await postUpdate(env.app, textUpdate('/start', ALICE));
+  await postUpdate(env.app, textUpdate('➕ Создать аватар', ALICE));
+  const offer = await env.telegram.waitFor('sendMessage', isTo(ALICE, '📝 У вас есть незавершённый аватар «Resumable» (фото: 3)'));
+  t.match(JSON.stringify(offer.payload.reply_markup), `avatar_resume:${avatarId}`);
+  await postUpdate(env.app, callbackUpdate(`avatar_resume:${avatarId}`, (offer.result as Message).message_id, ALICE));
+  const progress = sentTo(env, ALICE, '📊').at(-1)!;
+  t.match(progress.payload.text, /📸 Загружено: 3\/20/);
+  await uploadPhotos(env, ALICE, 1, 'more');
+  t.match(progressText(env, ALICE.id, (progress.result as Message).message_id), /📸 Загружено: 4\/20/);
+});
+
+t.test('cancelling creation deletes the draft and its stored photos', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Short-lived');
+  await uploadPhotos(env, ALICE, 3);
+  const keys = (await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId))).map((p) => p.storageKey);
+  t.equal(keys.length, 3);
+  for (const key of keys) t.equal(await env.deps.storage.exists(key), true);
+
+  await postUpdate(env.app, callbackUpdate(`avatar_create_cancel:${avatarId}`, progressMessageId, ALICE));
+  t.equal(await avatarRow(env, avatarId), undefined, 'the avatar row is gone');
+  t.equal((await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId))).length, 0);
+  for (const key of keys) t.equal(await env.deps.storage.exists(key), false, `${key} is deleted`);
+  await env.telegram.waitFor('editMessageText', isTo(ALICE, '🗑️ Создание аватара «Short-lived» отменено'));
+});
+
+t.test('buttons naming another user’s avatar are refused', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Mine');
+  await uploadPhotos(env, ALICE, 10);
+  await postUpdate(env.app, textUpdate('/start', BOB));
+  for (const data of [
+    `avatar_create_cancel:${avatarId}`,
+    `avatar_photos_ready:${avatarId}`,
+    `avatar_train:${avatarId}`,
+    `avatar_photos:${avatarId}:0`,
+    `avatar_resume:${avatarId}`,
+  ]) {
+    const res = await postUpdate(env.app, callbackUpdate(data, progressMessageId, BOB));
+    t.equal(res.statusCode, 200);
+    const answer = env.telegram.callsOf('answerCallbackQuery').at(-1);
+    t.same(answer?.payload, { callback_query_id: answer?.payload.callback_query_id, text: '⛔ This is not your avatar', show_alert: true }, data);
+  }
+  t.match(await avatarRow(env, avatarId), { status: 'photos_uploading' }, 'nothing changed');
+  t.equal(env.fal.state.submissions.length, 0);
+  t.equal(env.telegram.callsOf('sendPhoto').length, 0, 'no photo was shown to Bob');
+});
+
+t.test('unknown and malformed buttons are answered, not crashed on', async (t) => {
+  const env = await buildTestApp(t);
+  await postUpdate(env.app, textUpdate('/start', ALICE));
+  for (const data of ['avatar_train:not-a-uuid', 'nonsense', 'avatar_photos:00000000-0000-0000-0000-000000000000:x', 'avatar_type:robot']) {
+    const res = await postUpdate(env.app, callbackUpdate(data, 1, ALICE));
+    t.equal(res.statusCode, 200);
+    t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Эта кнопка устарела', data);
+  }
+  const res = await postUpdate(env.app, callbackUpdate('avatar_train:00000000-0000-4000-8000-000000000000', 1, ALICE));
+  t.equal(res.statusCode, 200);
+  t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Этот аватар уже удалён');
+});
+
