@@ -6,6 +6,7 @@ import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
 import { createDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 import { jpeg } from './fixtures/images.js';
+import { isTo, progressText, sentTo, startWizard, uploadPhotos, type Message } from './wizard-driver.js';
 import {
   ALICE,
   BOB,
@@ -18,46 +19,6 @@ import {
   type From,
   type TestEnv,
 } from './helper.js';
-
-type Message = { message_id: number };
-
-const isTo = (from: From, prefix: string) => (p: Record<string, unknown>) =>
-  p.chat_id === from.id && String(p.text ?? p.caption ?? '').startsWith(prefix);
-
-const sentTo = (env: TestEnv, from: From, prefix: string) =>
-  env.telegram.callsOf('sendMessage').filter((c) => isTo(from, prefix)(c.payload));
-
-/** Drives the wizard from the menu to the upload step; returns the draft avatar and its progress message. */
-export async function startWizard(env: TestEnv, from: From, type: 'portrait' | 'style', name: string) {
-  const { app, telegram } = env;
-  const createButton = from.language_code === 'en' ? '➕ Create avatar' : '➕ Создать аватар';
-  await postUpdate(app, textUpdate(createButton, from));
-  const typeMessage = await telegram.waitFor('sendMessage', isTo(from, '🎭'));
-  await postUpdate(app, callbackUpdate(`avatar_type:${type}`, (typeMessage.result as Message).message_id, from));
-  if (type === 'portrait') await postUpdate(app, callbackUpdate('avatar_gender:female', (typeMessage.result as Message).message_id, from));
-  await postUpdate(app, textUpdate(name, from));
-  const progress = await telegram.waitFor('sendMessage', isTo(from, '📊'));
-  const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.name, name));
-  if (!avatar) throw new Error('no draft avatar was created');
-  return { avatarId: avatar.id, progressMessageId: (progress.result as Message).message_id };
-}
-
-/** Sends `count` distinct JPEGs as photos, one after the other. */
-export async function uploadPhotos(env: TestEnv, from: From, count: number, prefix = 'p') {
-  for (let i = 0; i < count; i++) {
-    const fileId = `${prefix}-${from.id}-${i}`;
-    env.telegram.addFile(fileId, jpeg(1024, 1024, fileId));
-    const res = await postUpdate(env.app, photoUpdate(fileId, from));
-    if (res.statusCode !== 200) throw new Error(`photo ${i} answered ${res.statusCode}`);
-  }
-}
-
-/** The text the progress message shows now (its last edit, or its first version). */
-function progressText(env: TestEnv, chatId: number, messageId: number): string {
-  const edits = env.telegram.callsOf('editMessageText').filter((c) => c.payload.chat_id === chatId && c.payload.message_id === messageId);
-  const last = edits.at(-1) ?? env.telegram.calls.find((c) => (c.result as Message | undefined)?.message_id === messageId);
-  return String(last?.payload.text ?? '');
-}
 
 function zipEntries(zip: Buffer): Promise<{ name: string; size: number }[]> {
   return new Promise((resolve, reject) => {

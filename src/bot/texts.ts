@@ -21,6 +21,9 @@ export type ReviewView = {
   minutes: [number, number];
 };
 
+const size = (bytes: number, mb: string, kb: string) =>
+  bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} ${mb}` : `${Math.floor(bytes / 1024)} ${kb}`;
+
 const bar = (ratio: number) => {
   const filled = Math.round(Math.min(1, ratio) * 10);
   return '█'.repeat(filled) + '░'.repeat(10 - filled);
@@ -130,7 +133,7 @@ function ruRefusal(r: PhotoRefusal): string {
     case 'unsupported_format':
       return `формат ${r.format.toUpperCase()} не поддерживается, нужен JPEG, PNG или WebP`;
     case 'too_large':
-      return `файл больше ${r.maxMb} МБ`;
+      return `файл больше ${size(r.maxBytes, 'МБ', 'КБ')}`;
     case 'too_small':
       return `слишком маленькое (${r.side} px по короткой стороне, нужно от ${r.minSide} px)`;
     case 'duplicate':
@@ -151,7 +154,7 @@ function enRefusal(r: PhotoRefusal): string {
     case 'unsupported_format':
       return `${r.format.toUpperCase()} is not supported, send JPEG, PNG or WebP`;
     case 'too_large':
-      return `the file is larger than ${r.maxMb} MB`;
+      return `the file is larger than ${size(r.maxBytes, 'MB', 'KB')}`;
     case 'too_small':
       return `too small (${r.side} px on the short side, at least ${r.minSide} px needed)`;
     case 'duplicate':

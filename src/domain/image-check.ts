@@ -4,7 +4,7 @@ import { imageSize } from 'image-size';
 export type PhotoRefusal =
   | { kind: 'not_image' }
   | { kind: 'unsupported_format'; format: string }
-  | { kind: 'too_large'; maxMb: number }
+  | { kind: 'too_large'; maxBytes: number }
   | { kind: 'too_small'; side: number; minSide: number }
   | { kind: 'duplicate' }
   | { kind: 'over_limit'; max: number }
@@ -19,7 +19,7 @@ const ACCEPTED: Record<string, ImageInfo['format']> = { jpg: 'jpeg', png: 'png',
  * JPEG, PNG or WebP, no larger than `maxBytes`, at least `minSide` px on its short side.
  */
 export function checkImage(bytes: Buffer, limits: { maxBytes: number; minSide: number }): ImageInfo | PhotoRefusal {
-  if (bytes.length > limits.maxBytes) return { kind: 'too_large', maxMb: Math.round(limits.maxBytes / 1024 / 1024) };
+  if (bytes.length > limits.maxBytes) return { kind: 'too_large', maxBytes: limits.maxBytes };
   let size: ReturnType<typeof imageSize>;
   try {
     size = imageSize(bytes);

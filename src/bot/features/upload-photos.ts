@@ -78,14 +78,14 @@ export function uploadPhotosFeature(deps: BotDeps) {
     const file = incomingFile(ctx);
     if (!file) return next();
     if (file.declaredSize !== undefined && file.declaredSize > limits.maxPhotoBytes) {
-      return refuse(ctx, { kind: 'too_large', maxMb: Math.round(limits.maxPhotoBytes / 1024 / 1024) });
+      return refuse(ctx, { kind: 'too_large', maxBytes: limits.maxPhotoBytes });
     }
     let bytes: Buffer;
     try {
       bytes = await downloadTelegramFile(ctx.telegram, file.fileId, limits.maxPhotoBytes);
     } catch (error) {
       if (error instanceof FileTooLargeError) {
-        return refuse(ctx, { kind: 'too_large', maxMb: Math.round(limits.maxPhotoBytes / 1024 / 1024) });
+        return refuse(ctx, { kind: 'too_large', maxBytes: limits.maxPhotoBytes });
       }
       ctx.log.warn({ err: error }, 'photo download failed');
       return refuse(ctx, { kind: 'download_failed' });
