@@ -103,9 +103,8 @@ export type From = { id: number; first_name: string; language_code?: string; use
 export const ALICE: From = { id: 501, first_name: 'Алиса', language_code: 'ru', username: 'alice' };
 export const BOB: From = { id: 502, first_name: 'Bob', language_code: 'en', username: 'bob' };
 
-/** A private-chat text message update, as Telegram sends it. */
-export function textUpdate(text: string, from: From = ALICE, updateId = nextUpdateId++): Update {
-  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+/** A private-chat message update from `from`, as Telegram sends it, with the given content. */
+export function messageUpdate(from: From, content: Record<string, unknown>, updateId = nextUpdateId++): Update {
   return {
     update_id: updateId,
     message: {
@@ -113,10 +112,15 @@ export function textUpdate(text: string, from: From = ALICE, updateId = nextUpda
       date: Math.floor(Date.now() / 1000),
       chat: { id: from.id, type: 'private', first_name: from.first_name },
       from: { is_bot: false, ...from },
-      text,
-      ...(entities ? { entities } : {}),
+      ...content,
     },
   } as Update;
+}
+
+/** A text message; a leading /command gets its bot_command entity. */
+export function textUpdate(text: string, from: From = ALICE, updateId = nextUpdateId++): Update {
+  const command = text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {};
+  return messageUpdate(from, { text, ...command }, updateId);
 }
 
 /** Posts a raw body to the Telegram webhook with the given content type and the right secret. */
@@ -141,36 +145,20 @@ export function postUpdate(app: App, update: unknown, secret: string | null = WE
 
 /** A photo message (Telegram's compressed photo: several sizes, the largest last). */
 export function photoUpdate(fileId: string, from: From = ALICE, extra: Record<string, unknown> = {}): Update {
-  const updateId = nextUpdateId++;
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: 'private', first_name: from.first_name },
-      from: { is_bot: false, ...from },
-      photo: [
-        { file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90, file_size: 1000 },
-        { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960, file_size: 4096 },
-      ],
-      ...extra,
-    },
-  } as Update;
+  return messageUpdate(from, {
+    photo: [
+      { file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90, file_size: 1000 },
+      { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960, file_size: 4096 },
+    ],
+    ...extra,
+  });
 }
 
 /** An image sent as a file (a "document"). */
 export function documentUpdate(fileId: string, from: From = ALICE, document: Record<string, unknown> = {}): Update {
-  const updateId = nextUpdateId++;
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: 'private', first_name: from.first_name },
-      from: { is_bot: false, ...from },
-      document: { file_id: fileId, file_unique_id: `${fileId}-u`, file_name: 'photo.jpg', mime_type: 'image/jpeg', file_size: 4096, ...document },
-    },
-  } as Update;
+  return messageUpdate(from, {
+    document: { file_id: fileId, file_unique_id: `${fileId}-u`, file_name: 'photo.jpg', mime_type: 'image/jpeg', file_size: 4096, ...document },
+  });
 }
 
 /** A press of an inline button under message `messageId`. */

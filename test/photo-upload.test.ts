@@ -2,7 +2,7 @@ import t from 'tap';
 import { eq } from 'drizzle-orm';
 import { avatarPhotos, avatars } from '../src/db/schema.js';
 import { gif, jpeg, png } from './fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, documentUpdate, photoUpdate, postUpdate, textUpdate, type TestEnv } from './helper.js';
+import { ALICE, buildTestApp, callbackUpdate, documentUpdate, messageUpdate, photoUpdate, postUpdate, textUpdate, type TestEnv } from './helper.js';
 import { isTo, progressText, startWizard, uploadPhotos, type Message } from './wizard-driver.js';
 
 async function photosOf(env: TestEnv, avatarId: string) {
@@ -99,8 +99,8 @@ t.test('text, stickers and voice while photos are expected get a hint', async (t
   await startWizard(env, ALICE, 'portrait', 'Hinted');
   for (const update of [
     textUpdate('here you go', ALICE),
-    { ...textUpdate('', ALICE), message: { ...(textUpdate('', ALICE) as { message: object }).message, text: undefined, sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } } },
-    { ...textUpdate('', ALICE), message: { ...(textUpdate('', ALICE) as { message: object }).message, text: undefined, voice: { file_id: 'v', file_unique_id: 'v', duration: 2 } } },
+    messageUpdate(ALICE, { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }),
+    messageUpdate(ALICE, { voice: { file_id: 'v', file_unique_id: 'v', duration: 2 } }),
   ]) {
     const res = await postUpdate(env.app, update);
     t.equal(res.statusCode, 200);

@@ -10,6 +10,8 @@ export type AvatarPhoto = typeof avatarPhotos.$inferSelect;
 /** Statuses in which the avatar is still being put together by its owner. */
 export const UNFINISHED = ['draft', 'photos_uploading', 'ready'] as const;
 
+export const isUnfinished = (avatar: Pick<Avatar, 'status'>) => (UNFINISHED as readonly string[]).includes(avatar.status);
+
 /** Everything stored for one avatar lives under this prefix. */
 export const avatarPrefix = (avatarId: string) => `avatars/${avatarId}/`;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,10 +30,12 @@ export function createFsStorage(root: string): Storage {
       const file = fileOf(key);
       await mkdir(path.dirname(file), { recursive: true });
       const temp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+      // Opened before the copy starts, so a failing source can never leave a file created after the clean-up.
+      const handle = await open(temp, 'wx');
       try {
-        await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(temp, { flags: 'wx' }));
-        const handle = await open(temp, 'r+');
-        await handle.sync().finally(() => handle.close());
+        await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, handle.createWriteStream());
+        const written = await open(temp, 'r+');
+        await written.sync().finally(() => written.close());
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true });

@@ -1,6 +1,6 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { createDraftAvatar, findUnfinishedAvatar, UNFINISHED } from '../../domain/avatars.js';
+import { createDraftAvatar, findUnfinishedAvatar, isUnfinished } from '../../domain/avatars.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAction, ownAvatarOrAlert } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -51,7 +51,7 @@ export function createAvatarFeature(deps: BotDeps) {
     onAction('avatar_resume', async (ctx, data) => {
       const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
       if (!avatar) return;
-      if (!(UNFINISHED as readonly string[]).includes(avatar.status)) {
+      if (!isUnfinished(avatar)) {
         return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
       }
       await ctx.answerCbQuery();

@@ -1,6 +1,6 @@
 import { Composer, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload, UNFINISHED, type Avatar } from '../../domain/avatars.js';
+import { countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload, isUnfinished, type Avatar } from '../../domain/avatars.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
@@ -152,7 +152,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
     onAction('avatar_create_cancel', async (ctx, data) => {
       const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
       if (!avatar) return;
-      if (!(UNFINISHED as readonly string[]).includes(avatar.status)) {
+      if (!isUnfinished(avatar)) {
         return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
       }
       await deleteAvatar(deps.db, deps.storage, avatar.id);
