@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { isDatabaseUnavailable, type Db } from './db/client.js';
+import { runStatusCheck } from './domain/status-check.js';
+import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
+import type { Notifier } from './notifier.js';
 import { sendError } from './http-errors.js';
 import { checkStatusRoutes } from './routes/check-status.js';
 import { falWebhookRoutes } from './routes/fal-webhook.js';
@@ -19,6 +22,8 @@ export type AppDeps = {
   storage: Storage;
   bot: Bot;
   falWebhookVerifier: FalWebhookVerifier;
+  falHttp: FalHttp;
+  notifier: Notifier;
 };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -51,8 +56,11 @@ export async function buildApp(config: Config, deps: AppDeps) {
 
   await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
   await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
-  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db });
-  await app.register(checkStatusRoutes, { token: config.internalApiToken, db: deps.db });
+  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
+  await app.register(checkStatusRoutes, {
+    token: config.internalApiToken,
+    check: () => runStatusCheck({ db: deps.db, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config }),
+  });
 
   return app;
 }

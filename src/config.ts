@@ -54,6 +54,9 @@ const envSchema = z
     MAX_PHOTOS: integer.min(1).max(100).default(20),
     MAX_PHOTO_BYTES: integer.min(1024).max(20 * 1024 * 1024, 'must be at most 20 MB (the Bot API download limit)').default(20 * 1024 * 1024),
     MIN_PHOTO_SIDE: integer.min(1).default(512),
+    TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
+    SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
+    CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     BODY_LIMIT_BYTES: integer.min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
@@ -115,7 +118,13 @@ export type Config = {
     maxPhotos: number;
     maxPhotoBytes: number;
     minPhotoSide: number;
+    /** A training still running after this long is failed as timed out. */
+    timeoutMs: number;
+    /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
+    submitStuckMs: number;
   };
+  /** How long one status check may run. */
+  checkStatusBudgetMs: number;
   internalApiToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   bodyLimitBytes: number;
@@ -179,7 +188,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxPhotos: e.MAX_PHOTOS,
       maxPhotoBytes: e.MAX_PHOTO_BYTES,
       minPhotoSide: e.MIN_PHOTO_SIDE,
+      timeoutMs: e.TRAINING_TIMEOUT_MINUTES * 60_000,
+      submitStuckMs: e.SUBMIT_STUCK_MINUTES * 60_000,
     },
+    checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,
     internalApiToken: e.INTERNAL_API_TOKEN,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.js';
 import { createBackgroundTasks, type BackgroundTasks } from './background-tasks.js';
-import { createBot } from './bot/create-bot.js';
+import { createBot, createTelegram } from './bot/create-bot.js';
+import { createNotificationSender } from './bot/notification-sender.js';
 import type { Config } from './config.js';
 import { createDatabase, runMigrations, type Database } from './db/client.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { createFal } from './fal/fal-client.js';
+import { createFalHttp } from './fal/fal-http.js';
+import { createNotifier } from './notifier.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
 import { createStorage } from './storage/create-storage.js';
 
@@ -42,10 +45,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   logger.info({ storage: kind }, 'storage ready');
   const fal = createFal(config);
   const tasks = createBackgroundTasks(logger);
-  const bot = createBot(
-    { token: config.telegram.botToken, apiRoot: config.telegram.apiRoot },
-    { db: database.db, storage, fal, tasks, logger, config },
-  );
+  const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
+  const notifier = createNotifier(database.db, createNotificationSender(telegram), tasks);
+  const bot = createBot(telegram, { db: database.db, storage, fal, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;
@@ -55,6 +57,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     storage,
     bot,
     falWebhookVerifier,
+    falHttp: createFalHttp(config),
+    notifier,
     tasks,
     async close() {
       await tasks.drain(config.shutdownTimeoutMs);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background-tasks.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What the bot's features may use. */
@@ -11,6 +12,7 @@ export type BotDeps = {
   storage: Storage;
   fal: FalClient;
   tasks: BackgroundTasks;
+  notifier: Notifier;
   logger: Logger;
   config: Pick<Config, 'publicUrl' | 'fal' | 'training'>;
 };

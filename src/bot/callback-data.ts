@@ -18,6 +18,8 @@ type Actions = {
   avatar_review_back: { avatarId: string };
   avatar_create_cancel: { avatarId: string };
   avatar_train: { avatarId: string };
+  avatar_generate: { avatarId: string };
+  gallery_open: {};
 };
 
 export type CallbackAction = { [K in keyof Actions]: { action: K } & Actions[K] }[keyof Actions];
@@ -49,6 +51,8 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_review_back: { pattern: new RegExp(`^avatar_review_back:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
   avatar_create_cancel: { pattern: new RegExp(`^avatar_create_cancel:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
   avatar_train: { pattern: new RegExp(`^avatar_train:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
+  avatar_generate: { pattern: new RegExp(`^avatar_generate:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
+  gallery_open: { pattern: /^gallery_open$/, parse: () => ({}) },
 };
 
 /** The callback data of an action. */

@@ -1,7 +1,8 @@
-import { Telegraf } from 'telegraf';
+import { Telegraf, Telegram } from 'telegraf';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { upsertUser } from '../domain/users.js';
 import { clearWizardState } from '../domain/wizard-state.js';
+import { onAction } from './actions.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
@@ -17,12 +18,16 @@ export type Bot = Telegraf<BotContext>;
 /** Without a token the bot still handles updates; its Bot API calls go to `apiRoot` (the local playground). */
 const PLACEHOLDER_TOKEN = '0:playground';
 
+/** The Bot API client, shared by the bot and the outbox sender. */
+export function createTelegram(options: { token: string | undefined; apiRoot: string }): Telegram {
+  return new Telegram(options.token ?? PLACEHOLDER_TOKEN, { apiRoot: options.apiRoot, webhookReply: false });
+}
+
 const menuButtons = (['ru', 'en'] as const).flatMap((lang) => Object.values(texts[lang].menu));
 
-export function createBot(options: { token: string | undefined; apiRoot: string }, deps: BotDeps): Bot {
-  const bot = new Telegraf<BotContext>(options.token ?? PLACEHOLDER_TOKEN, {
-    telegram: { apiRoot: options.apiRoot, webhookReply: false },
-  });
+export function createBot(telegram: Telegram, deps: BotDeps): Bot {
+  const bot = new Telegraf<BotContext>(telegram.token);
+  bot.telegram = telegram;
 
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
@@ -49,6 +54,8 @@ export function createBot(options: { token: string | undefined; apiRoot: string 
   bot.hears([texts.ru.menu.myAvatars, texts.en.menu.myAvatars, texts.ru.menu.generate, texts.en.menu.generate], (ctx) =>
     ctx.reply(texts[ctx.lang].comingSoon, mainMenuKeyboard(ctx.lang)),
   );
+  bot.use(onAction('avatar_generate', (ctx) => ctx.answerCbQuery(texts[ctx.lang].comingSoon)));
+  bot.use(onAction('gallery_open', (ctx) => ctx.answerCbQuery(texts[ctx.lang].comingSoon)));
 
   bot.on('message', async (ctx) => {
     await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));

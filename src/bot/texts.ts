@@ -120,9 +120,35 @@ const ru = {
     (temporary ? 'сервис обучения временно недоступен.' : 'сервис обучения отклонил запрос.') +
     '\n\nФото сохранены — попробуйте ещё раз.',
   retry: '🔁 Повторить',
+
+  trainingReady: (name: string) =>
+    `✅ Аватар «${name}» готов!\n\nОпишите картинку словами — я нарисую её с вашим аватаром. ` +
+    'Триггерное слово добавлю сам.',
+  trainingFailed: (name: string, code: TrainingFailure) =>
+    `❌ Не удалось обучить аватар «${name}»: ${ruFailure[code]}.\n\nФото сохранены — можно запустить обучение ещё раз.`,
+  generateButton: '🎨 Генерировать',
+  retryTraining: '🔁 Повторить обучение',
 };
 
 type Texts = typeof ru;
+
+export type TrainingFailure = 'provider_error' | 'invalid_result' | 'timed_out' | 'cancelled' | 'submit_interrupted';
+
+const ruFailure: Record<TrainingFailure, string> = {
+  provider_error: 'сервис обучения сообщил об ошибке',
+  invalid_result: 'сервис обучения вернул неожиданный результат',
+  timed_out: 'обучение заняло слишком много времени',
+  cancelled: 'обучение было отменено',
+  submit_interrupted: 'запуск обучения прервался',
+};
+
+const enFailure: Record<TrainingFailure, string> = {
+  provider_error: 'the training service reported an error',
+  invalid_result: 'the training service returned an unexpected result',
+  timed_out: 'the training took too long',
+  cancelled: 'the training was cancelled',
+  submit_interrupted: 'starting the training was interrupted',
+};
 
 const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
 
@@ -257,6 +283,14 @@ const en: Texts = {
     (temporary ? 'the training service is temporarily unavailable.' : 'the training service refused the request.') +
     '\n\nYour photos are kept — please try again.',
   retry: '🔁 Retry',
+
+  trainingReady: (name: string) =>
+    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. ` +
+    'I add the trigger word myself.',
+  trainingFailed: (name: string, code: TrainingFailure) =>
+    `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
+  generateButton: '🎨 Generate',
+  retryTraining: '🔁 Retry training',
 };
 
 export const texts: Record<Lang, Texts> = { ru, en };

@@ -1,5 +1,5 @@
-import { Telegram } from 'telegraf';
 import { botCommands } from '../bot/commands.js';
+import { createTelegram } from '../bot/create-bot.js';
 import { loadConfig } from '../config.js';
 
 /**
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (!config.telegram.webhookSecretConfigured) {
     throw new Error('TELEGRAM_WEBHOOK_SECRET is not set: the service and Telegram must share it');
   }
-  const telegram = new Telegram(config.telegram.botToken, { apiRoot: config.telegram.apiRoot });
+  const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
   const url = `${config.publicUrl}/telegram/webhook`;
   await telegram.setWebhook(url, {
     secret_token: config.telegram.webhookSecret,

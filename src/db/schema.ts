@@ -67,6 +67,8 @@ export const avatars = pgTable(
     falResponseUrl: text('fal_response_url'),
     falCancelUrl: text('fal_cancel_url'),
     trainingStartedAt: timestamp('training_started_at', { withTimezone: true }),
+    /** When a status checker last took this training: its lease against a concurrent checker. */
+    statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
     trainingFinishedAt: timestamp('training_finished_at', { withTimezone: true }),
     diffusersLoraFileUrl: text('diffusers_lora_file_url'),
     configFileUrl: text('config_file_url'),
@@ -143,6 +145,8 @@ export const notifications = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** The Telegram message that delivered it. */
+    sentMessageId: bigint('sent_message_id', { mode: 'number' }),
     deadAt: timestamp('dead_at', { withTimezone: true }),
     lastError: text('last_error'),
     createdAt: createdAt(),
@@ -174,13 +178,17 @@ export const processedUpdates = pgTable(
 );
 
 /** Every verified FAL webhook, stored before it is acknowledged, keyed by the submit request id. */
-export const falWebhookEvents = pgTable('fal_webhook_events', {
-  requestId: text('request_id').primaryKey(),
-  gatewayRequestId: text('gateway_request_id'),
-  status: text('status').notNull(),
-  body: jsonb('body').notNull(),
-  deliveries: integer('deliveries').notNull().default(1),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-  lastReceivedAt: timestamp('last_received_at', { withTimezone: true }).notNull().defaultNow(),
-  appliedAt: timestamp('applied_at', { withTimezone: true }),
-});
+export const falWebhookEvents = pgTable(
+  'fal_webhook_events',
+  {
+    requestId: text('request_id').primaryKey(),
+    gatewayRequestId: text('gateway_request_id'),
+    status: text('status').notNull(),
+    body: jsonb('body').notNull(),
+    deliveries: integer('deliveries').notNull().default(1),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    lastReceivedAt: timestamp('last_received_at', { withTimezone: true }).notNull().defaultNow(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [index('fal_webhook_events_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} is null`)],
+);

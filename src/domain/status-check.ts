@@ -1,5 +1,14 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { avatars, users } from '../db/schema.js';
+import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
+import type { Notifier } from '../notifier.js';
+import { enqueueNotification } from './notifications.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
+import { applyPendingWebhookEvents, completeTraining, type CompletionResult } from './training-completion.js';
+import { normalizeTrainingOutput, type TrainingOutcome } from './training-result.js';
 
 export type StatusCheckSummary = {
   checked: number;
@@ -8,16 +17,140 @@ export type StatusCheckSummary = {
   stillRunning: number;
   errors: number;
   notificationsSent: number;
+  /** Submissions a crash interrupted, put back to ready. */
+  interrupted: number;
   prunedUpdates: number;
 };
 
+export type StatusCheckDeps = {
+  db: Db;
+  falHttp: FalHttp;
+  notifier: Notifier;
+  logger: Logger;
+  config: Pick<Config, 'training' | 'checkStatusBudgetMs'>;
+};
+
 const UPDATE_CLAIM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const BATCH = 20;
+/** A training taken by one checker is not taken by another for this long. */
+const LEASE = '60 seconds';
+
+type Claimed = {
+  id: string;
+  fal_request_id: string;
+  fal_status_url: string | null;
+  fal_response_url: string | null;
+  fal_cancel_url: string | null;
+  training_started_at: Date | string | null;
+};
+
+function count(summary: StatusCheckSummary, result: CompletionResult): void {
+  if (result.applied) summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
+}
+
+const detailOf = (answer: FalAnswer) => {
+  const body = answer.body as { detail?: unknown } | string;
+  const detail = typeof body === 'object' && body !== null && 'detail' in body ? body.detail : body;
+  return (typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 500);
+};
 
 /**
- * The scheduler's periodic pass. Today it only prunes old update claims; the
- * training status check and outbox resend join it with the training feature.
+ * The scheduler's pass, the fallback for lost webhooks. Within a time budget:
+ * applies webhook events that arrived before their submit returned; rolls back
+ * submissions a crash interrupted; asks FAL about every training (batches
+ * claimed with SKIP LOCKED and a lease, so concurrent checkers share the work
+ * and never double it); completes finished ones through the same function the
+ * webhook uses; fails trainings past the timeout; sends the outbox.
  */
-export async function runStatusCheck(db: Db, now = new Date()): Promise<StatusCheckSummary> {
-  const prunedUpdates = await pruneProcessedUpdates(db, new Date(now.getTime() - UPDATE_CLAIM_RETENTION_MS));
-  return { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, prunedUpdates };
+export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
+  const { db, config } = deps;
+  const started = Date.now();
+  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, prunedUpdates: 0 };
+
+  for (const result of await applyPendingWebhookEvents(db)) count(summary, result);
+  summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
+
+  while (Date.now() - started < config.checkStatusBudgetMs) {
+    const claimed = await db.execute<Claimed>(sql`
+      update ${avatars} set status_checked_at = now()
+      where id in (
+        select id from ${avatars}
+        where status = 'training'
+          and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
+        order by status_checked_at nulls first, training_started_at
+        limit ${BATCH}
+        for update skip locked
+      )
+      returning id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at`);
+    if (claimed.rows.length === 0) break;
+    await Promise.all(claimed.rows.map((row) => checkOne(deps, row, summary)));
+  }
+
+  summary.notificationsSent = (await deps.notifier.drain()).sent;
+  summary.prunedUpdates = await pruneProcessedUpdates(db, new Date(Date.now() - UPDATE_CLAIM_RETENTION_MS));
+  deps.logger.info({ ...summary, ms: Date.now() - started }, 'status check done');
+  return summary;
+}
+
+async function checkOne(deps: StatusCheckDeps, row: Claimed, summary: StatusCheckSummary): Promise<void> {
+  const log = deps.logger.child({ avatar_id: row.id, fal_request_id: row.fal_request_id });
+  summary.checked += 1;
+  const finish = async (outcome: TrainingOutcome) => count(summary, await completeTraining(deps.db, row.fal_request_id, outcome));
+
+  const startedAt = row.training_started_at ? new Date(row.training_started_at).getTime() : Date.now();
+  if (Date.now() - startedAt > deps.config.training.timeoutMs) {
+    if (row.fal_cancel_url) await deps.falHttp.put(row.fal_cancel_url).catch((error: unknown) => log.warn({ err: error }, 'cancel failed'));
+    return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
+  }
+  if (!row.fal_status_url || !row.fal_response_url) {
+    summary.errors += 1;
+    return log.error('training has no status or response URL');
+  }
+  try {
+    const status = await deps.falHttp.get(row.fal_status_url);
+    if (status.status !== 200) {
+      summary.errors += 1;
+      return log.warn({ http_status: status.status, detail: detailOf(status) }, 'status check answered an error');
+    }
+    if ((status.body as { status?: unknown }).status !== 'COMPLETED') {
+      summary.stillRunning += 1;
+      return;
+    }
+    // FAL has no FAILED status: a failed job is COMPLETED and its result fetch fails.
+    const result = await deps.falHttp.get(row.fal_response_url);
+    if (result.status >= 200 && result.status < 300) return finish(normalizeTrainingOutput(result.body));
+    if (result.status >= 400 && result.status < 500) {
+      return finish({ kind: 'failed', code: 'provider_error', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, raw: result.body });
+    }
+    summary.errors += 1;
+    log.warn({ http_status: result.status }, 'result fetch failed; the next check tries again');
+  } catch (error) {
+    summary.errors += 1;
+    log.warn({ err: error }, 'FAL did not answer; the next check tries again');
+  }
+}
+
+/**
+ * A crash between "start training" and the submit's answer leaves the avatar
+ * submitting. Past the limit it goes back to ready, and the user is told so
+ * with a retry button.
+ */
+async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const stuck = await tx
+      .update(avatars)
+      .set({ status: 'ready', error: 'submission interrupted', updatedAt: new Date() })
+      .where(and(eq(avatars.status, 'submitting'), lt(avatars.updatedAt, new Date(Date.now() - stuckMs))))
+      .returning();
+    for (const avatar of stuck) {
+      const [user] = await tx.select().from(users).where(eq(users.id, avatar.userId));
+      if (!user) continue;
+      await enqueueNotification(tx, {
+        chatId: user.chatId,
+        dedupeKey: `submit-interrupted:${avatar.id}:${avatar.updatedAt.getTime()}`,
+        payload: { type: 'training_failed', avatarId: avatar.id, avatarName: avatar.name, languageCode: user.languageCode, code: 'submit_interrupted' },
+      });
+    }
+    return stuck.length;
+  });
 }

@@ -4,13 +4,14 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError, type FalClient } from '@fal-ai/client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { avatars } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
 import { listPhotos, type Avatar } from './avatars.js';
+import { applyPendingWebhookEvents } from './training-completion.js';
 import { zipPhotosToFile } from './photo-archive.js';
 import { TRAINING_PRESETS, trainingInput, type TrainingPreset } from './training-presets.js';
 
@@ -29,21 +30,37 @@ export const presetOf = (avatar: Pick<Avatar, 'trainingPreset'>, fallback: Train
   TRAINING_PRESETS[(avatar.trainingPreset as TrainingPreset['name'] | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
 
 /**
- * ready → submitting: the money-spending step starts once, however often the
- * button is pressed. Returns null when the avatar was not ready (a double tap,
- * a stale button). The trigger is fixed here and kept for generation.
+ * ready | failed → submitting: the money-spending step starts once, however
+ * often the button is pressed. Returns null when the avatar was neither (a
+ * double tap, a stale button). The trigger is fixed here and kept for
+ * generation; a retry after a failure starts from a clean result.
  */
 export async function beginSubmission(db: Db, avatarId: string, preset: TrainingPreset['name']): Promise<Avatar | null> {
   const [avatar] = await db
     .update(avatars)
-    .set({ status: 'submitting', triggerPhrase: newTriggerPhrase(), trainingPreset: preset, error: null, updatedAt: new Date() })
-    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'ready')))
+    .set({
+      status: 'submitting',
+      triggerPhrase: newTriggerPhrase(),
+      trainingPreset: preset,
+      error: null,
+      falRequestId: null,
+      falResponse: null,
+      diffusersLoraFileUrl: null,
+      configFileUrl: null,
+      finetuneId: null,
+      trainingStartedAt: null,
+      trainingFinishedAt: null,
+      statusCheckedAt: null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(avatars.id, avatarId), inArray(avatars.status, ['ready', 'failed'])))
     .returning();
   return avatar ?? null;
 }
 
 export type SubmitOutcome =
-  | { ok: true; avatar: Avatar }
+  /** `finishedEarly`: FAL's webhook had arrived before submit returned, and is now applied. */
+  | { ok: true; avatar: Avatar; finishedEarly: boolean }
   | { ok: false; avatar: Avatar; temporary: boolean }
   /** The avatar was deleted (or taken over) while it was being submitted. */
   | { ok: false; avatar: null };
@@ -107,7 +124,10 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
     .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')))
     .returning();
   log.info({ fal_request_id: submitted.request_id, model: modelId, attached: Boolean(training) }, 'training submitted');
-  if (training) return { ok: true, avatar: training };
+  if (training) {
+    const early = await applyPendingWebhookEvents(db, submitted.request_id);
+    return { ok: true, avatar: training, finishedEarly: early.some((r) => r.applied) };
+  }
   // Deleted while we were submitting: nobody wants this training any more.
   await deps.fal.queue.cancel(modelId, { requestId: submitted.request_id }).catch((error: unknown) => {
     log.warn({ err: error, fal_request_id: submitted.request_id }, 'could not cancel the orphaned training');

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Db } from '../db/client.js';
-import { runStatusCheck } from '../domain/status-check.js';
+import type { StatusCheckSummary } from '../domain/status-check.js';
 import { sendError } from '../http-errors.js';
 import { bearerToken, secretEquals } from '../security.js';
 
-export type CheckStatusOptions = { token: string | undefined; db: Db };
+export type CheckStatusOptions = { token: string | undefined; check: () => Promise<StatusCheckSummary> };
 
 /** Called by the platform scheduler (cron) with `Authorization: Bearer <INTERNAL_API_TOKEN>`. */
-export const checkStatusRoutes: FastifyPluginAsync<CheckStatusOptions> = async (app, { token, db }) => {
+export const checkStatusRoutes: FastifyPluginAsync<CheckStatusOptions> = async (app, { token, check }) => {
   app.post(
     '/internal/check-status',
     {
@@ -19,6 +18,6 @@ export const checkStatusRoutes: FastifyPluginAsync<CheckStatusOptions> = async (
         }
       },
     },
-    async () => runStatusCheck(db),
+    async () => check(),
   );
 };

@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
+import { applyFalWebhookEvent } from '../domain/training-completion.js';
 import { JwksUnavailableError, type FalWebhookVerifier } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
+import type { Notifier } from '../notifier.js';
 
-export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db };
+export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; notifier: Notifier };
 
 const webhookBody = z.object({
   request_id: z.string().min(1),
@@ -24,10 +26,12 @@ declare module 'fastify' {
 
 /**
  * FAL's webhook: the ED25519 signature covers the raw body bytes, so this
- * context parses JSON itself and keeps the bytes. A verified event is stored
- * before it is acknowledged; if it cannot be stored, FAL gets a 5xx and retries.
+ * context parses JSON itself and keeps the bytes. A verified event is stored,
+ * then applied (a training completes once, however often it is delivered),
+ * and only then acknowledged; if the database fails, FAL gets a 5xx and retries.
+ * An event no avatar carries the request id of yet stays pending.
  */
-export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db }) => {
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, notifier }) => {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     done(null, body);
@@ -68,7 +72,13 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
       status: parsed.data.status,
       body: json,
     });
-    request.log.info({ fal_request_id: verdict.requestId, status: parsed.data.status, deliveries }, 'FAL webhook stored');
+    // Answered only after both commits: the event, then the completion it causes.
+    const completion = await applyFalWebhookEvent(db, parsed.data.request_id, json);
+    request.log.info(
+      { fal_request_id: verdict.requestId, status: parsed.data.status, deliveries, completion: completion.applied ? completion.status : 'none' },
+      'FAL webhook stored',
+    );
+    if (completion.applied) notifier.drainSoon();
     return { received: true };
   });
 };

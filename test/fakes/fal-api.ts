@@ -21,6 +21,13 @@ export type Submission = {
 
 type Failure = { status: number; body: unknown };
 
+export type Job = {
+  status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
+  /** What the result URL answers once COMPLETED. */
+  result?: { status: number; body: unknown };
+  cancelled?: boolean;
+};
+
 export function newSigningKey(): KeyObject {
   return generateKeyPairSync('ed25519').privateKey;
 }
@@ -49,6 +56,12 @@ export async function startFakeFal() {
     submissions: [] as Submission[],
     /** Failures for the next queue submits, in order. */
     submitFailures: [] as Failure[],
+    /** Queue jobs by request id: what status and result URLs answer. */
+    jobs: new Map<string, Job>(),
+    /** Every queue GET/PUT the fake answered, as `METHOD /path`. */
+    queueRequests: [] as string[],
+    /** Runs before a submit is answered: e.g. a webhook that beats the submit's answer. */
+    onSubmit: undefined as ((submission: Submission) => Promise<void>) | undefined,
   };
   let nextId = 1;
 
@@ -85,6 +98,19 @@ export async function startFakeFal() {
       response.end(file);
       return;
     }
+    const job = /^\/[^/]+\/[^/]+\/requests\/([^/]+)(\/status|\/cancel)?$/.exec(route);
+    if (host === 'queue.fal.run' && job && (request.method === 'GET' || request.method === 'PUT')) {
+      state.queueRequests.push(`${request.method} ${route}`);
+      const known = state.jobs.get(job[1]!);
+      if (!known) return sendJson(response, 404, { detail: 'Request not found' });
+      if (job[2] === '/cancel') {
+        known.cancelled = true;
+        return sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
+      }
+      if (job[2] === '/status') return sendJson(response, 200, { status: known.status, request_id: job[1] });
+      if (known.status !== 'COMPLETED' || !known.result) return sendJson(response, 400, { detail: 'Request is still in progress' });
+      return sendJson(response, known.result.status, known.result.body);
+    }
     if (request.method === 'POST' && host === 'queue.fal.run') {
       const input = JSON.parse((await readBody(request)).toString('utf8')) as Record<string, unknown>;
       const failure = state.submitFailures.shift();
@@ -92,13 +118,16 @@ export async function startFakeFal() {
       const modelId = route.slice(1);
       const requestId = `req-${nextId++}`;
       const [owner, alias] = modelId.split('/');
-      state.submissions.push({
+      const submission = {
         modelId,
         requestId,
         input,
         webhookUrl: url.searchParams.get('fal_webhook'),
         authorization: request.headers.authorization,
-      });
+      };
+      state.submissions.push(submission);
+      state.jobs.set(requestId, { status: 'IN_PROGRESS' });
+      await state.onSubmit?.(submission);
       const base = `${server.url}/queue.fal.run/${owner}/${alias}/requests/${requestId}`;
       return sendJson(response, 200, {
         status: 'IN_QUEUE',

@@ -36,6 +36,7 @@ export function startTrainingFeature(deps: BotDeps) {
         if (outcome.ok) {
           const minutes = presetOf(outcome.avatar, deps.config.training.preset).expectedMinutes;
           await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
+          if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {
           const v = retryView(lang, outcome.avatar, outcome.temporary);
           await show(v.text, v.markup);

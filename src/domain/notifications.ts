@@ -1,0 +1,100 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { notifications } from '../db/schema.js';
+import type { FailureCode } from './training-result.js';
+
+/** What a message says; the bot renders it in the user's language when it is sent. */
+export type NotificationPayload =
+  | { type: 'training_completed'; avatarId: string; avatarName: string; languageCode: string | null }
+  | {
+      type: 'training_failed';
+      avatarId: string;
+      avatarName: string;
+      languageCode: string | null;
+      code: FailureCode | 'submit_interrupted';
+    };
+
+export type Notification = Omit<typeof notifications.$inferSelect, 'payload'> & { payload: NotificationPayload };
+
+export type SendResult =
+  | { ok: true; messageId: number }
+  /** Telegram asked us to slow down (429). */
+  | { ok: false; retryAfterSeconds: number; error: string }
+  /** It will never be delivered (the user blocked the bot, the chat is gone). */
+  | { ok: false; permanent: true; error: string }
+  | { ok: false; error: string };
+
+export type Sender = (notification: Notification) => Promise<SendResult>;
+
+/**
+ * Writes the message a state change causes, in the same transaction as the
+ * change (invariant 3). The dedupe key makes a second write of the same
+ * message a no-op.
+ */
+export async function enqueueNotification(
+  tx: DbOrTx,
+  input: { chatId: number; dedupeKey: string; payload: NotificationPayload },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(notifications)
+    .values({ chatId: input.chatId, kind: input.payload.type, payload: input.payload, dedupeKey: input.dedupeKey })
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return rows.length === 1;
+}
+
+export type DrainResult = { sent: number; retried: number; dead: number };
+
+const LEASE = '2 minutes';
+const MAX_ATTEMPTS = 8;
+/** Waits for Telegram's retry_after up to this long inside one drain; longer waits are scheduled. */
+const MAX_INLINE_WAIT_S = 10;
+
+const backoffSeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 3600);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends what is due. Rows are claimed with SKIP LOCKED and a lease (two drains
+ * never send the same row; a drain that dies releases its rows when the lease
+ * ends), and each is marked sent the moment Telegram accepts it.
+ */
+export async function drainOutbox(db: Db, send: Sender, options: { limit?: number } = {}): Promise<DrainResult> {
+  const result: DrainResult = { sent: 0, retried: 0, dead: 0 };
+  const claimed = await db.execute<{ id: number }>(sql`
+    update ${notifications}
+    set attempts = attempts + 1, next_attempt_at = now() + ${LEASE}::interval
+    where id in (
+      select id from ${notifications}
+      where sent_at is null and dead_at is null and next_attempt_at <= now()
+      order by id
+      limit ${options.limit ?? 50}
+      for update skip locked
+    )
+    returning id`);
+  for (const { id } of claimed.rows) {
+    const [row] = await db.select().from(notifications).where(eq(notifications.id, Number(id)));
+    if (!row) continue;
+    const notification = row as Notification;
+    let outcome = await send(notification);
+    for (let wait = 0; !outcome.ok && 'retryAfterSeconds' in outcome && outcome.retryAfterSeconds <= MAX_INLINE_WAIT_S && wait < 3; wait++) {
+      await sleep(outcome.retryAfterSeconds * 1000);
+      outcome = await send(notification);
+    }
+    const mine = and(eq(notifications.id, notification.id), sql`${notifications.sentAt} is null`);
+    if (outcome.ok) {
+      await db.update(notifications).set({ sentAt: new Date(), sentMessageId: outcome.messageId, lastError: null }).where(mine);
+      result.sent += 1;
+    } else if ('permanent' in outcome || notification.attempts >= MAX_ATTEMPTS) {
+      await db.update(notifications).set({ deadAt: new Date(), lastError: outcome.error }).where(mine);
+      result.dead += 1;
+    } else {
+      const delay = 'retryAfterSeconds' in outcome ? outcome.retryAfterSeconds : backoffSeconds(notification.attempts);
+      await db
+        .update(notifications)
+        .set({ nextAttemptAt: new Date(Date.now() + delay * 1000), lastError: outcome.error })
+        .where(mine);
+      result.retried += 1;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,99 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { avatars, falWebhookEvents, users } from '../db/schema.js';
+import { enqueueNotification } from './notifications.js';
+import { normalizeTrainingWebhook, type TrainingOutcome } from './training-result.js';
+
+export type CompletionResult = { applied: true; avatarId: string; status: 'completed' | 'failed' } | { applied: false };
+
+/**
+ * Ends a training, once (invariant 1). Both the webhook and the status checker
+ * call this, keyed by the request id submit returned (invariant 2). In one
+ * transaction: the conditional `training → completed | failed` update, the
+ * first completed avatar becoming the user's main one, the user's message in
+ * the outbox, and the webhook event marked applied. If the update touches no
+ * row — a duplicate, a race lost, a deleted avatar — nothing else happens.
+ */
+export async function completeTraining(db: Db, requestId: string, outcome: TrainingOutcome): Promise<CompletionResult> {
+  return db.transaction(async (tx) => {
+    const finishedAt = new Date();
+    const [avatar] = await tx
+      .update(avatars)
+      .set(
+        outcome.kind === 'failed'
+          ? { status: 'failed', error: outcome.reason, falResponse: outcome.raw, trainingFinishedAt: finishedAt, updatedAt: finishedAt }
+          : {
+              status: 'completed',
+              diffusersLoraFileUrl: outcome.kind === 'lora' ? outcome.loraUrl : null,
+              configFileUrl: outcome.kind === 'lora' ? outcome.configUrl : null,
+              finetuneId: outcome.kind === 'finetune' ? outcome.finetuneId : null,
+              falResponse: outcome.raw,
+              error: null,
+              trainingFinishedAt: finishedAt,
+              updatedAt: finishedAt,
+            },
+      )
+      .where(and(eq(avatars.falRequestId, requestId), eq(avatars.status, 'training')))
+      .returning();
+    if (!avatar) return { applied: false };
+
+    const [user] = await tx.select().from(users).where(eq(users.id, avatar.userId));
+    if (!user) throw new Error(`avatar ${avatar.id} has no user`);
+    if (outcome.kind !== 'failed') {
+      await tx.update(users).set({ mainAvatarId: avatar.id }).where(and(eq(users.id, user.id), isNull(users.mainAvatarId)));
+    }
+    const common = { avatarId: avatar.id, avatarName: avatar.name, languageCode: user.languageCode };
+    await enqueueNotification(tx, {
+      chatId: user.chatId,
+      dedupeKey: `training:${requestId}`,
+      payload:
+        outcome.kind === 'failed'
+          ? { type: 'training_failed', ...common, code: outcome.code }
+          : { type: 'training_completed', ...common },
+    });
+    await tx.update(falWebhookEvents).set({ appliedAt: finishedAt }).where(eq(falWebhookEvents.requestId, requestId));
+    return { applied: true, avatarId: avatar.id, status: outcome.kind === 'failed' ? 'failed' : 'completed' };
+  });
+}
+
+/**
+ * Applies a stored webhook event. An event for a request id no avatar carries
+ * yet (it arrived before submit returned) stays pending; one for an avatar that
+ * is already finished is marked applied; one for a deleted avatar stays
+ * unmatched and is ignored.
+ */
+export async function applyFalWebhookEvent(db: Db, requestId: string, body: unknown): Promise<CompletionResult> {
+  const result = await completeTraining(db, requestId, normalizeTrainingWebhook(body));
+  if (!result.applied) {
+    await db
+      .update(falWebhookEvents)
+      .set({ appliedAt: new Date() })
+      .where(
+        and(
+          eq(falWebhookEvents.requestId, requestId),
+          isNull(falWebhookEvents.appliedAt),
+          sql`exists (select 1 from ${avatars} where ${avatars.falRequestId} = ${requestId})`,
+        ),
+      );
+  }
+  return result;
+}
+
+/** Applies stored events whose avatar is now training (optionally only `requestId`'s). */
+export async function applyPendingWebhookEvents(db: Db, requestId?: string): Promise<CompletionResult[]> {
+  const pending = await db
+    .select({ requestId: falWebhookEvents.requestId, body: falWebhookEvents.body })
+    .from(falWebhookEvents)
+    .innerJoin(avatars, eq(avatars.falRequestId, falWebhookEvents.requestId))
+    .where(
+      and(
+        isNull(falWebhookEvents.appliedAt),
+        eq(avatars.status, 'training'),
+        requestId === undefined ? undefined : eq(falWebhookEvents.requestId, requestId),
+      ),
+    )
+    .limit(100);
+  const results: CompletionResult[] = [];
+  for (const event of pending) results.push(await applyFalWebhookEvent(db, event.requestId, event.body));
+  return results;
+}
