@@ -17,6 +17,19 @@ t.test('every action survives a round trip and fits Telegram’s 64 bytes', asyn
     { action: 'avatar_review_back', avatarId: id },
     { action: 'avatar_create_cancel', avatarId: id },
     { action: 'avatar_train', avatarId: id },
+    { action: 'avatar_generate', avatarId: id },
+    { action: 'gallery_open' },
+    { action: 'gallery_close' },
+    { action: 'gallery_card', avatarId: id },
+    { action: 'gallery_photos', avatarId: id, index: 3 },
+    { action: 'avatar_main', avatarId: id },
+    { action: 'avatar_history', avatarId: id },
+    { action: 'avatar_rename', avatarId: id },
+    { action: 'avatar_stop', avatarId: id },
+    { action: 'avatar_stop_confirm', avatarId: id },
+    { action: 'avatar_delete', avatarId: id },
+    { action: 'avatar_delete_confirm', avatarId: id },
+    { action: 'avatar_delete_cancel', avatarId: id },
   ];
   for (const action of actions) {
     const data = callbackData(action);
@@ -24,6 +37,8 @@ t.test('every action survives a round trip and fits Telegram’s 64 bytes', asyn
     t.same(parseCallbackData(data), action, data);
   }
   t.equal(callbackData({ action: 'avatar_photos', avatarId: id, index: 2 }), `avatar_photos:${id}:2`);
+  t.equal(callbackData({ action: 'avatar_delete_confirm', avatarId: id }), `avatar_delete_confirm:${id}`, 'the seed’s names');
+  t.equal(callbackData({ action: 'avatar_delete_cancel', avatarId: id }), `avatar_delete_cancel:${id}`);
 });
 
 t.test('anything we did not build parses to null', async (t) => {
@@ -40,7 +55,8 @@ t.test('anything we did not build parses to null', async (t) => {
     'constructor',
     '__proto__:x',
     'toString',
-    `avatar_delete:${id}`,
+    `avatar_erase:${id}`,
+    `avatar_delete_confirm:${id}:x`,
   ]) {
     t.equal(parseCallbackData(data), null, JSON.stringify(data));
   }

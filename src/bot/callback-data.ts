@@ -20,6 +20,17 @@ type Actions = {
   avatar_train: { avatarId: string };
   avatar_generate: { avatarId: string };
   gallery_open: {};
+  gallery_close: {};
+  gallery_photos: { avatarId: string; index: number };
+  gallery_card: { avatarId: string };
+  avatar_main: { avatarId: string };
+  avatar_history: { avatarId: string };
+  avatar_rename: { avatarId: string };
+  avatar_stop: { avatarId: string };
+  avatar_stop_confirm: { avatarId: string };
+  avatar_delete: { avatarId: string };
+  avatar_delete_confirm: { avatarId: string };
+  avatar_delete_cancel: { avatarId: string };
 };
 
 export type CallbackAction = { [K in keyof Actions]: { action: K } & Actions[K] }[keyof Actions];
@@ -31,12 +42,21 @@ type Codec<K extends keyof Actions> = {
   format?: (a: Actions[K]) => string;
 };
 
+/** The codec of an action whose only parameter is an avatar id. */
+function byAvatar<K extends keyof Actions>(name: K & { [N in K]: Actions[N] extends { avatarId: string } ? K : never }[K]): Codec<K> {
+  return {
+    pattern: new RegExp(`^${name}:(${UUID})$`),
+    parse: (m) => ({ avatarId: m[1]! }) as Actions[K],
+    format: (a) => (a as { avatarId: string }).avatarId,
+  };
+}
+
 const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_new: { pattern: /^avatar_new$/, parse: () => ({}) },
-  avatar_resume: { pattern: new RegExp(`^avatar_resume:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
+  avatar_resume: byAvatar('avatar_resume'),
   avatar_type: { pattern: /^avatar_type:(portrait|style)$/, parse: (m) => ({ type: m[1] as 'portrait' | 'style' }), format: (a) => a.type },
   avatar_gender: { pattern: /^avatar_gender:(male|female)$/, parse: (m) => ({ gender: m[1] as 'male' | 'female' }), format: (a) => a.gender },
-  avatar_photos_ready: { pattern: new RegExp(`^avatar_photos_ready:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
+  avatar_photos_ready: byAvatar('avatar_photos_ready'),
   avatar_photos: {
     pattern: new RegExp(`^avatar_photos:(${UUID}):(\\d{1,3})$`),
     parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),
@@ -47,12 +67,27 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
     parse: (m) => ({ avatarId: m[1]!, photo: m[2]! }),
     format: (a) => `${a.avatarId}:${a.photo}`,
   },
-  avatar_photos_back: { pattern: new RegExp(`^avatar_photos_back:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
-  avatar_review_back: { pattern: new RegExp(`^avatar_review_back:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
-  avatar_create_cancel: { pattern: new RegExp(`^avatar_create_cancel:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
-  avatar_train: { pattern: new RegExp(`^avatar_train:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
-  avatar_generate: { pattern: new RegExp(`^avatar_generate:(${UUID})$`), parse: (m) => ({ avatarId: m[1]! }), format: (a) => a.avatarId },
+  avatar_photos_back: byAvatar('avatar_photos_back'),
+  avatar_review_back: byAvatar('avatar_review_back'),
+  avatar_create_cancel: byAvatar('avatar_create_cancel'),
+  avatar_train: byAvatar('avatar_train'),
+  avatar_generate: byAvatar('avatar_generate'),
   gallery_open: { pattern: /^gallery_open$/, parse: () => ({}) },
+  gallery_close: { pattern: /^gallery_close$/, parse: () => ({}) },
+  gallery_photos: {
+    pattern: new RegExp(`^gallery_photos:(${UUID}):(\\d{1,3})$`),
+    parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),
+    format: (a) => `${a.avatarId}:${a.index}`,
+  },
+  gallery_card: byAvatar('gallery_card'),
+  avatar_main: byAvatar('avatar_main'),
+  avatar_history: byAvatar('avatar_history'),
+  avatar_rename: byAvatar('avatar_rename'),
+  avatar_stop: byAvatar('avatar_stop'),
+  avatar_stop_confirm: byAvatar('avatar_stop_confirm'),
+  avatar_delete: byAvatar('avatar_delete'),
+  avatar_delete_confirm: byAvatar('avatar_delete_confirm'),
+  avatar_delete_cancel: byAvatar('avatar_delete_cancel'),
 };
 
 /** The callback data of an action. */

@@ -128,9 +128,92 @@ const ru = {
     `❌ Не удалось обучить аватар «${name}»: ${ruFailure[code]}.\n\nФото сохранены — можно запустить обучение ещё раз.`,
   generateButton: '🎨 Генерировать',
   retryTraining: '🔁 Повторить обучение',
+
+  gallery: {
+    empty: '🎭 У вас пока нет аватаров.\n\nСоздайте первый: загрузите 10–20 фото — и я научусь рисовать вас.',
+    create: '🆕 Создать аватар',
+    card: (c: CardView) =>
+      `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
+      `${c.type === 'portrait' ? '👤 Тип: Портретный' : '🎨 Тип: Художественный'}\n` +
+      `📊 Статус: ${ruStatus[c.status]}\n` +
+      `📅 Создан: ${c.createdAt.toLocaleDateString('ru-RU', { timeZone: 'UTC' })}\n` +
+      `📸 Фото: ${c.photos}\n` +
+      `🎨 Генераций: ${c.generations}` +
+      (c.isMain ? '\n\n⭐ Основной аватар' : ''),
+    generate: '🎨 Генерировать',
+    makeMain: '⭐ Сделать основным',
+    resume: '🔄 Продолжить',
+    photos: '🖼 Фото',
+    history: '📜 История',
+    rename: '✏️ Переименовать',
+    stopTraining: '⏹ Отменить обучение',
+    delete: '🗑️ Удалить',
+    back: '◀️ Назад',
+    mainSet: (name: string) => `⭐ «${name}» теперь основной аватар`,
+    askRename: (name: string) => `✏️ Новое имя для аватара «${name}» (от 2 до 50 символов):`,
+    renamed: (name: string) => `✅ Аватар переименован в «${name}»`,
+    historyEmpty: (name: string) => `📜 История «${name}»\n\nГенераций пока нет.`,
+    historyTitle: (name: string) => `📜 История «${name}»`,
+    stopConfirm: (name: string) =>
+      `⏹ Отменить обучение аватара «${name}»?\n\nОбучение будет остановлено на сервере, результат не сохранится. Фото останутся — обучение можно запустить заново.`,
+    stopYes: '⏹ Да, отменить',
+    stopNo: '◀️ Нет, продолжить',
+    stopped: (name: string) => `⏹ Обучение аватара «${name}» отменено.`,
+    stopFailed: 'Не удалось связаться с сервисом обучения. Попробуйте ещё раз чуть позже.',
+    stopTooLate: 'Обучение уже завершается — дождитесь результата.',
+    noPreviewPhotos: 'У этого аватара нет фото',
+  },
+  deleteConfirm: (name: string, status: AvatarStatus) =>
+    '🗑️ Подтверждение удаления\n\n' +
+    '❓ Вы действительно хотите удалить аватар?\n\n' +
+    `🎭 Название: ${name}\n` +
+    `📊 Статус: ${ruStatus[status]}\n\n` +
+    '⚠️ Внимание! Это действие нельзя отменить.\n' +
+    'Все данные аватара будут удалены навсегда:\n' +
+    '• Обученная модель\n' +
+    '• Загруженные фотографии\n' +
+    '• История генераций\n\n' +
+    '🤔 Подумайте ещё раз перед удалением.',
+  deleteYes: '❌ Да, удалить',
+  deleteNo: '✅ Отмена',
+  deleted: (name: string) => `🗑️ Аватар «${name}» удалён`,
 };
 
 type Texts = typeof ru;
+
+export type AvatarStatus = 'draft' | 'photos_uploading' | 'ready' | 'submitting' | 'training' | 'completed' | 'failed' | 'cancelled';
+
+export type CardView = {
+  name: string;
+  type: 'portrait' | 'style';
+  status: AvatarStatus;
+  isMain: boolean;
+  createdAt: Date;
+  photos: number;
+  generations: number;
+};
+
+const ruStatus: Record<AvatarStatus, string> = {
+  draft: '📝 Черновик',
+  photos_uploading: '📸 Загрузка фото',
+  ready: '🦋 Готов к обучению',
+  submitting: '⏳ Запуск обучения',
+  training: '⏳ Обучается',
+  completed: '✅ Готов',
+  failed: '❌ Ошибка обучения',
+  cancelled: '⏹ Обучение отменено',
+};
+
+const enStatus: Record<AvatarStatus, string> = {
+  draft: '📝 Draft',
+  photos_uploading: '📸 Uploading photos',
+  ready: '🦋 Ready to train',
+  submitting: '⏳ Starting training',
+  training: '⏳ Training',
+  completed: '✅ Ready',
+  failed: '❌ Training failed',
+  cancelled: '⏹ Training cancelled',
+};
 
 export type TrainingFailure = 'provider_error' | 'invalid_result' | 'timed_out' | 'cancelled' | 'submit_interrupted';
 
@@ -291,6 +374,55 @@ const en: Texts = {
     `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
   generateButton: '🎨 Generate',
   retryTraining: '🔁 Retry training',
+
+  gallery: {
+    empty: '🎭 You have no avatars yet.\n\nCreate the first one: upload 10–20 photos and I will learn to draw you.',
+    create: '🆕 Create avatar',
+    card: (c: CardView) =>
+      `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
+      `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
+      `📊 Status: ${enStatus[c.status]}\n` +
+      `📅 Created: ${c.createdAt.toLocaleDateString('en-GB', { timeZone: 'UTC' })}\n` +
+      `📸 Photos: ${c.photos}\n` +
+      `🎨 Generations: ${c.generations}` +
+      (c.isMain ? '\n\n⭐ Main avatar' : ''),
+    generate: '🎨 Generate',
+    makeMain: '⭐ Make main',
+    resume: '🔄 Continue',
+    photos: '🖼 Photos',
+    history: '📜 History',
+    rename: '✏️ Rename',
+    stopTraining: '⏹ Cancel training',
+    delete: '🗑️ Delete',
+    back: '◀️ Back',
+    mainSet: (name: string) => `⭐ “${name}” is now your main avatar`,
+    askRename: (name: string) => `✏️ A new name for “${name}” (2 to 50 characters):`,
+    renamed: (name: string) => `✅ Avatar renamed to “${name}”`,
+    historyEmpty: (name: string) => `📜 History of “${name}”\n\nNo generations yet.`,
+    historyTitle: (name: string) => `📜 History of “${name}”`,
+    stopConfirm: (name: string) =>
+      `⏹ Cancel the training of “${name}”?\n\nThe training is stopped on the server and its result is lost. The photos stay — you can train again.`,
+    stopYes: '⏹ Yes, cancel',
+    stopNo: '◀️ No, keep training',
+    stopped: (name: string) => `⏹ Training of “${name}” cancelled.`,
+    stopFailed: 'Could not reach the training service. Please try again a little later.',
+    stopTooLate: 'The training is finishing already — wait for the result.',
+    noPreviewPhotos: 'This avatar has no photos',
+  },
+  deleteConfirm: (name: string, status: AvatarStatus) =>
+    '🗑️ Confirm deletion\n\n' +
+    '❓ Do you really want to delete this avatar?\n\n' +
+    `🎭 Name: ${name}\n` +
+    `📊 Status: ${enStatus[status]}\n\n` +
+    '⚠️ Warning! This cannot be undone.\n' +
+    'All of the avatar’s data is deleted forever:\n' +
+    '• The trained model\n' +
+    '• The uploaded photos\n' +
+    '• The generation history\n\n' +
+    '🤔 Think twice before deleting.',
+  deleteYes: '❌ Yes, delete',
+  deleteNo: '✅ Cancel',
+  deleted: (name: string) => `🗑️ Avatar “${name}” deleted`,
 };
 
 export const texts: Record<Lang, Texts> = { ru, en };

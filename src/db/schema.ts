@@ -43,6 +43,8 @@ export const users = pgTable('users', {
   lastName: text('last_name'),
   username: text('username'),
   languageCode: text('language_code'),
+  /** The picture format chosen last time, offered first next time. */
+  generationFormat: text('generation_format'),
   mainAvatarId: uuid('main_avatar_id').references((): AnyPgColumn => avatars.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -122,16 +124,34 @@ export const generations = pgTable(
     fullPrompt: text('full_prompt').notNull(),
     modelId: text('model_id').notNull(),
     falRequestId: text('fal_request_id').unique(),
+    falStatusUrl: text('fal_status_url'),
+    falResponseUrl: text('fal_response_url'),
+    format: text('format').notNull(),
     status: generationStatus('status').notNull().default('pending'),
     imageUrls: jsonb('image_urls').$type<string[]>().notNull().default([]),
     storageKeys: jsonb('storage_keys').$type<string[]>().notNull().default([]),
     seed: bigint('seed', { mode: 'number' }),
     error: text('error'),
+    statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('generations_avatar_idx').on(t.avatarId, t.createdAt)],
+  (t) => [
+    index('generations_avatar_idx').on(t.avatarId, t.createdAt),
+    // At most one generation in flight per user, even when two requests race.
+    uniqueIndex('generations_one_running_per_user_idx')
+      .on(t.userId)
+      .where(sql`${t.status} in ('pending', 'running')`),
+  ],
 );
+
+/** Stored files a deletion could not remove yet; the status checker retries them. */
+export const storageDeletions = pgTable('storage_deletions', {
+  prefix: text('prefix').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+});
 
 /** Transactional outbox: a state change and the message it causes are written together. */
 export const notifications = pgTable(
