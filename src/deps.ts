@@ -47,7 +47,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const tasks = createBackgroundTasks(logger);
   const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
   const notifier = createNotifier(database.db, createNotificationSender(telegram), tasks);
-  const bot = createBot(telegram, { db: database.db, storage, fal, tasks, notifier, logger, config });
+  const falHttp = createFalHttp(config);
+  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;
@@ -57,7 +58,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     storage,
     bot,
     falWebhookVerifier,
-    falHttp: createFalHttp(config),
+    falHttp,
     notifier,
     tasks,
     async close() {

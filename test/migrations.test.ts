@@ -26,6 +26,7 @@ t.test('instances starting together migrate an empty database once, without raci
     'generations',
     'notifications',
     'processed_updates',
+    'storage_deletions',
     'users',
   ]);
   await runMigrations(first!);

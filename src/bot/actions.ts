@@ -45,3 +45,20 @@ export async function ownAvatarOrAlert(ctx: CallbackContext, deps: BotDeps, avat
 export function isNotModified(error: unknown): boolean {
   return /message is not modified/i.test((error as Error)?.message ?? '');
 }
+
+/** Replaces the pressed button's message: its caption when it is a photo, its text otherwise. */
+export async function editPressedMessage(ctx: CallbackContext, text: string, extra: object): Promise<void> {
+  const message = ctx.callbackQuery.message;
+  try {
+    if (message && 'photo' in message) await ctx.editMessageCaption(text, extra);
+    else await ctx.editMessageText(text, extra);
+  } catch (error) {
+    if (!isNotModified(error)) throw error;
+  }
+}
+
+/** True when the pressed button sits under a photo (a gallery card, a photo browser). */
+export const pressedOnPhoto = (ctx: CallbackContext) => {
+  const message = ctx.callbackQuery.message;
+  return message !== undefined && 'photo' in message;
+};

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background-tasks.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -11,6 +12,7 @@ export type BotDeps = {
   db: Db;
   storage: Storage;
   fal: FalClient;
+  falHttp: FalHttp;
   tasks: BackgroundTasks;
   notifier: Notifier;
   logger: Logger;

@@ -6,6 +6,8 @@ import { onAction } from './actions.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
+import { deleteAvatarFeature } from './features/delete-avatar.js';
+import { galleryFeature } from './features/gallery.js';
 import { helpFeature } from './features/help.js';
 import { startTrainingFeature } from './features/start-training.js';
 import { startFeature } from './features/start.js';
@@ -51,11 +53,11 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
   bot.use(uploadPhotosFeature(deps));
   bot.use(startTrainingFeature(deps));
 
-  bot.hears([texts.ru.menu.myAvatars, texts.en.menu.myAvatars, texts.ru.menu.generate, texts.en.menu.generate], (ctx) =>
-    ctx.reply(texts[ctx.lang].comingSoon, mainMenuKeyboard(ctx.lang)),
-  );
+  bot.use(galleryFeature(deps));
+  bot.use(deleteAvatarFeature(deps));
+
+  bot.hears([texts.ru.menu.generate, texts.en.menu.generate], (ctx) => ctx.reply(texts[ctx.lang].comingSoon, mainMenuKeyboard(ctx.lang)));
   bot.use(onAction('avatar_generate', (ctx) => ctx.answerCbQuery(texts[ctx.lang].comingSoon)));
-  bot.use(onAction('gallery_open', (ctx) => ctx.answerCbQuery(texts[ctx.lang].comingSoon)));
 
   bot.on('message', async (ctx) => {
     await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { avatarPhotos, avatars } from '../db/schema.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { avatarPhotos, avatars, storageDeletions, users } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
 import type { TrainingType } from './training-presets.js';
 
@@ -83,10 +83,59 @@ export async function reopenUpload(db: DbOrTx, avatarId: string): Promise<Avatar
   return avatar ?? null;
 }
 
-/** Deletes the avatar's rows (photos and generations cascade) and then every stored file under its prefix. */
-export async function deleteAvatar(db: DbOrTx, storage: Storage, avatarId: string): Promise<boolean> {
-  const deleted = await db.delete(avatars).where(eq(avatars.id, avatarId)).returning({ id: avatars.id });
-  if (deleted.length === 0) return false;
-  await storage.deleteByPrefix(avatarPrefix(avatarId));
-  return true;
+/**
+ * Deletes the avatar for good (invariant 6): its row, and with it its photos and
+ * generations; main moves to the user's latest other completed avatar (or is
+ * cleared); then every stored file under its prefix. A storage failure does not
+ * bring the avatar back: the prefix is recorded and the status checker retries it.
+ */
+export async function deleteAvatar(db: Db, storage: Storage, avatarId: string): Promise<Avatar | null> {
+  const deleted = await db.transaction(async (tx) => {
+    const [avatar] = await tx.delete(avatars).where(eq(avatars.id, avatarId)).returning();
+    if (!avatar) return null;
+    const [next] = await tx
+      .select({ id: avatars.id })
+      .from(avatars)
+      .where(and(eq(avatars.userId, avatar.userId), eq(avatars.status, 'completed')))
+      .orderBy(desc(avatars.trainingFinishedAt))
+      .limit(1);
+    await tx
+      .update(users)
+      .set({ mainAvatarId: next?.id ?? null })
+      .where(and(eq(users.id, avatar.userId), sql`${users.mainAvatarId} is null`));
+    return avatar;
+  });
+  if (!deleted) return null;
+  await deleteStoredFiles(db, storage, avatarPrefix(avatarId));
+  return deleted;
+}
+
+async function deleteStoredFiles(db: Db, storage: Storage, prefix: string): Promise<void> {
+  try {
+    await storage.deleteByPrefix(prefix);
+  } catch (error) {
+    await db
+      .insert(storageDeletions)
+      .values({ prefix, attempts: 1, lastError: (error as Error).message })
+      .onConflictDoUpdate({ target: storageDeletions.prefix, set: { attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message } });
+  }
+}
+
+/** Retries the file deletions that failed; returns how many prefixes are now clean. */
+export async function retryStorageDeletions(db: Db, storage: Storage): Promise<number> {
+  const pending = await db.select().from(storageDeletions).limit(100);
+  let done = 0;
+  for (const { prefix } of pending) {
+    try {
+      await storage.deleteByPrefix(prefix);
+      await db.delete(storageDeletions).where(eq(storageDeletions.prefix, prefix));
+      done += 1;
+    } catch (error) {
+      await db
+        .update(storageDeletions)
+        .set({ attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message })
+        .where(eq(storageDeletions.prefix, prefix));
+    }
+  }
+  return done;
 }

@@ -30,7 +30,7 @@ export const presetOf = (avatar: Pick<Avatar, 'trainingPreset'>, fallback: Train
   TRAINING_PRESETS[(avatar.trainingPreset as TrainingPreset['name'] | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
 
 /**
- * ready | failed → submitting: the money-spending step starts once, however
+ * ready | failed | cancelled → submitting: the money-spending step starts once, however
  * often the button is pressed. Returns null when the avatar was neither (a
  * double tap, a stale button). The trigger is fixed here and kept for
  * generation; a retry after a failure starts from a clean result.
@@ -53,7 +53,7 @@ export async function beginSubmission(db: Db, avatarId: string, preset: Training
       statusCheckedAt: null,
       updatedAt: new Date(),
     })
-    .where(and(eq(avatars.id, avatarId), inArray(avatars.status, ['ready', 'failed'])))
+    .where(and(eq(avatars.id, avatarId), inArray(avatars.status, ['ready', 'failed', 'cancelled'])))
     .returning();
   return avatar ?? null;
 }

@@ -8,11 +8,16 @@ export type WizardState =
   | { step: 'choose_gender'; type: 'portrait' }
   | { step: 'enter_name'; type: 'portrait' | 'style'; gender: 'male' | 'female' | null }
   | { step: 'upload_photos'; avatarId: string; progressMessageId: number | null }
-  | { step: 'review'; avatarId: string };
+  | { step: 'review'; avatarId: string }
+  | { step: 'rename'; avatarId: string };
+
+const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename']);
 
 export async function getWizardState(db: DbOrTx, chatId: number): Promise<WizardState | null> {
   const [row] = await db.select().from(botState).where(eq(botState.chatId, chatId));
   if (!row) return null;
+  // A step about an avatar that has been deleted since (the reference is nulled) is over.
+  if (STEPS_WITH_AVATAR.has(row.step) && !row.avatarId) return null;
   return { step: row.step, ...row.data, ...(row.avatarId ? { avatarId: row.avatarId } : {}) } as WizardState;
 }
 

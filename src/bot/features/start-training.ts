@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import { beginSubmission, presetOf, submitTraining } from '../../domain/training-submission.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
-import { onAction, ownAvatarOrAlert } from '../actions.js';
+import { onAction, ownAvatarOrAlert, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts.js';
@@ -24,10 +24,12 @@ export function startTrainingFeature(deps: BotDeps) {
       if (!submitting) return ctx.answerCbQuery(t.alreadyStarted);
       await ctx.answerCbQuery();
       await clearWizardState(deps.db, ctx.chat.id);
-      await ctx.editMessageText(t.preparing(avatar.name));
+      // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
+      const progress = pressedOnPhoto(ctx) ? await ctx.reply(t.preparing(avatar.name)) : null;
+      if (!progress) await ctx.editMessageText(t.preparing(avatar.name));
 
       const { chat, lang, telegram, log } = ctx;
-      const messageId = ctx.callbackQuery.message?.message_id;
+      const messageId = progress?.message_id ?? ctx.callbackQuery.message?.message_id;
       const show = (text: string, extra?: object) =>
         messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
 
