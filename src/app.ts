@@ -59,7 +59,7 @@ export async function buildApp(config: Config, deps: AppDeps) {
   await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
   await app.register(checkStatusRoutes, {
     token: config.internalApiToken,
-    check: () => runStatusCheck({ db: deps.db, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config }),
+    check: () => runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config }),
   });
 
   return app;

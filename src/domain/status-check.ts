@@ -5,6 +5,8 @@ import type { Db } from '../db/client.js';
 import { avatars, users } from '../db/schema.js';
 import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
+import type { Storage } from '../storage/storage.js';
+import { retryStorageDeletions } from './avatars.js';
 import { enqueueNotification } from './notifications.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
 import { applyPendingWebhookEvents, completeTraining, type CompletionResult } from './training-completion.js';
@@ -19,11 +21,14 @@ export type StatusCheckSummary = {
   notificationsSent: number;
   /** Submissions a crash interrupted, put back to ready. */
   interrupted: number;
+  /** Avatar files whose earlier deletion failed, now deleted. */
+  filesDeleted: number;
   prunedUpdates: number;
 };
 
 export type StatusCheckDeps = {
   db: Db;
+  storage: Storage;
   falHttp: FalHttp;
   notifier: Notifier;
   logger: Logger;
@@ -65,7 +70,7 @@ const detailOf = (answer: FalAnswer) => {
 export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
   const { db, config } = deps;
   const started = Date.now();
-  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, prunedUpdates: 0 };
+  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, filesDeleted: 0, prunedUpdates: 0 };
 
   for (const result of await applyPendingWebhookEvents(db)) count(summary, result);
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
@@ -87,6 +92,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   }
 
   summary.notificationsSent = (await deps.notifier.drain()).sent;
+  summary.filesDeleted = await retryStorageDeletions(db, deps.storage);
   summary.prunedUpdates = await pruneProcessedUpdates(db, new Date(Date.now() - UPDATE_CLAIM_RETENTION_MS));
   deps.logger.info({ ...summary, ms: Date.now() - started }, 'status check done');
   return summary;

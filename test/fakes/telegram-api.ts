@@ -28,7 +28,9 @@ async function parsePayload(contentType: string, body: Buffer): Promise<Record<s
   const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
   const payload: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {
-    payload[key] = typeof value === 'string' ? value : { fileName: value.name, size: value.size };
+    // Structured fields (reply_markup, media) travel as JSON strings inside the form.
+    if (typeof value !== 'string') payload[key] = { fileName: value.name, size: value.size };
+    else payload[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
   }
   return payload;
 }

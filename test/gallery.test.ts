@@ -1,0 +1,276 @@
+import t from 'tap';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { avatarPhotos, avatars, generations, storageDeletions, users } from '../src/db/schema.js';
+import { jpeg } from './fixtures/images.js';
+import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type From, type TestEnv } from './helper.js';
+import type { Message } from './wizard-driver.js';
+
+type Status = typeof avatars.$inferSelect.status;
+
+/** A user as the bot knows them after /start. */
+async function userOf(env: TestEnv, from: From) {
+  await postUpdate(env.app, textUpdate('/start', from));
+  const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, from.id));
+  return user!;
+}
+
+/** An avatar in a given state, with stored photos and (for completed ones) a generated picture. */
+async function seedAvatar(env: TestEnv, userId: number, name: string, status: Status, createdAt: Date) {
+  const base = `${env.fal.url}/queue.fal.run/fal-ai/flux-lora-portrait-trainer/requests/req-${name}`;
+  const [avatar] = await env.deps.db
+    .insert(avatars)
+    .values({
+      userId,
+      name,
+      trainingType: 'portrait',
+      gender: 'female',
+      status,
+      createdAt,
+      triggerPhrase: 'TOK_0000abcd',
+      ...(status === 'completed' ? { diffusersLoraFileUrl: 'https://v3.fal.media/files/x/lora.safetensors' } : {}),
+      ...(status === 'training'
+        ? { falRequestId: `req-${name}`, falStatusUrl: `${base}/status`, falResponseUrl: base, falCancelUrl: `${base}/cancel`, trainingStartedAt: new Date() }
+        : {}),
+    })
+    .returning();
+  for (let i = 0; i < 2; i++) {
+    const key = `avatars/${avatar!.id}/photos/${name}-${i}.jpg`;
+    const bytes = jpeg(1024, 1024, `${name}-${i}`);
+    await env.deps.storage.put(key, bytes);
+    await env.deps.db.insert(avatarPhotos).values({
+      avatarId: avatar!.id,
+      storageKey: key,
+      telegramFileId: `file-${name}-${i}`,
+      sha256: `${name}-${i}`.padEnd(64, '0'),
+      sizeBytes: bytes.length,
+      width: 1024,
+      height: 1024,
+      format: 'jpeg',
+      position: i + 1,
+    });
+  }
+  if (status === 'completed') {
+    const key = `avatars/${avatar!.id}/generations/g1/1.jpg`;
+    await env.deps.storage.put(key, jpeg(1024, 768, `${name}-gen`));
+    await env.deps.db.insert(generations).values({
+      avatarId: avatar!.id,
+      userId,
+      prompt: 'on a beach',
+      fullPrompt: 'TOK_0000abcd woman, on a beach',
+      modelId: 'fal-ai/flux-lora',
+      format: 'portrait',
+      status: 'completed',
+      storageKeys: [key],
+      imageUrls: ['https://v3.fal.media/files/x/1.jpg'],
+    });
+  }
+  return avatar!;
+}
+
+const lastCall = (env: TestEnv, method: string) => env.telegram.callsOf(method).at(-1);
+const buttonsOf = (markup: unknown) =>
+  ((markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map(({ text, callback_data }) => ({ text, callback_data }));
+
+/** Three avatars of Alice: completed (main), training, draft. */
+async function threeAvatars(env: TestEnv) {
+  const alice = await userOf(env, ALICE);
+  const day = (n: number) => new Date(Date.UTC(2026, 10, n));
+  const done = await seedAvatar(env, alice.id, 'Done', 'completed', day(1));
+  const busy = await seedAvatar(env, alice.id, 'Busy', 'training', day(2));
+  const draft = await seedAvatar(env, alice.id, 'Draft', 'draft', day(3));
+  await env.deps.db.update(users).set({ mainAvatarId: done.id }).where(eq(users.id, alice.id));
+  env.fal.state.jobs.set('req-Busy', { status: 'IN_PROGRESS' });
+  return { alice, done, busy, draft };
+}
+
+t.test('an empty gallery says so and offers to create an avatar', async (t) => {
+  const env = await buildTestApp(t);
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const reply = lastCall(env, 'sendMessage')!;
+  t.match(reply.payload.text, /^🎭 У вас пока нет аватаров/);
+  t.same(buttonsOf(reply.payload.reply_markup).map((b) => b.callback_data), ['avatar_new']);
+});
+
+t.test('cards: one at a time, edited in place, buttons by status, navigation wraps', async (t) => {
+  const env = await buildTestApp(t);
+  const { done, busy, draft } = await threeAvatars(env);
+
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const card = lastCall(env, 'sendPhoto')!;
+  t.match(card.payload.caption, /^🎭 Done ⭐\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов\n📅 Создан: 01\.11\.2026\n📸 Фото: 2\n🎨 Генераций: 1/);
+  t.match(card.payload.photo, { fileName: String, size: jpeg(1024, 768, 'Done-gen').length }, 'the latest generated picture, uploaded from storage');
+  const labels = buttonsOf(card.payload.reply_markup).map((b) => b.text);
+  t.same(labels, ['⬅️', '1/3', '➡️', '🎨 Генерировать', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'], 'the main completed avatar');
+  const cardId = (card.result as Message).message_id;
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, cardId, ALICE, onCard));
+  let edit = lastCall(env, 'editMessageMedia')!;
+  t.match(edit.payload.media, { type: 'photo', media: 'file-Busy-0', caption: /^🎭 Busy\n[\s\S]*⏳ Обучается/ });
+  t.same(buttonsOf(edit.payload.reply_markup).map((b) => b.text), ['⬅️', '2/3', '➡️', '⏹ Отменить обучение', '⭐ Сделать основным', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад']);
+  t.equal(env.telegram.callsOf('sendPhoto').length, 1, 'no new message per press');
+
+  const next = buttonsOf(edit.payload.reply_markup).find((b) => b.text === '➡️')!.callback_data;
+  t.equal(next, `gallery_card:${draft.id}`);
+  await postUpdate(env.app, callbackUpdate(next, cardId, ALICE, onCard));
+  edit = lastCall(env, 'editMessageMedia')!;
+  t.match(edit.payload.media, { caption: /^🎭 Draft\n[\s\S]*📝 Черновик/ });
+  t.same(buttonsOf(edit.payload.reply_markup).map((b) => b.text), ['⬅️', '3/3', '➡️', '🔄 Продолжить', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад']);
+  t.equal(buttonsOf(edit.payload.reply_markup).find((b) => b.text === '➡️')?.callback_data, `gallery_card:${done.id}`, 'wraps to the first');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_main:${busy.id}`, cardId, ALICE, onCard));
+  t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, '⭐ «Busy» теперь основной аватар');
+  const [alice] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
+  t.equal(alice?.mainAvatarId, busy.id, 'exactly one main avatar, now Busy');
+  t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /^🎭 Busy ⭐/ });
+
+  await postUpdate(env.app, callbackUpdate(`avatar_main:${draft.id}`, cardId, ALICE, onCard));
+  const [still] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
+  t.equal(still?.mainAvatarId, busy.id, 'a draft cannot become main');
+});
+
+t.test('delete asks first, with the seed’s text and callback names; cancel changes nothing', async (t) => {
+  const env = await buildTestApp(t);
+  const { done } = await threeAvatars(env);
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const cardId = (lastCall(env, 'sendPhoto')!.result as Message).message_id;
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete:${done.id}`, cardId, ALICE, onCard));
+  const confirm = lastCall(env, 'editMessageCaption')!;
+  t.equal(
+    confirm.payload.caption,
+    '🗑️ Подтверждение удаления\n\n❓ Вы действительно хотите удалить аватар?\n\n🎭 Название: Done\n📊 Статус: ✅ Готов\n\n' +
+      '⚠️ Внимание! Это действие нельзя отменить.\nВсе данные аватара будут удалены навсегда:\n• Обученная модель\n• Загруженные фотографии\n• История генераций\n\n' +
+      '🤔 Подумайте ещё раз перед удалением.',
+  );
+  t.same(buttonsOf(confirm.payload.reply_markup), [
+    { text: '❌ Да, удалить', callback_data: `avatar_delete_confirm:${done.id}` },
+    { text: '✅ Отмена', callback_data: `avatar_delete_cancel:${done.id}` },
+  ]);
+  t.ok(await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id)).then((r) => r.length === 1), 'nothing is deleted by "🗑️ Удалить"');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_cancel:${done.id}`, cardId, ALICE, onCard));
+  t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /^🎭 Done ⭐/ }, 'back to the same card');
+  t.equal((await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id))).length, 1);
+  t.equal((await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, done.id))).length, 2);
+});
+
+t.test('confirmed delete removes rows and every file, moves main, and shows the gallery without it', async (t) => {
+  const env = await buildTestApp(t);
+  const { alice, done, busy } = await threeAvatars(env);
+  const other = await seedAvatar(env, alice.id, 'Other', 'completed', new Date(Date.UTC(2026, 10, 4)));
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const cardId = (lastCall(env, 'sendPhoto')!.result as Message).message_id;
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, cardId, ALICE, onCard));
+  t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, '🗑️ Аватар «Done» удалён');
+  t.equal((await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id))).length, 0);
+  t.equal((await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, done.id))).length, 0);
+  t.equal((await env.deps.db.select().from(generations).where(eq(generations.avatarId, done.id))).length, 0);
+  t.equal(await env.deps.storage.deleteByPrefix(`avatars/${done.id}/`), 0, 'no file of it is left in storage');
+  t.equal(await env.deps.storage.exists(`avatars/${busy.id}/photos/Busy-0.jpg`), true, 'other avatars keep theirs');
+  const [user] = await env.deps.db.select().from(users).where(eq(users.id, alice.id));
+  t.equal(user?.mainAvatarId, other.id, 'main moved to the other completed avatar');
+  const gallery = lastCall(env, 'editMessageMedia')!;
+  t.match(gallery.payload.media, { caption: /^🎭 Other ⭐/ });
+  t.match(buttonsOf(gallery.payload.reply_markup).map((b) => b.text), ['⬅️', '3/3', '➡️']);
+});
+
+t.test('another user’s avatar id is refused; a stale button gets a friendly alert', async (t) => {
+  const env = await buildTestApp(t);
+  const { done } = await threeAvatars(env);
+  await userOf(env, BOB);
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, BOB));
+  t.same(lastCall(env, 'answerCallbackQuery')?.payload, { callback_query_id: lastCall(env, 'answerCallbackQuery')?.payload.callback_query_id, text: '⛔ This is not your avatar', show_alert: true });
+  t.equal((await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id))).length, 1, 'nothing deleted');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, ALICE));
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, ALICE));
+  t.match(lastCall(env, 'answerCallbackQuery')?.payload, { text: 'Этот аватар уже удалён', show_alert: true }, 'pressed again after deletion');
+});
+
+t.test('deleting during training cancels it at FAL, and its late webhook is acknowledged with no message', async (t) => {
+  const env = await buildTestApp(t);
+  const { busy } = await threeAvatars(env);
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${busy.id}`, 1, ALICE));
+  t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true);
+  const sentBefore = env.telegram.callsOf('sendMessage').length;
+  const raw = JSON.stringify({ request_id: 'req-Busy', status: 'OK', payload: { diffusers_lora_file: { url: 'https://x/l.safetensors' } } });
+  const res = await env.app.inject({
+    method: 'POST',
+    url: '/webhooks/fal',
+    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId: 'req-Busy' }) },
+    payload: raw,
+  });
+  t.equal(res.statusCode, 200);
+  await env.deps.tasks.drain(5000);
+  t.equal(env.telegram.callsOf('sendMessage').length, sentBefore, 'no message');
+});
+
+t.test('a storage failure during deletion does not bring the avatar back; the checker retries the files', async (t) => {
+  const env = await buildTestApp(t);
+  const { draft } = await threeAvatars(env);
+  const dir = path.join(env.config.dataDir, 'files', 'avatars', draft.id);
+  // The avatar's directory replaced by a file: listing it fails.
+  await rm(dir, { recursive: true });
+  await writeFile(dir, 'in the way');
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${draft.id}`, 1, ALICE));
+  t.equal((await env.deps.db.select().from(avatars).where(eq(avatars.id, draft.id))).length, 0, 'the avatar is gone');
+  const [pending] = await env.deps.db.select().from(storageDeletions);
+  t.match(pending, { prefix: `avatars/${draft.id}/`, attempts: 1, lastError: /ENOTDIR/ });
+
+  await rm(dir);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'left.jpg'), 'x');
+  const check = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  t.equal(check.json().filesDeleted, 1);
+  t.equal(await env.deps.storage.exists(`avatars/${draft.id}/left.jpg`), false);
+  t.equal((await env.deps.db.select().from(storageDeletions)).length, 0);
+});
+
+t.test('stopping a training asks first, cancels at FAL, and offers a retry', async (t) => {
+  const env = await buildTestApp(t);
+  const { busy } = await threeAvatars(env);
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+  await postUpdate(env.app, callbackUpdate(`avatar_stop:${busy.id}`, 7, ALICE, onCard));
+  const confirm = lastCall(env, 'editMessageCaption')!;
+  t.match(confirm.payload.caption, /^⏹ Отменить обучение аватара «Busy»\?/);
+  t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, undefined, 'nothing cancelled yet');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${busy.id}`, 7, ALICE, onCard));
+  t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true, 'cancelled at FAL, not just locally');
+  const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, busy.id));
+  t.equal(row?.status, 'cancelled');
+  t.match(buttonsOf(lastCall(env, 'editMessageMedia')?.payload.reply_markup).map((b) => b.callback_data), [String, String, String, `avatar_train:${busy.id}`]);
+});
+
+t.test('rename checks the name like creation does', async (t) => {
+  const env = await buildTestApp(t);
+  const { done } = await threeAvatars(env);
+  await postUpdate(env.app, callbackUpdate(`avatar_rename:${done.id}`, 7, ALICE));
+  t.equal(lastCall(env, 'sendMessage')?.payload.text, '✏️ Новое имя для аватара «Done» (от 2 до 50 символов):');
+  await postUpdate(env.app, textUpdate('x', ALICE));
+  t.equal(lastCall(env, 'sendMessage')?.payload.text, '❌ Имя слишком короткое. Минимум 2 символа');
+  await postUpdate(env.app, textUpdate('Новое имя', ALICE));
+  const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id));
+  t.equal(row?.name, 'Новое имя');
+  t.match(lastCall(env, 'sendPhoto')?.payload.caption, /^🎭 Новое имя ⭐/);
+});
+
+t.test('photos and history open inside the card', async (t) => {
+  const env = await buildTestApp(t);
+  const { done } = await threeAvatars(env);
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+  await postUpdate(env.app, callbackUpdate(`gallery_photos:${done.id}:1`, 7, ALICE, onCard));
+  const photo = lastCall(env, 'editMessageMedia')!;
+  t.match(photo.payload.media, { media: 'file-Done-1', caption: '📸 Фото 2/2' });
+  t.match(buttonsOf(photo.payload.reply_markup).at(-1), { callback_data: `gallery_card:${done.id}` });
+  await postUpdate(env.app, callbackUpdate(`avatar_history:${done.id}`, 7, ALICE, onCard));
+  t.match(lastCall(env, 'editMessageCaption')?.payload.caption, /^📜 История «Done»\n\n1\. .* — on a beach$/);
+});
