@@ -10,4 +10,4 @@ ALTER TABLE "generations" ADD COLUMN "fal_response_url" text;--> statement-break
 ALTER TABLE "generations" ADD COLUMN "format" text NOT NULL;--> statement-breakpoint
 ALTER TABLE "generations" ADD COLUMN "status_checked_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "generation_format" text;--> statement-breakpoint
-CREATE UNIQUE INDEX "generations_one_running_per_user_idx" ON "generations" USING btree ("user_id") WHERE "generations"."status" in ('pending', 'running');
+CREATE INDEX "generations_in_flight_idx" ON "generations" USING btree ("user_id") WHERE "generations"."status" in ('pending', 'running');

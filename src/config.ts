@@ -57,6 +57,9 @@ const envSchema = z
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
+    GENERATION_LORA_SCALE: z.coerce.number({ error: 'must be a number' }).min(0).max(2).default(1.1),
+    GENERATION_FINETUNE_STRENGTH: z.coerce.number({ error: 'must be a number' }).min(0).max(2).default(1),
+    MAX_RUNNING_GENERATIONS: integer.min(1).max(10).default(1),
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     BODY_LIMIT_BYTES: integer.min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
@@ -123,6 +126,7 @@ export type Config = {
     /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
     submitStuckMs: number;
   };
+  generation: { loraScale: number; finetuneStrength: number; maxRunningPerUser: number };
   /** How long one status check may run. */
   checkStatusBudgetMs: number;
   internalApiToken: string | undefined;
@@ -190,6 +194,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       minPhotoSide: e.MIN_PHOTO_SIDE,
       timeoutMs: e.TRAINING_TIMEOUT_MINUTES * 60_000,
       submitStuckMs: e.SUBMIT_STUCK_MINUTES * 60_000,
+    },
+    generation: {
+      loraScale: e.GENERATION_LORA_SCALE,
+      finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,
+      maxRunningPerUser: e.MAX_RUNNING_GENERATIONS,
     },
     checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,
     internalApiToken: e.INTERNAL_API_TOKEN,

@@ -46,7 +46,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const fal = createFal(config);
   const tasks = createBackgroundTasks(logger);
   const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
-  const notifier = createNotifier(database.db, createNotificationSender(telegram), tasks);
+  const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config }), tasks);
   const falHttp = createFalHttp(config);
   const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });

@@ -19,7 +19,7 @@ t.test('POST /internal/check-status', async (t) => {
   t.test('answers a JSON summary for the right token', async (t) => {
     const res = await call(`Bearer ${INTERNAL_TOKEN}`);
     t.equal(res.statusCode, 200);
-    t.same(res.json(), { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, filesDeleted: 0, prunedUpdates: 0 });
+    t.same(res.json(), { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, generationsCompleted: 0, generationsFailed: 0, filesDeleted: 0, prunedUpdates: 0 });
   });
 
   t.test('prunes update claims older than a week, keeps recent ones', async (t) => {

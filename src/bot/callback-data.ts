@@ -21,6 +21,9 @@ type Actions = {
   avatar_generate: { avatarId: string };
   gallery_open: {};
   gallery_close: {};
+  gen_format: { avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' };
+  gen_again: { generationId: string };
+  gen_prompt: { generationId: string };
   gallery_photos: { avatarId: string; index: number };
   gallery_card: { avatarId: string };
   avatar_main: { avatarId: string };
@@ -74,6 +77,13 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_generate: byAvatar('avatar_generate'),
   gallery_open: { pattern: /^gallery_open$/, parse: () => ({}) },
   gallery_close: { pattern: /^gallery_close$/, parse: () => ({}) },
+  gen_format: {
+    pattern: new RegExp(`^gen_format:(${UUID}):(portrait|square|story|cinema)$`),
+    parse: (m) => ({ avatarId: m[1]!, format: m[2] as 'portrait' }),
+    format: (a) => `${a.avatarId}:${a.format}`,
+  },
+  gen_again: { pattern: new RegExp(`^gen_again:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
+  gen_prompt: { pattern: new RegExp(`^gen_prompt:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
   gallery_photos: {
     pattern: new RegExp(`^gallery_photos:(${UUID}):(\\d{1,3})$`),
     parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),

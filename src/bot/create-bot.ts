@@ -2,12 +2,12 @@ import { Telegraf, Telegram } from 'telegraf';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { upsertUser } from '../domain/users.js';
 import { clearWizardState } from '../domain/wizard-state.js';
-import { onAction } from './actions.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
 import { deleteAvatarFeature } from './features/delete-avatar.js';
 import { galleryFeature } from './features/gallery.js';
+import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
 import { startTrainingFeature } from './features/start-training.js';
 import { startFeature } from './features/start.js';
@@ -56,8 +56,7 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
   bot.use(galleryFeature(deps));
   bot.use(deleteAvatarFeature(deps));
 
-  bot.hears([texts.ru.menu.generate, texts.en.menu.generate], (ctx) => ctx.reply(texts[ctx.lang].comingSoon, mainMenuKeyboard(ctx.lang)));
-  bot.use(onAction('avatar_generate', (ctx) => ctx.answerCbQuery(texts[ctx.lang].comingSoon)));
+  bot.use(generateFeature(deps));
 
   bot.on('message', async (ctx) => {
     await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));

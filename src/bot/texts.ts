@@ -53,7 +53,6 @@ const ru = {
   staleButton: 'Эта кнопка устарела',
   notYourAvatar: '⛔ Это не ваш аватар',
   avatarGone: 'Этот аватар уже удалён',
-  comingSoon: '🛠 Этот раздел скоро появится',
 
   unfinished: (name: string, photos: number) =>
     `📝 У вас есть незавершённый аватар «${name}» (фото: ${photos}).\nПродолжить его или создать новый?`,
@@ -177,6 +176,28 @@ const ru = {
   deleteYes: '❌ Да, удалить',
   deleteNo: '✅ Отмена',
   deleted: (name: string) => `🗑️ Аватар «${name}» удалён`,
+
+  gen: {
+    chooseFormat: (name: string) => `🖼 Выберите формат картинки с аватаром «${name}»:`,
+    formats: { portrait: '📱 Портрет (3:4)', square: '🔲 Квадрат (1:1)', story: '📺 Сторис (9:16)', cinema: '🎬 Кино (16:9)' },
+    askPrompt: (name: string) =>
+      `✍️ Опишите, что нарисовать с аватаром «${name}» (до 1000 символов).\n\n` +
+      'Например: «в костюме астронавта на Марсе, кинематографичный свет».',
+    promptInvalid: '❌ Запрос должен быть текстом от 1 до 1000 символов',
+    busy: '⏳ Дождитесь окончания текущей генерации — я пришлю картинку, как только она будет готова.',
+    started: '🎨 Генерирую… Обычно это занимает до минуты.',
+    noMain: '🎨 Для генерации нужен готовый аватар. Создайте его через «➕ Создать аватар» или выберите готовый в «🎭 Мои аватары».',
+    notTrained: (name: string) => `⏳ Аватар «${name}» ещё не готов: сначала он должен обучиться.`,
+    noModel: (name: string) => `❌ У аватара «${name}» нет обученной модели. Запустите обучение ещё раз.`,
+    done: (name: string) => `🎨 Готово! Аватар «${name}»`,
+    again: '🔁 Ещё',
+    prompt: '📝 Промпт',
+    promptShown: (prompt: string) => `📝 Промпт, отправленный модели:\n\n${prompt}`,
+    failed: (code: GenerationFailureCode) =>
+      code === 'nsfw'
+        ? '🔞 Картинка не прошла проверку безопасности. Попробуйте изменить запрос.'
+        : `❌ Не удалось сгенерировать картинку: ${ruGenFailure[code]}. Попробуйте ещё раз.`,
+  },
 };
 
 type Texts = typeof ru;
@@ -213,6 +234,22 @@ const enStatus: Record<AvatarStatus, string> = {
   completed: '✅ Ready',
   failed: '❌ Training failed',
   cancelled: '⏹ Training cancelled',
+};
+
+export type GenerationFailureCode = 'provider_error' | 'invalid_result' | 'nsfw' | 'timed_out';
+
+const ruGenFailure: Record<GenerationFailureCode, string> = {
+  provider_error: 'сервис генерации сообщил об ошибке',
+  invalid_result: 'сервис генерации вернул неожиданный результат',
+  nsfw: 'картинка не прошла проверку безопасности',
+  timed_out: 'генерация заняла слишком много времени',
+};
+
+const enGenFailure: Record<GenerationFailureCode, string> = {
+  provider_error: 'the drawing service reported an error',
+  invalid_result: 'the drawing service returned an unexpected result',
+  nsfw: 'the picture did not pass the safety check',
+  timed_out: 'drawing took too long',
 };
 
 export type TrainingFailure = 'provider_error' | 'invalid_result' | 'timed_out' | 'cancelled' | 'submit_interrupted';
@@ -299,7 +336,6 @@ const en: Texts = {
   staleButton: 'This button is out of date',
   notYourAvatar: '⛔ This is not your avatar',
   avatarGone: 'This avatar has been deleted',
-  comingSoon: '🛠 This section is coming soon',
 
   unfinished: (name: string, photos: number) =>
     `📝 You have an unfinished avatar “${name}” (photos: ${photos}).\nContinue it or create a new one?`,
@@ -423,6 +459,28 @@ const en: Texts = {
   deleteYes: '❌ Yes, delete',
   deleteNo: '✅ Cancel',
   deleted: (name: string) => `🗑️ Avatar “${name}” deleted`,
+
+  gen: {
+    chooseFormat: (name: string) => `🖼 Choose the picture format for “${name}”:`,
+    formats: { portrait: '📱 Portrait (3:4)', square: '🔲 Square (1:1)', story: '📺 Story (9:16)', cinema: '🎬 Cinema (16:9)' },
+    askPrompt: (name: string) =>
+      `✍️ Describe what to draw with “${name}” (up to 1000 characters).\n\n` +
+      'For example: “in an astronaut suit on Mars, cinematic light”.',
+    promptInvalid: '❌ The prompt must be text of 1 to 1000 characters',
+    busy: '⏳ Please wait until the current picture is done — I will send it as soon as it is ready.',
+    started: '🎨 Drawing… This usually takes up to a minute.',
+    noMain: '🎨 Generating needs a trained avatar. Create one with “➕ Create avatar” or pick a ready one in “🎭 My avatars”.',
+    notTrained: (name: string) => `⏳ “${name}” is not ready yet: it has to be trained first.`,
+    noModel: (name: string) => `❌ “${name}” has no trained model. Please train it again.`,
+    done: (name: string) => `🎨 Done! Avatar “${name}”`,
+    again: '🔁 Again',
+    prompt: '📝 Prompt',
+    promptShown: (prompt: string) => `📝 The prompt sent to the model:\n\n${prompt}`,
+    failed: (code: GenerationFailureCode) =>
+      code === 'nsfw'
+        ? '🔞 The picture did not pass the safety check. Try changing the prompt.'
+        : `❌ Could not draw the picture: ${enGenFailure[code]}. Please try again.`,
+  },
 };
 
 export const texts: Record<Lang, Texts> = { ru, en };

@@ -138,8 +138,7 @@ export const generations = pgTable(
   },
   (t) => [
     index('generations_avatar_idx').on(t.avatarId, t.createdAt),
-    // At most one generation in flight per user, even when two requests race.
-    uniqueIndex('generations_one_running_per_user_idx')
+    index('generations_in_flight_idx')
       .on(t.userId)
       .where(sql`${t.status} in ('pending', 'running')`),
   ],

@@ -12,7 +12,11 @@ export type NotificationPayload =
       avatarName: string;
       languageCode: string | null;
       code: FailureCode | 'submit_interrupted';
-    };
+    }
+  | { type: 'generation_completed'; generationId: string; avatarName: string; languageCode: string | null }
+  | { type: 'generation_failed'; generationId: string; avatarName: string; languageCode: string | null; code: GenerationFailure };
+
+export type GenerationFailure = 'provider_error' | 'invalid_result' | 'nsfw' | 'timed_out';
 
 export type Notification = Omit<typeof notifications.$inferSelect, 'payload'> & { payload: NotificationPayload };
 

@@ -2,14 +2,16 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { avatars, users } from '../db/schema.js';
+import { avatars, generations, users } from '../db/schema.js';
 import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
 import { retryStorageDeletions } from './avatars.js';
+import { completeGeneration, failGeneration, normalizeGenerationOutput, type GenerationOutcome } from './generation.js';
 import { enqueueNotification } from './notifications.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
-import { applyPendingWebhookEvents, completeTraining, type CompletionResult } from './training-completion.js';
+import { applyPendingWebhookEvents, type EventResult } from './fal-webhook-events.js';
+import { completeTraining, type CompletionResult } from './training-completion.js';
 import { normalizeTrainingOutput, type TrainingOutcome } from './training-result.js';
 
 export type StatusCheckSummary = {
@@ -21,6 +23,8 @@ export type StatusCheckSummary = {
   notificationsSent: number;
   /** Submissions a crash interrupted, put back to ready. */
   interrupted: number;
+  generationsCompleted: number;
+  generationsFailed: number;
   /** Avatar files whose earlier deletion failed, now deleted. */
   filesDeleted: number;
   prunedUpdates: number;
@@ -49,8 +53,10 @@ type Claimed = {
   training_started_at: Date | string | null;
 };
 
-function count(summary: StatusCheckSummary, result: CompletionResult): void {
-  if (result.applied) summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
+function count(summary: StatusCheckSummary, result: CompletionResult | EventResult): void {
+  if (!result.applied) return;
+  if ('kind' in result && result.kind === 'generation') summary[result.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
+  else summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
 }
 
 const detailOf = (answer: FalAnswer) => {
@@ -70,7 +76,7 @@ const detailOf = (answer: FalAnswer) => {
 export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
   const { db, config } = deps;
   const started = Date.now();
-  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, filesDeleted: 0, prunedUpdates: 0 };
+  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, generationsCompleted: 0, generationsFailed: 0, filesDeleted: 0, prunedUpdates: 0 };
 
   for (const result of await applyPendingWebhookEvents(db)) count(summary, result);
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
@@ -90,6 +96,8 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     if (claimed.rows.length === 0) break;
     await Promise.all(claimed.rows.map((row) => checkOne(deps, row, summary)));
   }
+
+  await checkGenerations(deps, started, summary);
 
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);
@@ -159,4 +167,60 @@ async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): Promise<
     }
     return stuck.length;
   });
+}
+
+const GENERATION_TIMEOUT_MS = 30 * 60_000;
+
+type ClaimedGeneration = { id: string; fal_request_id: string; fal_status_url: string | null; fal_response_url: string | null; created_at: Date | string };
+
+/** The same fallback for generations whose webhook is lost: claimed with a lease, asked about by their stored URLs. */
+async function checkGenerations(deps: StatusCheckDeps, started: number, summary: StatusCheckSummary): Promise<void> {
+  const { db } = deps;
+  const stuck = await db
+    .select({ id: generations.id })
+    .from(generations)
+    .where(and(eq(generations.status, 'pending'), lt(generations.createdAt, new Date(Date.now() - deps.config.training.submitStuckMs))));
+  for (const { id } of stuck) {
+    await failGeneration(db, id, 'submission interrupted', 'provider_error');
+    summary.generationsFailed += 1;
+  }
+  while (Date.now() - started < deps.config.checkStatusBudgetMs) {
+    const claimed = await db.execute<ClaimedGeneration>(sql`
+      update ${generations} set status_checked_at = now()
+      where id in (
+        select id from ${generations}
+        where status = 'running'
+          and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
+        order by status_checked_at nulls first, created_at
+        limit ${BATCH}
+        for update skip locked
+      )
+      returning id, fal_request_id, fal_status_url, fal_response_url, created_at`);
+    if (claimed.rows.length === 0) return;
+    await Promise.all(
+      claimed.rows.map(async (row) => {
+        const finish = async (outcome: GenerationOutcome) => {
+          const done = await completeGeneration(db, row.fal_request_id, outcome);
+          if (done) summary[done.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
+        };
+        if (Date.now() - new Date(row.created_at).getTime() > GENERATION_TIMEOUT_MS) {
+          return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
+        }
+        if (!row.fal_status_url || !row.fal_response_url) return;
+        try {
+          const status = await deps.falHttp.get(row.fal_status_url);
+          if (status.status !== 200 || (status.body as { status?: unknown }).status !== 'COMPLETED') return;
+          const result = await deps.falHttp.get(row.fal_response_url);
+          if (result.status >= 200 && result.status < 300) return finish(normalizeGenerationOutput(result.body));
+          if (result.status >= 400 && result.status < 500) {
+            return finish({ kind: 'failed', code: 'provider_error', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, raw: result.body });
+          }
+          summary.errors += 1;
+        } catch (error) {
+          summary.errors += 1;
+          deps.logger.warn({ err: error, generation_id: row.id }, 'FAL did not answer about a generation');
+        }
+      }),
+    );
+  }
 }

@@ -1,8 +1,8 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatars, falWebhookEvents, users } from '../db/schema.js';
 import { enqueueNotification } from './notifications.js';
-import { normalizeTrainingWebhook, type TrainingOutcome } from './training-result.js';
+import type { TrainingOutcome } from './training-result.js';
 
 export type CompletionResult = { applied: true; avatarId: string; status: 'completed' | 'failed' } | { applied: false };
 
@@ -56,44 +56,3 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
   });
 }
 
-/**
- * Applies a stored webhook event. An event for a request id no avatar carries
- * yet (it arrived before submit returned) stays pending; one for an avatar that
- * is already finished is marked applied; one for a deleted avatar stays
- * unmatched and is ignored.
- */
-export async function applyFalWebhookEvent(db: Db, requestId: string, body: unknown): Promise<CompletionResult> {
-  const result = await completeTraining(db, requestId, normalizeTrainingWebhook(body));
-  if (!result.applied) {
-    await db
-      .update(falWebhookEvents)
-      .set({ appliedAt: new Date() })
-      .where(
-        and(
-          eq(falWebhookEvents.requestId, requestId),
-          isNull(falWebhookEvents.appliedAt),
-          sql`exists (select 1 from ${avatars} where ${avatars.falRequestId} = ${requestId})`,
-        ),
-      );
-  }
-  return result;
-}
-
-/** Applies stored events whose avatar is now training (optionally only `requestId`'s). */
-export async function applyPendingWebhookEvents(db: Db, requestId?: string): Promise<CompletionResult[]> {
-  const pending = await db
-    .select({ requestId: falWebhookEvents.requestId, body: falWebhookEvents.body })
-    .from(falWebhookEvents)
-    .innerJoin(avatars, eq(avatars.falRequestId, falWebhookEvents.requestId))
-    .where(
-      and(
-        isNull(falWebhookEvents.appliedAt),
-        eq(avatars.status, 'training'),
-        requestId === undefined ? undefined : eq(falWebhookEvents.requestId, requestId),
-      ),
-    )
-    .limit(100);
-  const results: CompletionResult[] = [];
-  for (const event of pending) results.push(await applyFalWebhookEvent(db, event.requestId, event.body));
-  return results;
-}

@@ -11,7 +11,7 @@ import type { Db } from '../db/client.js';
 import { avatars } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
 import { listPhotos, type Avatar } from './avatars.js';
-import { applyPendingWebhookEvents } from './training-completion.js';
+import { applyPendingWebhookEvents } from './fal-webhook-events.js';
 import { zipPhotosToFile } from './photo-archive.js';
 import { TRAINING_PRESETS, trainingInput, type TrainingPreset } from './training-presets.js';
 

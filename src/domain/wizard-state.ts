@@ -9,9 +9,10 @@ export type WizardState =
   | { step: 'enter_name'; type: 'portrait' | 'style'; gender: 'male' | 'female' | null }
   | { step: 'upload_photos'; avatarId: string; progressMessageId: number | null }
   | { step: 'review'; avatarId: string }
-  | { step: 'rename'; avatarId: string };
+  | { step: 'rename'; avatarId: string }
+  | { step: 'enter_prompt'; avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' };
 
-const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename']);
+const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename', 'enter_prompt']);
 
 export async function getWizardState(db: DbOrTx, chatId: number): Promise<WizardState | null> {
   const [row] = await db.select().from(botState).where(eq(botState.chatId, chatId));

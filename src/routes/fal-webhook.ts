@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
-import { applyFalWebhookEvent } from '../domain/training-completion.js';
+import { applyFalWebhookEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
+
 import { JwksUnavailableError, type FalWebhookVerifier } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
 import type { Notifier } from '../notifier.js';
