@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -59,6 +59,52 @@ function count(summary: StatusCheckSummary, result: CompletionResult | EventResu
   else summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
 }
 
+/**
+ * Takes up to a batch of in-flight rows of `table` (trainings or generations)
+ * that no checker looked at within the lease: SKIP LOCKED keeps concurrent
+ * checkers off each other's rows, and the lease keeps them off rows another
+ * checker took moments ago.
+ */
+async function claimBatch<Row>(db: Db, table: typeof avatars | typeof generations, inFlight: SQL, columns: SQL): Promise<Row[]> {
+  const claimed = await db.execute(sql`
+    update ${table} set status_checked_at = now()
+    where id in (
+      select id from ${table}
+      where ${inFlight}
+        and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
+      order by status_checked_at nulls first, created_at
+      limit ${BATCH}
+      for update skip locked
+    )
+    returning ${columns}`);
+  return claimed.rows as Row[];
+}
+
+type FalVerdict =
+  | { state: 'running' }
+  | { state: 'done'; output: unknown }
+  /** FAL has no FAILED status: a failed job is COMPLETED and its result fetch fails with a 4xx. */
+  | { state: 'failed'; reason: string; body: unknown }
+  /** No usable answer (network, 5xx): the next check asks again. */
+  | { state: 'unknown'; detail: string };
+
+/** Asks FAL about one job through the URLs stored at submit, never rebuilt from the model id. */
+async function askFal(falHttp: FalHttp, statusUrl: string, responseUrl: string): Promise<FalVerdict> {
+  try {
+    const status = await falHttp.get(statusUrl);
+    if (status.status !== 200) return { state: 'unknown', detail: `status answered ${status.status}: ${detailOf(status)}` };
+    if ((status.body as { status?: unknown }).status !== 'COMPLETED') return { state: 'running' };
+    const result = await falHttp.get(responseUrl);
+    if (result.status >= 200 && result.status < 300) return { state: 'done', output: result.body };
+    if (result.status >= 400 && result.status < 500) {
+      return { state: 'failed', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, body: result.body };
+    }
+    return { state: 'unknown', detail: `result fetch answered ${result.status}` };
+  } catch (error) {
+    return { state: 'unknown', detail: (error as Error).message };
+  }
+}
+
 const detailOf = (answer: FalAnswer) => {
   const body = answer.body as { detail?: unknown } | string;
   const detail = typeof body === 'object' && body !== null && 'detail' in body ? body.detail : body;
@@ -82,19 +128,14 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
 
   while (Date.now() - started < config.checkStatusBudgetMs) {
-    const claimed = await db.execute<Claimed>(sql`
-      update ${avatars} set status_checked_at = now()
-      where id in (
-        select id from ${avatars}
-        where status = 'training'
-          and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
-        order by status_checked_at nulls first, training_started_at
-        limit ${BATCH}
-        for update skip locked
-      )
-      returning id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at`);
-    if (claimed.rows.length === 0) break;
-    await Promise.all(claimed.rows.map((row) => checkOne(deps, row, summary)));
+    const claimed = await claimBatch<Claimed>(
+      db,
+      avatars,
+      sql`status = 'training'`,
+      sql`id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at`,
+    );
+    if (claimed.length === 0) break;
+    await Promise.all(claimed.map((row) => checkOne(deps, row, summary)));
   }
 
   await checkGenerations(deps, started, summary);
@@ -120,27 +161,13 @@ async function checkOne(deps: StatusCheckDeps, row: Claimed, summary: StatusChec
     summary.errors += 1;
     return log.error('training has no status or response URL');
   }
-  try {
-    const status = await deps.falHttp.get(row.fal_status_url);
-    if (status.status !== 200) {
-      summary.errors += 1;
-      return log.warn({ http_status: status.status, detail: detailOf(status) }, 'status check answered an error');
-    }
-    if ((status.body as { status?: unknown }).status !== 'COMPLETED') {
-      summary.stillRunning += 1;
-      return;
-    }
-    // FAL has no FAILED status: a failed job is COMPLETED and its result fetch fails.
-    const result = await deps.falHttp.get(row.fal_response_url);
-    if (result.status >= 200 && result.status < 300) return finish(normalizeTrainingOutput(result.body));
-    if (result.status >= 400 && result.status < 500) {
-      return finish({ kind: 'failed', code: 'provider_error', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, raw: result.body });
-    }
+  const verdict = await askFal(deps.falHttp, row.fal_status_url, row.fal_response_url);
+  if (verdict.state === 'running') summary.stillRunning += 1;
+  else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
+  else if (verdict.state === 'failed') await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+  else {
     summary.errors += 1;
-    log.warn({ http_status: result.status }, 'result fetch failed; the next check tries again');
-  } catch (error) {
-    summary.errors += 1;
-    log.warn({ err: error }, 'FAL did not answer; the next check tries again');
+    log.warn({ detail: verdict.detail }, 'no answer from FAL; the next check asks again');
   }
 }
 
@@ -185,20 +212,15 @@ async function checkGenerations(deps: StatusCheckDeps, started: number, summary:
     summary.generationsFailed += 1;
   }
   while (Date.now() - started < deps.config.checkStatusBudgetMs) {
-    const claimed = await db.execute<ClaimedGeneration>(sql`
-      update ${generations} set status_checked_at = now()
-      where id in (
-        select id from ${generations}
-        where status = 'running'
-          and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
-        order by status_checked_at nulls first, created_at
-        limit ${BATCH}
-        for update skip locked
-      )
-      returning id, fal_request_id, fal_status_url, fal_response_url, created_at`);
-    if (claimed.rows.length === 0) return;
+    const claimed = await claimBatch<ClaimedGeneration>(
+      db,
+      generations,
+      sql`status = 'running'`,
+      sql`id, fal_request_id, fal_status_url, fal_response_url, created_at`,
+    );
+    if (claimed.length === 0) return;
     await Promise.all(
-      claimed.rows.map(async (row) => {
+      claimed.map(async (row) => {
         const finish = async (outcome: GenerationOutcome) => {
           const done = await completeGeneration(db, row.fal_request_id, outcome);
           if (done) summary[done.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
@@ -207,19 +229,10 @@ async function checkGenerations(deps: StatusCheckDeps, started: number, summary:
           return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
         }
         if (!row.fal_status_url || !row.fal_response_url) return;
-        try {
-          const status = await deps.falHttp.get(row.fal_status_url);
-          if (status.status !== 200 || (status.body as { status?: unknown }).status !== 'COMPLETED') return;
-          const result = await deps.falHttp.get(row.fal_response_url);
-          if (result.status >= 200 && result.status < 300) return finish(normalizeGenerationOutput(result.body));
-          if (result.status >= 400 && result.status < 500) {
-            return finish({ kind: 'failed', code: 'provider_error', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, raw: result.body });
-          }
-          summary.errors += 1;
-        } catch (error) {
-          summary.errors += 1;
-          deps.logger.warn({ err: error, generation_id: row.id }, 'FAL did not answer about a generation');
-        }
+        const verdict = await askFal(deps.falHttp, row.fal_status_url, row.fal_response_url);
+        if (verdict.state === 'done') await finish(normalizeGenerationOutput(verdict.output));
+        else if (verdict.state === 'failed') await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+        else if (verdict.state === 'unknown') summary.errors += 1;
       }),
     );
   }
