@@ -8,10 +8,26 @@ import { secretEquals } from '../security.js';
 
 export type TelegramWebhookOptions = { secret: string; bot: Bot; db: Db };
 
+// Only the parts the bot relies on are checked: shapes Telegram never sends are refused
+// here, with a 400, instead of failing inside a handler.
+const message = {
+  type: 'object',
+  required: ['message_id', 'date', 'chat'],
+  properties: { chat: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'integer' } } } },
+} as const;
+const user = { type: 'object', required: ['id', 'is_bot', 'first_name'], properties: { id: { type: 'integer' } } } as const;
+
 const updateSchema = {
   type: 'object',
   required: ['update_id'],
-  properties: { update_id: { type: 'integer', minimum: 0 } },
+  properties: {
+    update_id: { type: 'integer', minimum: 0 },
+    message,
+    edited_message: message,
+    channel_post: message,
+    edited_channel_post: message,
+    callback_query: { type: 'object', required: ['id', 'from', 'chat_instance'], properties: { from: user, message } },
+  },
 } as const;
 
 /** Telegram's webhook: authenticated by the secret token Telegram echoes in a header. */

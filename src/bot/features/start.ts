@@ -8,7 +8,7 @@ export function startFeature() {
   const feature = new Composer<BotContext>();
   feature.start(async (ctx) => {
     const t = texts[ctx.lang];
-    await ctx.reply(t.greeting(ctx.from.first_name), mainMenuKeyboard(ctx.lang));
+    await ctx.reply(t.greeting(ctx.from?.first_name ?? ''), mainMenuKeyboard(ctx.lang));
   });
   return feature;
 }
