@@ -38,6 +38,17 @@ export async function buildApp(config: Config, deps: AppDeps) {
   });
 
   await app.register(helmet);
+
+  // Keep-alive connections that were busy when shutdown began would keep the server open
+  // after their answer: answers sent while closing ask the client to close the connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   // Every route speaks JSON only: anything else is refused with 415 before a handler sees it.
   app.removeContentTypeParser('text/plain');
 

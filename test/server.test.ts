@@ -72,3 +72,31 @@ t.test('production refuses to start without its secrets', async (t) => {
   t.equal(code, 1);
   t.match(server.output(), /INTERNAL_API_TOKEN is required when NODE_ENV=production/);
 });
+
+t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits 0', async (t) => {
+  const { startFakeFal } = await import('./fakes/fal-api.js');
+  const fal = await startFakeFal();
+  t.teardown(fal.close);
+  fal.state.jwksDelayMs = 1500;
+  const port = await freePort();
+  const server = startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: t.testdir(), FAL_WEBHOOK_JWKS_URL: fal.jwksUrl });
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+
+  const raw = JSON.stringify({ request_id: 'in-flight', status: 'OK', payload: { finetune_id: 'x' } });
+  const delivery = fetch(`http://127.0.0.1:${port}/webhooks/fal`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...fal.sign(raw, { requestId: 'in-flight' }) },
+    body: raw,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  server.child.kill('SIGTERM');
+  const answer = await delivery;
+  t.equal(answer.status, 200, 'the in-flight delivery was stored and answered');
+  t.same(await answer.json(), { received: true });
+  const [code] = await server.exited;
+  t.equal(code, 0);
+  t.match(server.output(), /FAL webhook stored[\s\S]*"msg":"stopped"/, 'stored before the process stopped');
+});

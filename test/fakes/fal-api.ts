@@ -51,6 +51,8 @@ export async function startFakeFal() {
     keys: [newSigningKey()],
     jwksRequests: 0,
     jwksStatus: 200,
+    /** Delay before the JWKS answers: keeps a webhook request in flight. */
+    jwksDelayMs: 0,
     /** Uploaded files by id, as PUT to the upload URL. */
     files: new Map<string, Buffer>(),
     submissions: [] as Submission[],
@@ -69,6 +71,7 @@ export async function startFakeFal() {
     const url = new URL(request.url ?? '/', 'http://fake');
     if (request.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
       state.jwksRequests += 1;
+      if (state.jwksDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.jwksDelayMs));
       if (state.jwksStatus !== 200) return sendJson(response, state.jwksStatus, { detail: 'unavailable' });
       const keys = state.keys.map((key, i) => ({
         ...createPublicKey(key).export({ format: 'jwk' }),
