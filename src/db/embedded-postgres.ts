@@ -157,6 +157,8 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   log?: (line: string) => void;
+  /** A fixed port (a restart that clients reconnect to); a free one by default. */
+  port?: number;
 }): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const bin = await binaries();
@@ -174,7 +176,7 @@ export async function startEmbeddedPostgres(options: {
   await refuseIfAlreadyRunning(pgDir);
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     bin.postgres,
     ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
