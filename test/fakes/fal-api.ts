@@ -55,6 +55,9 @@ export async function startFakeFal() {
     jwksDelayMs: 0,
     /** Uploaded files by id, as PUT to the upload URL. */
     files: new Map<string, Buffer>(),
+    /** When false, uploads are only counted (benchmarks send hundreds of megabytes). */
+    keepUploads: true,
+    uploadedBytes: 0,
     submissions: [] as Submission[],
     /** Failures for the next queue submits, in order. */
     submitFailures: [] as Failure[],
@@ -85,13 +88,25 @@ export async function startFakeFal() {
     const [, host, ...rest] = url.pathname.split('/');
     const route = `/${rest.join('/')}`;
 
-    if (request.method === 'POST' && host === 'rest.fal.ai' && route === '/storage/upload/initiate') {
+    if (request.method === 'POST' && host === 'rest.fal.ai' && /^\/storage\/upload\/initiate(-multipart)?$/.test(route)) {
       const body = JSON.parse((await readBody(request)).toString('utf8')) as { file_name?: string };
       const id = `file-${nextId++}-${body.file_name ?? 'upload'}`;
       return sendJson(response, 200, { upload_url: `${server.url}/uploads/${id}`, file_url: `${server.url}/files/${id}` });
     }
+    // Multipart uploads (over 90 MB): PUT <upload_url>/<part>, then POST <upload_url>/complete.
+    if (host === 'uploads' && rest.length === 2) {
+      if (request.method === 'POST' && rest[1] === 'complete') return sendJson(response, 200, {});
+      for await (const chunk of request) state.uploadedBytes += (chunk as Buffer).length;
+      return sendJson(response, 200, { partNumber: Number(rest[1]), etag: `etag-${rest[1]}` });
+    }
     if (request.method === 'PUT' && host === 'uploads') {
-      state.files.set(rest.join('/'), await readBody(request));
+      if (state.keepUploads) {
+        const bytes = await readBody(request);
+        state.uploadedBytes += bytes.length;
+        state.files.set(rest.join('/'), bytes);
+      } else {
+        for await (const chunk of request) state.uploadedBytes += (chunk as Buffer).length;
+      }
       return sendJson(response, 200, {});
     }
     if (request.method === 'GET' && host === 'files') {

@@ -1,0 +1,334 @@
+/**
+ * `npm run bench`: what the service exists for, measured on loopback in one run
+ * (BENCHMARKS.md holds a run's figures). Not part of `npm test`: timings are
+ * reported, never asserted. Each section prints its numbers and the ratio to
+ * its reference or target.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { openAsBlob } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { eq, sql } from 'drizzle-orm';
+import Fastify from 'fastify';
+import { Telegraf } from 'telegraf';
+import { buildApp, type App } from '../src/app.js';
+import { mainMenuKeyboard } from '../src/bot/keyboards.js';
+import { texts } from '../src/bot/texts.js';
+import { loadConfig } from '../src/config.js';
+import { avatarPhotos, avatars, users } from '../src/db/schema.js';
+import { createDeps, type Deps } from '../src/deps.js';
+import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { zipPhotosToFile } from '../src/domain/photo-archive.js';
+import { createFal } from '../src/fal/fal-client.js';
+import { createLogger } from '../src/logger.js';
+import { createFsStorage } from '../src/storage/fs-storage.js';
+import { startFakeFal, type FakeFal } from '../test/fakes/fal-api.js';
+import { BOT_INFO, startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
+
+const TOKEN = '123456789:BENCH-token';
+const SECRET = 'bench-webhook-secret';
+const INTERNAL = 'bench-internal-token-0123456789';
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 32;
+
+const rows: { section: string; metric: string; value: string; note: string }[] = [];
+const report = (section: string, metric: string, value: string | number, note = '') => {
+  rows.push({ section, metric, value: String(value), note });
+  process.stdout.write(`  ${section} | ${metric}: ${value}${note ? `  (${note})` : ''}\n`);
+};
+
+const listen = async (server: Server) => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+type Env = { app: App; deps: Deps; url: string; telegram: FakeTelegram; fal: FakeFal; close(): Promise<void> };
+
+async function startApp(adminUrl: string, database: string, dataDir: string): Promise<Env> {
+  await ensureDatabase(adminUrl, database);
+  const telegram = await startFakeTelegram(TOKEN);
+  const fal = await startFakeFal();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url.toString(),
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    FAL_BASE_URL: fal.url,
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+    INTERNAL_API_TOKEN: INTERNAL,
+    LOG_LEVEL: 'silent',
+  });
+  const deps = await createDeps(config, createLogger(config));
+  const app = await buildApp(config, deps);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    deps,
+    url: address,
+    telegram,
+    fal,
+    async close() {
+      await app.close();
+      await deps.close();
+      await telegram.close();
+      await fal.close();
+    },
+  };
+}
+
+/** Loads `url` with unique updates for DURATION_S; returns requests/s, latency and the 2xx count. */
+async function load(url: string, body: (n: number) => unknown) {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(n++)) }),
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.non2xx + result.errors };
+}
+
+const startUpdate = (n: number) => ({
+  update_id: 1_000_000 + n,
+  message: {
+    message_id: n,
+    date: 1_790_000_000,
+    chat: { id: 10_000 + (n % 1000), type: 'private', first_name: 'Load' },
+    from: { id: 10_000 + (n % 1000), is_bot: false, first_name: 'Load', language_code: 'ru' },
+    text: '/start',
+    entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+  },
+});
+
+async function webhookThroughput(adminUrl: string, dataDir: string) {
+  const section = '1 Telegram /start';
+  const env = await startApp(adminUrl, 'bench_webhook', dataDir);
+  await load(`${env.url}/telegram/webhook`, (n) => startUpdate(n + 5_000_000)); // warm-up (JIT, pool, user rows)
+  env.telegram.calls.length = 0;
+  const ours = await load(`${env.url}/telegram/webhook`, startUpdate);
+  // Updates still in flight when the load stops are answered after it: answered ≥ acknowledged.
+  await new Promise((r) => setTimeout(r, 500));
+  const answered = env.telegram.callsOf('sendMessage').length;
+  report(section, 'avatar-bot req/s', ours.rps.toFixed(0), `p50 ${ours.p50} ms, p99 ${ours.p99} ms, non-2xx ${ours.errors}`);
+  report(section, 'acknowledged / answered', `${ours.ok} / ${answered}`, answered >= ours.ok ? 'every acknowledged update answered' : 'MISSING ANSWERS');
+
+  const telegram = await startFakeTelegram(TOKEN);
+  const bot = new Telegraf(TOKEN, { telegram: { apiRoot: telegram.url, webhookReply: false } });
+  bot.botInfo = BOT_INFO as never;
+  bot.start((ctx) => ctx.reply(texts.ru.greeting(ctx.from.first_name), mainMenuKeyboard('ru')));
+  // Updates cut off when the load stops must not crash the reference (telegraf's default rethrows).
+  bot.catch(() => {});
+  const reference = createServer(bot.webhookCallback('/telegram/webhook', { secretToken: SECRET }));
+  const refUrl = await listen(reference);
+  await load(`${refUrl}/telegram/webhook`, (n) => startUpdate(n + 5_000_000));
+  const ref = await load(`${refUrl}/telegram/webhook`, startUpdate);
+  await new Promise((r) => setTimeout(r, 500));
+  reference.close();
+  await telegram.close();
+  report(section, 'telegraf webhookCallback req/s', ref.rps.toFixed(0), `p50 ${ref.p50} ms, p99 ${ref.p99} ms, no database`);
+
+  const bare = Fastify();
+  bare.post('/telegram/webhook', async () => ({ ok: true }));
+  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const nothing = await load(`${bareUrl}/telegram/webhook`, startUpdate);
+  await bare.close();
+  report(section, 'bare Fastify route req/s', nothing.rps.toFixed(0), `p50 ${nothing.p50} ms`);
+  report(section, 'ratio avatar-bot / telegraf', (ours.rps / ref.rps).toFixed(2), `target ≥ 0.80`);
+  report(section, 'ratio avatar-bot / bare Fastify', (ours.rps / nothing.rps).toFixed(2));
+
+  // Gallery navigation: a callback that reads the cards and edits the card's media.
+  const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, 10_000));
+  const cards = await env.deps.db
+    .insert(avatars)
+    .values(['A', 'B', 'C'].map((name) => ({ userId: user!.id, name, trainingType: 'portrait' as const, status: 'completed' as const })))
+    .returning();
+  for (const card of cards) {
+    await env.deps.db.insert(avatarPhotos).values({
+      avatarId: card.id, storageKey: `avatars/${card.id}/photos/x.jpg`, telegramFileId: `file-${card.name}`,
+      sha256: card.id.replace(/-/g, '').padEnd(64, '0'), sizeBytes: 1, width: 1024, height: 1024, format: 'jpeg', position: 1,
+    });
+  }
+  env.telegram.calls.length = 0;
+  const nav = await load(`${env.url}/telegram/webhook`, (n) => ({
+    update_id: 9_000_000 + n,
+    callback_query: {
+      id: `cb${n}`,
+      chat_instance: 'ci',
+      from: { id: 10_000, is_bot: false, first_name: 'Load' },
+      data: `gallery_card:${cards[n % 3]!.id}`,
+      message: { message_id: 1, date: 1, chat: { id: 10_000, type: 'private' }, photo: [{ file_id: 'x', file_unique_id: 'x', width: 1, height: 1 }] },
+    },
+  }));
+  report('1b gallery callback', 'req/s', nav.rps.toFixed(0), `p50 ${nav.p50} ms, p99 ${nav.p99} ms, edits ${env.telegram.callsOf('editMessageMedia').length}, non-2xx ${nav.errors}`);
+  await env.close();
+}
+
+async function webhookStorm(adminUrl: string, dataDir: string) {
+  const section = '2 FAL webhook storm';
+  const env = await startApp(adminUrl, 'bench_storm', dataDir);
+  const [user] = await env.deps.db.insert(users).values({ telegramId: 42, chatId: 42, firstName: 'Storm', languageCode: 'ru' }).returning();
+  await env.deps.db.insert(avatars).values(
+    Array.from({ length: 100 }, (_, i) => ({
+      userId: user!.id, name: `Storm ${i}`, trainingType: 'portrait' as const, status: 'training' as const, falRequestId: `storm-${i}`, trainingStartedAt: new Date(),
+    })),
+  );
+  const deliveries = Array.from({ length: 1000 }, (_, i) => {
+    const requestId = `storm-${i % 100}`;
+    const raw = JSON.stringify({ request_id: requestId, status: 'OK', payload: { diffusers_lora_file: { url: `https://v3.fal.media/${requestId}.safetensors` } } });
+    return { raw, headers: env.fal.sign(raw, { requestId }) };
+  });
+  const latencies: number[] = [];
+  let statusErrors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < deliveries.length) {
+        const d = deliveries[next++]!;
+        const t0 = performance.now();
+        const res = await fetch(`${env.url}/webhooks/fal`, { method: 'POST', headers: { 'content-type': 'application/json', ...d.headers }, body: d.raw });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) statusErrors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await env.deps.tasks.drain(60_000);
+  latencies.sort((a, b) => a - b);
+  const completed = await env.deps.db.select({ n: sql<number>`count(*)::int` }).from(avatars).where(eq(avatars.status, 'completed'));
+  const messages = env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === 42).length;
+  report(section, 'deliveries / s', (1000 / seconds).toFixed(0), `1,000 signed deliveries, 10 per training, 50 at a time, non-200 ${statusErrors}`);
+  report(section, 'latency p50 / p99', `${latencies[499]!.toFixed(1)} / ${latencies[989]!.toFixed(1)} ms`);
+  report(section, 'completions / messages', `${completed[0]?.n} / ${messages}`, completed[0]?.n === 100 && messages === 100 ? 'exactly 100 and 100' : 'MISMATCH');
+  await env.close();
+}
+
+async function checkerScaling(adminUrl: string, dataDir: string) {
+  const section = '3 status checker';
+  const timings: number[] = [];
+  for (const [database, total] of [['bench_check_small', 100], ['bench_check_large', 10_000]] as const) {
+    const env = await startApp(adminUrl, database, dataDir);
+    const [user] = await env.deps.db.insert(users).values({ telegramId: 7, chatId: 7, firstName: 'C' }).returning();
+    const base = `${env.fal.url}/queue.fal.run/fal-ai/flux-lora-portrait-trainer/requests`;
+    for (let i = 0; i < total; i += 1000) {
+      await env.deps.db.insert(avatars).values(
+        Array.from({ length: Math.min(1000, total - i) }, (_, j) => {
+          const k = i + j;
+          const training = k < 100;
+          return {
+            userId: user!.id, name: `A${k}`, trainingType: 'portrait' as const, status: training ? ('training' as const) : ('completed' as const),
+            ...(training ? { falRequestId: `c-${k}`, falStatusUrl: `${base}/c-${k}/status`, falResponseUrl: `${base}/c-${k}`, trainingStartedAt: new Date() } : {}),
+          };
+        }),
+      );
+    }
+    for (let k = 0; k < 100; k++) env.fal.state.jobs.set(`c-${k}`, { status: 'IN_PROGRESS' });
+    await env.deps.db.execute(sql`analyze avatars`);
+    const t0 = performance.now();
+    const res = await fetch(`${env.url}/internal/check-status`, { method: 'POST', headers: { authorization: `Bearer ${INTERNAL}` } });
+    const summary = (await res.json()) as { checked: number; stillRunning: number };
+    const ms = performance.now() - t0;
+    timings.push(ms);
+    report(section, `${total.toLocaleString('en')} avatars, 100 training`, `${ms.toFixed(0)} ms`, `checked ${summary.checked}, still running ${summary.stillRunning}`);
+    if (total === 10_000) {
+      const plan = await env.deps.db.execute(sql`explain select id from ${avatars} where status = 'training'
+        and (status_checked_at is null or status_checked_at < now() - interval '60 seconds')
+        order by status_checked_at nulls first, created_at limit 20 for update skip locked`);
+      const text = plan.rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join(' / ');
+      report(section, 'claim query plan', /avatars_in_flight_idx/.test(text) ? 'uses avatars_in_flight_idx' : 'NO INDEX', text.replace(/\s+/g, ' ').slice(0, 160));
+    }
+    await env.close();
+  }
+  report(section, 'ratio 10,000 / 100', (timings[1]! / timings[0]!).toFixed(2), 'target ≤ 2');
+}
+
+async function zipMemory(dataDir: string) {
+  const section = '4 photo zip';
+  const storage = createFsStorage(path.join(dataDir, 'zip-files'));
+  const photos = [];
+  for (let i = 0; i < 20; i++) {
+    const key = `avatars/zip/photos/${i}.jpg`;
+    await storage.put(key, randomBytes(10 * 1024 * 1024));
+    photos.push({ id: `${i}`, avatarId: 'zip', storageKey: key, telegramFileId: null, sha256: `${i}`, sizeBytes: 10 * 1024 * 1024, width: 1, height: 1, format: 'jpeg', position: i + 1, createdAt: new Date() });
+  }
+  const fal = await startFakeFal();
+  fal.state.keepUploads = false;
+  const client = createFal({ fal: { key: 'bench', baseUrl: fal.url, webhookJwksUrl: fal.jwksUrl, models: {} as never } });
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const file = path.join(dataDir, 'photos.zip');
+  const t0 = performance.now();
+  await zipPhotosToFile(storage, photos, file);
+  await client.storage.upload(await openAsBlob(file, { type: 'application/zip' }));
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  await fal.close();
+  const growth = (peak - baseline) / 1024 / 1024;
+  report(section, '20 × 10 MB: peak RSS growth', `${growth.toFixed(1)} MB`, `target < 64 MB; ${(fal.state.uploadedBytes / 1024 / 1024).toFixed(0)} MB uploaded in ${(ms / 1000).toFixed(1)} s`);
+}
+
+async function coldStart() {
+  const section = '5 cold start';
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'avatar-bot-bench-start-'));
+  for (const run of ['first start (initdb)', 'second start']) {
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    let ms = NaN;
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      if (ok) {
+        ms = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    report(section, `${run} → /readyz 200`, `${ms.toFixed(0)} ms`, 'embedded PostgreSQL, node --import tsx');
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+async function main() {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'avatar-bot-bench-'));
+  const postgres = await startEmbeddedPostgres({ dataDir });
+  process.stdout.write(`avatar-bot benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+  try {
+    await webhookThroughput(postgres.adminUrl, dataDir);
+    await webhookStorm(postgres.adminUrl, dataDir);
+    await checkerScaling(postgres.adminUrl, dataDir);
+    await zipMemory(dataDir);
+    await coldStart();
+  } finally {
+    await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write('\n| section | metric | value | note |\n| --- | --- | --- | --- |\n');
+  for (const r of rows) process.stdout.write(`| ${r.section} | ${r.metric} | ${r.value} | ${r.note} |\n`);
+}
+
+await main();
