@@ -1,14 +1,8 @@
 import t from 'tap';
 import { eq } from 'drizzle-orm';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { avatars, users } from '../src/db/schema.js';
-import { createDeps } from '../src/deps.js';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
-import { createLogger } from '../src/logger.js';
-import { startFakeFal } from './fakes/fal-api.js';
-import { startFakeTelegram } from './fakes/telegram-api.js';
-import { BOT_TOKEN, LogCapture, WEBHOOK_SECRET } from './helper.js';
+import { buildTestApp } from './helper.js';
 
 t.test('the database stops during a FAL webhook: 503; the same delivery after the restart completes once', async (t) => {
   // A PostgreSQL of this test's own, so stopping it disturbs nobody else.
@@ -17,25 +11,8 @@ t.test('the database stops during a FAL webhook: 503; the same delivery after th
   const port = Number(new URL(pg.adminUrl).port);
   await ensureDatabase(pg.adminUrl, 'restart');
   t.teardown(() => pg.stop());
-  const telegram = await startFakeTelegram(BOT_TOKEN);
-  t.teardown(telegram.close);
-  const fal = await startFakeFal();
-  t.teardown(fal.close);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: pg.urlFor('restart'),
-    DATA_DIR: dataDir,
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TELEGRAM_API_ROOT: telegram.url,
-    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
-  });
-  const deps = await createDeps(config, createLogger(config, new LogCapture()));
-  const app = await buildApp(config, deps);
-  t.teardown(async () => {
-    await app.close();
-    await deps.close();
-  });
+  // The real app, but on this PostgreSQL instead of the run's shared one.
+  const { app, deps, telegram, fal } = await buildTestApp(t, { DATABASE_URL: pg.urlFor('restart'), DATA_DIR: dataDir });
 
   const [user] = await deps.db.insert(users).values({ telegramId: 77, chatId: 77, firstName: 'R', languageCode: 'ru' }).returning();
   const [avatar] = await deps.db
