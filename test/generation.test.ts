@@ -211,3 +211,17 @@ t.test('a lost generation webhook: the status checker completes it', async (t) =
   t.match(check.json(), { generationsCompleted: 1, notificationsSent: 1 });
   t.equal(env.telegram.callsOf('sendPhoto').filter((c) => c.payload.caption === '🎨 Готово! Аватар «Done»').length, 1);
 });
+
+t.test('a picture finished for an avatar deleted meanwhile is not sent, and not retried', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatar } = await completedAvatar(env);
+  const submission = await generateFrom(env, avatar.id, 'portrait', 'late');
+  const output = imagesOutput(env, ['late.jpg']);
+  const { completeGeneration, normalizeGenerationOutput } = await import('../src/domain/generation.js');
+  // Completed (the outbox row is written), then the avatar is deleted before the drain.
+  await completeGeneration(env.deps.db, submission!.requestId, normalizeGenerationOutput(output));
+  await env.deps.db.delete(avatars).where(eq(avatars.id, avatar.id));
+  const result = await env.deps.notifier.drain();
+  t.same(result, { sent: 0, retried: 0, dead: 1 });
+  t.equal(env.telegram.callsOf('sendPhoto').length, 0);
+});

@@ -14,6 +14,11 @@ export type SenderDeps = { db: Db; storage: Storage; config: Pick<Config, 'fal'>
 
 const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
 
+/** What the message was about no longer exists (the avatar was deleted since): nothing to send, ever. */
+class GoneError extends Error {
+  override name = 'GoneError';
+}
+
 /** Downloads a generated picture from FAL's CDN (through FAL_BASE_URL when set). */
 export function imageFetcher(config: Pick<Config, 'fal'>) {
   return async (url: string): Promise<Buffer> => {
@@ -65,7 +70,7 @@ async function sendGeneration(telegram: Telegram, deps: SenderDeps, notification
   const p = notification.payload as Extract<Notification['payload'], { type: 'generation_completed' }>;
   const t = texts[langOf(p.languageCode)];
   const [generation] = await deps.db.select().from(generations).where(eq(generations.id, p.generationId));
-  if (!generation) throw new Error(`generation ${p.generationId} is gone`);
+  if (!generation) throw new GoneError(`generation ${p.generationId} is gone`);
   const keys = await storeGenerationImages(deps.db, deps.storage, generation, imageFetcher(deps.config)).catch(() => []);
   const media = await Promise.all(
     generation.imageUrls.map(async (url, i) => {
@@ -102,6 +107,7 @@ export function createNotificationSender(telegram: Telegram, deps: SenderDeps): 
       return { ok: true, messageId: await sendGeneration(telegram, deps, notification) };
     } catch (error) {
       const description = (error as Error).message;
+      if (error instanceof GoneError) return { ok: false, permanent: true, error: description };
       if (error instanceof TelegramError) {
         if (error.code === 429) return { ok: false, retryAfterSeconds: error.parameters?.retry_after ?? 5, error: description };
         // Blocked by the user, or the chat no longer exists: retrying cannot help.
