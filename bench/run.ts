@@ -314,15 +314,16 @@ async function coldStart() {
 }
 
 async function main() {
+  const only = process.env.BENCH_ONLY;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'avatar-bot-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir });
   process.stdout.write(`avatar-bot benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   try {
-    await webhookThroughput(postgres.adminUrl, dataDir);
-    await webhookStorm(postgres.adminUrl, dataDir);
-    await checkerScaling(postgres.adminUrl, dataDir);
-    await zipMemory(dataDir);
-    await coldStart();
+    if (!only || only === 'webhook') await webhookThroughput(postgres.adminUrl, dataDir);
+    if (!only || only === 'storm') await webhookStorm(postgres.adminUrl, dataDir);
+    if (!only || only === 'checker') await checkerScaling(postgres.adminUrl, dataDir);
+    if (!only || only === 'zip') await zipMemory(dataDir);
+    if (!only || only === 'start') await coldStart();
   } finally {
     await postgres.stop();
     await rm(dataDir, { recursive: true, force: true });
