@@ -271,7 +271,7 @@ async function zipMemory(dataDir: string) {
   }
   const fal = await startFakeFal();
   fal.state.keepUploads = false;
-  const client = createFal({ fal: { key: 'bench', baseUrl: fal.url, webhookJwksUrl: fal.jwksUrl, models: {} as never } });
+  const client = createFal({ fal: { key: 'bench', baseUrl: fal.url, webhookJwksUrl: fal.jwksUrl, simulator: undefined, models: {} as never } });
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;

@@ -5,6 +5,7 @@ import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { isDatabaseUnavailable, type Db } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
+import { falSimulator } from './fal-simulator.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
 import type { Notifier } from './notifier.js';
@@ -27,6 +28,8 @@ export type AppDeps = {
 };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+const SIMULATED_CHECK_INTERVAL_MS = 30_000;
 
 export async function buildApp(config: Config, deps: AppDeps) {
   const app = Fastify({
@@ -68,10 +71,19 @@ export async function buildApp(config: Config, deps: AppDeps) {
   await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
   await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
   await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
-  await app.register(checkStatusRoutes, {
-    token: config.internalApiToken,
-    check: () => runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config }),
-  });
+  const check = () => runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
+  await app.register(checkStatusRoutes, { token: config.internalApiToken, check });
+
+  const simulator = config.fal.simulator;
+  if (simulator && config.fal.baseUrl) {
+    await app.register(falSimulator, { prefix: '/__fal', base: config.fal.baseUrl, config: { ...config, fal: { ...config.fal, simulator } } });
+    // No scheduler runs locally: the app checks for itself, so a dropped webhook still completes.
+    const timer = setInterval(() => {
+      check().catch((error: unknown) => app.log.error({ err: error }, 'local status check failed'));
+    }, SIMULATED_CHECK_INTERVAL_MS);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   return app;
 }

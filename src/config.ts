@@ -44,7 +44,10 @@ const envSchema = z
     TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
     FAL_KEY: optionalString,
     FAL_BASE_URL: url.optional(),
-    FAL_WEBHOOK_JWKS_URL: url.default(FAL_JWKS_URL),
+    FAL_WEBHOOK_JWKS_URL: url.optional(),
+    SIMULATED_TRAINING_SECONDS: integer.min(0).max(3600).default(20),
+    SIMULATED_FAILURE_RATE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0),
+    SIMULATED_WEBHOOK_DROP_RATE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0),
     FAL_PORTRAIT_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-portrait-trainer'),
     FAL_STYLE_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-fast-training'),
     FAL_LORA_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-lora'),
@@ -71,6 +74,7 @@ const envSchema = z
     };
     if (env.NODE_ENV === 'production') {
       require('INTERNAL_API_TOKEN', 'when NODE_ENV=production');
+      require('FAL_KEY', 'when NODE_ENV=production (without it FAL is simulated)');
       if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
     }
     if (env.MIN_PHOTOS > env.MAX_PHOTOS) {
@@ -113,6 +117,8 @@ export type Config = {
     key: string | undefined;
     baseUrl: string | undefined;
     webhookJwksUrl: string;
+    /** Set when FAL_KEY is not: FAL is simulated by this process under /__fal. */
+    simulator: { trainingSeconds: number; failureRate: number; webhookDropRate: number } | undefined;
     models: { portraitTrainer: string; styleTrainer: string; loraGenerator: string; finetuneGenerator: string };
   };
   training: {
@@ -151,6 +157,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
   }
   const e = parsed.data;
+  const simulated = e.FAL_KEY === undefined;
+  // The simulator answers on this process's own port; the app reaches it like any FAL_BASE_URL.
+  const falBase = e.FAL_BASE_URL?.replace(/\/+$/, '') ?? (simulated ? `http://127.0.0.1:${e.PORT}/__fal` : undefined);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -177,8 +186,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     fal: {
       key: e.FAL_KEY,
-      baseUrl: e.FAL_BASE_URL?.replace(/\/+$/, ''),
-      webhookJwksUrl: e.FAL_WEBHOOK_JWKS_URL,
+      baseUrl: falBase,
+      webhookJwksUrl: e.FAL_WEBHOOK_JWKS_URL ?? (simulated ? `${falBase}/.well-known/jwks.json` : FAL_JWKS_URL),
+      simulator: simulated
+        ? { trainingSeconds: e.SIMULATED_TRAINING_SECONDS, failureRate: e.SIMULATED_FAILURE_RATE, webhookDropRate: e.SIMULATED_WEBHOOK_DROP_RATE }
+        : undefined,
       models: {
         portraitTrainer: e.FAL_PORTRAIT_TRAINER,
         styleTrainer: e.FAL_STYLE_TRAINER,

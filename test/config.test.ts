@@ -19,7 +19,9 @@ t.test('defaults need no variables at all', async (t) => {
   t.equal(config.databaseUrl, undefined, 'embedded PostgreSQL');
   t.equal(config.s3, undefined, 'files under DATA_DIR');
   t.equal(config.telegram.apiRoot, 'https://api.telegram.org');
-  t.equal(config.fal.webhookJwksUrl, 'https://rest.fal.ai/.well-known/jwks.json');
+  t.same(config.fal.simulator, { trainingSeconds: 20, failureRate: 0, webhookDropRate: 0 }, 'no FAL_KEY: FAL is simulated');
+  t.equal(config.fal.baseUrl, 'http://127.0.0.1:3000/__fal');
+  t.equal(config.fal.webhookJwksUrl, 'http://127.0.0.1:3000/__fal/.well-known/jwks.json');
   t.equal(config.fal.models.portraitTrainer, 'fal-ai/flux-lora-portrait-trainer');
   t.equal(config.fal.models.styleTrainer, 'fal-ai/flux-lora-fast-training');
   t.match(config.telegram.webhookSecret, /^[\w-]{32}$/, 'a random webhook secret when none is configured');
@@ -61,12 +63,15 @@ t.test('several bad values are reported together', async (t) => {
   t.match(new ConfigError(found).message, /Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL/);
 });
 
-t.test('production requires the internal token, and the webhook secret when a bot token is set', async (t) => {
-  t.same(problems({ NODE_ENV: 'production' }), ['INTERNAL_API_TOKEN is required when NODE_ENV=production']);
-  t.same(problems({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc' }), [
+t.test('production requires the internal token, a FAL key, and the webhook secret when a bot token is set', async (t) => {
+  t.same(problems({ NODE_ENV: 'production' }), [
+    'INTERNAL_API_TOKEN is required when NODE_ENV=production',
+    'FAL_KEY is required when NODE_ENV=production (without it FAL is simulated)',
+  ]);
+  t.same(problems({ NODE_ENV: 'production', FAL_KEY: 'k', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc' }), [
     'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set in production',
   ]);
-  t.same(problems({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' }), []);
+  t.same(problems({ NODE_ENV: 'production', FAL_KEY: 'k', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' }), []);
   t.same(problems({ NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: '1:abc' }), [], 'outside production a random secret is used');
 });
 

@@ -143,7 +143,8 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);
   summary.prunedUpdates = await pruneProcessedUpdates(db, new Date(Date.now() - UPDATE_CLAIM_RETENTION_MS));
-  deps.logger.info({ ...summary, ms: Date.now() - started }, 'status check done');
+  const busy = Object.values(summary).some((n) => n > 0);
+  deps.logger[busy ? 'info' : 'debug']({ ...summary, ms: Date.now() - started }, 'status check done');
   return summary;
 }
 

@@ -8,7 +8,7 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { backToCardView, cardView, emptyGalleryView, galleryPhotoView, stopConfirmView } from '../gallery-views.js';
 import { mainMenuKeyboard } from '../keyboards.js';
-import { PLACEHOLDER_PNG } from '../placeholder-image.js';
+import { PLACEHOLDER_PNG } from '../../solid-png.js';
 import { texts } from '../texts.js';
 import { checkAvatarName } from './create-avatar.js';
 

@@ -1,0 +1,202 @@
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.js';
+import { solidPng } from './solid-png.js';
+
+/**
+ * A local FAL for runs without FAL_KEY: storage upload, queue submit / status /
+ * result / cancel, and webhooks signed with its own ED25519 key whose JWKS it
+ * serves — so the app's production code paths, signature check included, run
+ * against it. Trainings take `SIMULATED_TRAINING_SECONDS`; pictures are real
+ * PNG files. `SIMULATED_FAILURE_RATE` fails jobs (and a prompt containing
+ * "fail" always fails); `SIMULATED_WEBHOOK_DROP_RATE` loses webhooks so the
+ * status checker's fallback shows.
+ */
+
+type Job = {
+  id: string;
+  modelId: string;
+  status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
+  result?: { status: number; body: unknown };
+  timer?: NodeJS.Timeout;
+};
+
+export type FalSimulatorOptions = {
+  config: Pick<Config, 'dataDir' | 'fal'> & { fal: { simulator: NonNullable<Config['fal']['simulator']> } };
+  /** Public base of the simulator (what the app's FAL_BASE_URL points at). */
+  base: string;
+};
+
+const GENERATION_SECONDS = 2;
+
+const isTrainer = (modelId: string) => /train/.test(modelId);
+
+function sizeOf(input: Record<string, unknown>): [number, number] {
+  const byName: Record<string, [number, number]> = {
+    portrait_4_3: [768, 1024],
+    square_hd: [1024, 1024],
+    portrait_16_9: [576, 1024],
+    landscape_16_9: [1024, 576],
+  };
+  const ratio: Record<string, [number, number]> = { '3:4': [768, 1024], '1:1': [1024, 1024], '9:16': [576, 1024], '16:9': [1024, 576] };
+  return byName[String(input.image_size)] ?? ratio[String(input.aspect_ratio)] ?? [1024, 1024];
+}
+
+export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app, { config, base }) => {
+  const settings = config.fal.simulator;
+  const dir = path.join(config.dataDir, 'fal-simulator');
+  await mkdir(dir, { recursive: true });
+  const key: KeyObject = generateKeyPairSync('ed25519').privateKey;
+  const jobs = new Map<string, Job>();
+  const fileOf = (id: string) => path.join(dir, id.replace(/[^\w.-]/g, '_'));
+  const newId = () => randomBytes(8).toString('hex');
+
+  app.addHook('onClose', async () => {
+    for (const job of jobs.values()) clearTimeout(job.timer);
+  });
+  // Uploads stream to disk: a training zip can weigh hundreds of megabytes.
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.get('/.well-known/jwks.json', async () => ({
+    keys: [{ ...createPublicKey(key).export({ format: 'jwk' }), kid: 'simulator', use: 'sig', alg: 'EdDSA' }],
+  }));
+
+  app.post('/rest.fal.ai/storage/upload/:kind', async (request, reply) => {
+    const { file_name: name } = (request.body ?? {}) as { file_name?: string };
+    const id = `${newId()}-${(name ?? 'upload').replace(/[^\w.-]/g, '_')}`;
+    return reply.send({ upload_url: `${base}/uploads/${id}`, file_url: `${base}/files/${id}` });
+  });
+
+  app.put('/uploads/:id', async (request) => {
+    await pipeline(request.body as Readable, createWriteStream(fileOf((request.params as { id: string }).id)));
+    return {};
+  });
+  // Multipart uploads (over 90 MB): parts arrive in order and are appended.
+  app.put('/uploads/:id/:part', async (request) => {
+    const { id, part } = request.params as { id: string; part: string };
+    await pipeline(request.body as Readable, createWriteStream(fileOf(id), { flags: 'a' }));
+    return { partNumber: Number(part), etag: `etag-${part}` };
+  });
+  app.post('/uploads/:id/complete', async () => ({}));
+
+  app.get('/files/:id', async (request, reply) => {
+    const file = fileOf((request.params as { id: string }).id);
+    const found = await stat(file).catch(() => null);
+    if (!found) return reply.code(404).send({ detail: 'not found' });
+    const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    return reply.type(type).header('content-length', found.size).send(createReadStream(file));
+  });
+
+  async function deliver(job: Job, webhookUrl: string): Promise<void> {
+    const ok = job.result!.status === 200;
+    const body = JSON.stringify({
+      request_id: job.id,
+      gateway_request_id: job.id,
+      status: ok ? 'OK' : 'ERROR',
+      payload: ok ? job.result!.body : null,
+      ...(ok ? {} : { error: (job.result!.body as { detail: string }).detail }),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const hash = createHash('sha256').update(body).digest('hex');
+    const signature = sign(null, Buffer.from(`${job.id}\nsimulator\n${timestamp}\n${hash}`), key).toString('hex');
+    // FAL retries failed deliveries; a few tries with a pause are enough locally.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-fal-webhook-request-id': job.id,
+          'x-fal-webhook-user-id': 'simulator',
+          'x-fal-webhook-timestamp': timestamp,
+          'x-fal-webhook-signature': signature,
+        },
+        body,
+      }).catch(() => null);
+      if (response?.ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    app.log.warn({ fal_request_id: job.id }, 'simulator: webhook not accepted');
+  }
+
+  async function finish(job: Job, input: Record<string, unknown>): Promise<Job['result']> {
+    const prompt = String(input.prompt ?? '');
+    if (Math.random() < settings.failureRate || /fail/i.test(prompt)) {
+      return { status: 422, body: { detail: 'Simulated failure' } };
+    }
+    if (isTrainer(job.modelId)) {
+      if (/flux-pro-trainer/.test(job.modelId)) return { status: 200, body: { finetune_id: `sim-ft-${job.id}` } };
+      const lora = `lora-${job.id}.safetensors`;
+      const cfg = `config-${job.id}.json`;
+      await pipeline(async function* () { yield randomBytes(1024); }, createWriteStream(fileOf(lora)));
+      await pipeline(async function* () { yield JSON.stringify({ simulated: true, input }); }, createWriteStream(fileOf(cfg)));
+      return {
+        status: 200,
+        body: {
+          diffusers_lora_file: { url: `${base}/files/${lora}`, content_type: null, file_name: null, file_size: 1024 },
+          config_file: { url: `${base}/files/${cfg}`, content_type: 'application/json', file_name: 'config.json', file_size: null },
+        },
+      };
+    }
+    const [width, height] = sizeOf(input);
+    const hue = createHash('sha256').update(prompt).digest();
+    const name = `image-${job.id}.png`;
+    const png = solidPng(width, height, [hue[0]!, hue[1]!, hue[2]!]);
+    await pipeline(async function* () { yield png; }, createWriteStream(fileOf(name)));
+    return {
+      status: 200,
+      body: {
+        images: [{ url: `${base}/files/${name}`, width, height, content_type: 'image/png' }],
+        seed: hue.readUInt32BE(4),
+        has_nsfw_concepts: [false],
+        prompt,
+      },
+    };
+  }
+
+  app.post('/queue.fal.run/*', async (request) => {
+    const modelId = (request.params as { '*': string })['*'];
+    const input = (request.body ?? {}) as Record<string, unknown>;
+    const webhookUrl = (request.query as { fal_webhook?: string }).fal_webhook;
+    const job: Job = { id: newId(), modelId, status: 'IN_QUEUE' };
+    jobs.set(job.id, job);
+    const seconds = isTrainer(modelId) ? settings.trainingSeconds : GENERATION_SECONDS;
+    job.status = 'IN_PROGRESS';
+    job.timer = setTimeout(() => {
+      void (async () => {
+        job.result = await finish(job, input);
+        job.status = 'COMPLETED';
+        if (webhookUrl && Math.random() >= settings.webhookDropRate) await deliver(job, webhookUrl);
+      })().catch((error: unknown) => app.log.error({ err: error }, 'simulator: job failed'));
+    }, seconds * 1000);
+    const [owner, alias] = modelId.split('/');
+    const url = `${base}/queue.fal.run/${owner}/${alias}/requests/${job.id}`;
+    return { status: 'IN_QUEUE', request_id: job.id, response_url: url, status_url: `${url}/status`, cancel_url: `${url}/cancel`, queue_position: 0 };
+  });
+
+  const jobOf = (request: { params: unknown }) => jobs.get((request.params as { id: string }).id);
+
+  app.get('/queue.fal.run/:owner/:alias/requests/:id/status', async (request, reply) => {
+    const job = jobOf(request);
+    return job ? { status: job.status, request_id: job.id } : reply.code(404).send({ detail: 'Request not found' });
+  });
+  app.get('/queue.fal.run/:owner/:alias/requests/:id', async (request, reply) => {
+    const job = jobOf(request);
+    if (!job) return reply.code(404).send({ detail: 'Request not found' });
+    if (!job.result) return reply.code(400).send({ detail: 'Request is still in progress' });
+    return reply.code(job.result.status).send(job.result.body);
+  });
+  app.put('/queue.fal.run/:owner/:alias/requests/:id/cancel', async (request, reply) => {
+    const job = jobOf(request);
+    if (!job) return reply.code(404).send({ detail: 'Request not found' });
+    if (job.status === 'COMPLETED') return reply.code(400).send({ detail: 'Request already completed' });
+    clearTimeout(job.timer);
+    job.status = 'COMPLETED';
+    job.result = { status: 400, body: { detail: 'Request was cancelled' } };
+    return reply.code(202).send({ status: 'CANCELLATION_REQUESTED' });
+  });
+};

@@ -1,0 +1,89 @@
+import t, { type Test } from 'tap';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { avatars, generations } from '../src/db/schema.js';
+import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
+import { startWizard, uploadPhotos, type Message } from './wizard-driver.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** The app without FAL_KEY: FAL is the built-in simulator, reached over real HTTP on the app's own port. */
+async function simulatedApp(t: Test, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const app = await buildTestApp(t, {
+    FAL_KEY: '',
+    FAL_BASE_URL: '',
+    FAL_WEBHOOK_JWKS_URL: '',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SIMULATED_TRAINING_SECONDS: '1',
+    ...env,
+  });
+  await app.app.listen({ port, host: '127.0.0.1' });
+  return app;
+}
+
+async function trainedAvatar(env: TestEnv, name: string) {
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', name);
+  await uploadPhotos(env, ALICE, 10, name);
+  await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId, ALICE));
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE));
+  return avatarId;
+}
+
+t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks pass the real check', async (t) => {
+  const env = await simulatedApp(t);
+  t.equal(env.config.fal.webhookJwksUrl, `${env.config.fal.baseUrl}/.well-known/jwks.json`);
+  const avatarId = await trainedAvatar(env, 'Simulated');
+  const ready = await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Simulated» готов!'), 15_000);
+  t.ok(ready);
+  const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
+  t.match(avatar, { status: 'completed', diffusersLoraFileUrl: new RegExp(`^${env.config.fal.baseUrl}/files/lora-`) });
+  t.match(env.logs.text, /"completion":"completed"/, 'completed through the signed webhook');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_generate:${avatarId}`, 1, ALICE));
+  const offer = env.telegram.callsOf('sendMessage').at(-1)!;
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatarId}:square`, (offer.result as Message).message_id, ALICE));
+  await postUpdate(env.app, textUpdate('a castle on a hill', ALICE));
+  const picture = await env.telegram.waitFor('sendPhoto', (p) => p.caption === '🎨 Готово! Аватар «Simulated»', 15_000);
+  t.match(picture.payload.photo, { size: Number }, 'a real picture file, uploaded from storage');
+  const [generation] = await env.deps.db.select().from(generations);
+  t.equal(generation?.status, 'completed');
+  const stored = await env.deps.storage.get(generation!.storageKeys[0]!);
+  const head: Buffer[] = [];
+  for await (const chunk of stored!) head.push(chunk as Buffer);
+  t.same(Buffer.concat(head).subarray(0, 8), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'a PNG');
+});
+
+t.test('failures can be provoked, and dropped webhooks are completed by the status check', async (t) => {
+  const env = await simulatedApp(t, { SIMULATED_WEBHOOK_DROP_RATE: '1' });
+  const avatarId = await trainedAvatar(env, 'Dropped');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const [before] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
+  t.equal(before?.status, 'training', 'the webhook was dropped');
+  const check = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  t.match(check.json(), { completed: 1 });
+  await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Dropped» готов!'));
+
+  await postUpdate(env.app, callbackUpdate(`avatar_generate:${avatarId}`, 1, ALICE));
+  const offer = env.telegram.callsOf('sendMessage').at(-1)!;
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatarId}:square`, (offer.result as Message).message_id, ALICE));
+  await postUpdate(env.app, textUpdate('please fail this one', ALICE));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('❌ Не удалось сгенерировать картинку'));
+});
+
+t.test('production refuses to simulate FAL', async (t) => {
+  const { loadConfig, ConfigError } = await import('../src/config.js');
+  t.throws(() => loadConfig({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(20) }), ConfigError);
+  t.equal(loadConfig({ FAL_KEY: 'k' }).fal.simulator, undefined);
+  t.equal(loadConfig({ FAL_KEY: 'k' }).fal.webhookJwksUrl, 'https://rest.fal.ai/.well-known/jwks.json');
+});
