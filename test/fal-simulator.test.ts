@@ -1,18 +1,8 @@
 import t, { type Test } from 'tap';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { avatars, generations } from '../src/db/schema.js';
-import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
+import { ALICE, buildTestApp, callbackUpdate, freePort, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
 import { startWizard, uploadPhotos, type Message } from './wizard-driver.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** The app without FAL_KEY: FAL is the built-in simulator, reached over real HTTP on the app's own port. */
 async function simulatedApp(t: Test, env: Record<string, string> = {}) {

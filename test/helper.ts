@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import type { Test } from 'tap';
@@ -180,4 +182,13 @@ export function callbackUpdate(data: string, messageId: number, from: From = ALI
       },
     },
   } as Update;
+}
+
+/** A port nobody listens on right now, for a server a test starts on a known port. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
 }
