@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import { isDatabaseUnavailable, type Db } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
 import { falSimulator } from './fal-simulator.js';
+import { localBotApi } from './playground/local-bot-api.js';
+import { PAGE_HTML, PAGE_SCRIPT } from './playground/page.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
 import type { Notifier } from './notifier.js';
@@ -73,6 +75,12 @@ export async function buildApp(config: Config, deps: AppDeps) {
   await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
   const check = () => runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
   await app.register(checkStatusRoutes, { token: config.internalApiToken, check });
+
+  if (config.telegram.playground) {
+    await app.register(localBotApi, { prefix: '/__playground', webhookSecret: config.telegram.webhookSecret });
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
+    app.get('/__playground/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(PAGE_SCRIPT));
+  }
 
   const simulator = config.fal.simulator;
   if (simulator && config.fal.baseUrl) {

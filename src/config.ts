@@ -41,7 +41,7 @@ const envSchema = z
       .string()
       .regex(/^[\w-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
-    TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+    TELEGRAM_API_ROOT: url.optional(),
     FAL_KEY: optionalString,
     FAL_BASE_URL: url.optional(),
     FAL_WEBHOOK_JWKS_URL: url.optional(),
@@ -112,6 +112,8 @@ export type Config = {
     /** False when webhookSecret was made up for this process because none is configured. */
     webhookSecretConfigured: boolean;
     apiRoot: string;
+    /** No bot token: the bot talks to the local playground's Bot API instead of Telegram. */
+    playground: boolean;
   };
   fal: {
     key: string | undefined;
@@ -182,7 +184,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       // Without a configured secret (local runs only) the webhook still needs one: a random one per process.
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
       webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,
-      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      // telegraf resolves `./bot<token>/<method>` against this: a path survives only with a trailing slash.
+      apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? 'https://api.telegram.org' : `http://127.0.0.1:${e.PORT}/__playground`)).replace(/\/+$/, '')}/`,
+      playground: e.TELEGRAM_BOT_TOKEN === undefined,
     },
     fal: {
       key: e.FAL_KEY,

@@ -18,7 +18,8 @@ t.test('defaults need no variables at all', async (t) => {
   t.equal(config.publicUrl, 'http://localhost:3000');
   t.equal(config.databaseUrl, undefined, 'embedded PostgreSQL');
   t.equal(config.s3, undefined, 'files under DATA_DIR');
-  t.equal(config.telegram.apiRoot, 'https://api.telegram.org');
+  t.equal(config.telegram.apiRoot, 'http://127.0.0.1:3000/__playground/', 'no token: the local playground');
+  t.equal(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }).telegram.apiRoot, 'https://api.telegram.org/');
   t.same(config.fal.simulator, { trainingSeconds: 20, failureRate: 0, webhookDropRate: 0 }, 'no FAL_KEY: FAL is simulated');
   t.equal(config.fal.baseUrl, 'http://127.0.0.1:3000/__fal');
   t.equal(config.fal.webhookJwksUrl, 'http://127.0.0.1:3000/__fal/.well-known/jwks.json');

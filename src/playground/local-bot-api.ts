@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { solidPng } from '../solid-png.js';
+
+/**
+ * The playground's Bot API: with no bot token, telegraf's apiRoot points here,
+ * so the production bot code talks to it exactly as to Telegram. The chat page
+ * sees what the bot does through server-sent events, and what the user does on
+ * the page becomes real Telegram updates posted to /telegram/webhook.
+ */
+
+type Button = { text: string; callback_data?: string };
+type Message = {
+  message_id: number;
+  date: number;
+  from: 'bot' | 'user';
+  text?: string;
+  caption?: string;
+  photos?: string[];
+  buttons?: Button[][];
+};
+
+export type LocalBotApiOptions = { webhookSecret: string };
+
+const CHAT_ID = 1;
+const USER = { id: 1, is_bot: false, first_name: 'Гость', language_code: 'ru' };
+const BOT = { id: 2, is_bot: true, first_name: 'Avatar Bot', username: 'avatar_playground_bot' };
+const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+
+export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, { webhookSecret }) => {
+  const messages = new Map<number, Message>();
+  const files = new Map<string, Buffer>();
+  const listeners = new Set<ServerResponse>();
+  let nextMessageId = 1;
+  let nextUpdateId = 1;
+
+  const emit = (event: string, data: unknown) => {
+    for (const listener of listeners) listener.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const keepFile = (bytes: Buffer) => {
+    const id = `pg-${randomBytes(8).toString('hex')}`;
+    files.set(id, bytes);
+    return id;
+  };
+  const buttonsOf = (markup: unknown): Button[][] | undefined =>
+    (markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.map((row) => row.map(({ text, callback_data }) => ({ text, callback_data })));
+
+  /** The update goes through the real webhook route, secret and all. */
+  const deliver = (update: Record<string, unknown>) =>
+    api.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret },
+      payload: { update_id: nextUpdateId++, ...update },
+    });
+  const userMessage = (content: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) => {
+    const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'user', ...shown };
+    messages.set(message.message_id, message);
+    emit('message', message);
+    return { message_id: message.message_id, date: message.date, chat: { id: CHAT_ID, type: 'private', first_name: USER.first_name }, from: USER, ...content };
+  };
+
+  api.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 60 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  /** A Bot API call's fields: JSON, or multipart with uploaded files kept as files. */
+  async function fieldsOf(contentType: string, body: unknown): Promise<Record<string, unknown>> {
+    if (!contentType.startsWith('multipart/form-data')) return (body ?? {}) as Record<string, unknown>;
+    const form = await new Response(body as Buffer, { headers: { 'content-type': contentType } }).formData();
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of form.entries()) {
+      if (typeof value !== 'string') fields[key] = { upload: keepFile(Buffer.from(await value.arrayBuffer())) };
+      else fields[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    }
+    return fields;
+  }
+
+  /** A photo argument: a file_id we know, an upload, `attach://field`, or a URL. */
+  async function photoId(value: unknown, fields: Record<string, unknown>): Promise<string> {
+    if (typeof value === 'string' && value.startsWith('attach://')) return photoId(fields[value.slice('attach://'.length)], fields);
+    if (typeof value === 'object' && value !== null && 'upload' in value) return (value as { upload: string }).upload;
+    if (typeof value === 'string' && files.has(value)) return value;
+    if (typeof value === 'string' && /^https?:\/\//.test(value)) {
+      const response = await fetch(value);
+      return keepFile(Buffer.from(await response.arrayBuffer()));
+    }
+    throw Object.assign(new Error('Bad Request: wrong file identifier'), { code: 400 });
+  }
+
+  function botMessage(fields: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) {
+    const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'bot', ...shown };
+    messages.set(message.message_id, message);
+    emit('message', message);
+    const photo = message.photos?.[0];
+    return {
+      message_id: message.message_id,
+      date: message.date,
+      chat: { id: Number(fields.chat_id), type: 'private' },
+      from: BOT,
+      ...(message.text !== undefined ? { text: message.text } : {}),
+      ...(photo ? { photo: [{ file_id: photo, file_unique_id: photo, width: 512, height: 512 }], caption: message.caption } : {}),
+    };
+  }
+
+  function edit(fields: Record<string, unknown>, change: Partial<Message>) {
+    const message = messages.get(Number(fields.message_id));
+    if (!message) throw Object.assign(new Error('Bad Request: message to edit not found'), { code: 400 });
+    Object.assign(message, change);
+    emit('edit', message);
+    return true;
+  }
+
+  const methods: Record<string, (fields: Record<string, unknown>) => Promise<unknown> | unknown> = {
+    getMe: () => BOT,
+    sendMessage: (f) => botMessage(f, { text: String(f.text), buttons: buttonsOf(f.reply_markup) }),
+    editMessageText: (f) => edit(f, { text: String(f.text), buttons: buttonsOf(f.reply_markup) }),
+    editMessageCaption: (f) => edit(f, { caption: String(f.caption ?? ''), buttons: buttonsOf(f.reply_markup) }),
+    editMessageReplyMarkup: (f) => edit(f, { buttons: buttonsOf(f.reply_markup) }),
+    sendPhoto: async (f) => botMessage(f, { photos: [await photoId(f.photo, f)], caption: f.caption as string, buttons: buttonsOf(f.reply_markup) }),
+    editMessageMedia: async (f) => {
+      const media = f.media as { media: unknown; caption?: string };
+      return edit(f, { photos: [await photoId(media.media, f)], caption: media.caption ?? '', buttons: buttonsOf(f.reply_markup) });
+    },
+    sendMediaGroup: async (f) => {
+      const media = f.media as { media: unknown; caption?: string }[];
+      const photos = await Promise.all(media.map((m) => photoId(m.media, f)));
+      return [botMessage(f, { photos, caption: media[0]?.caption })];
+    },
+    deleteMessage: (f) => {
+      messages.delete(Number(f.message_id));
+      emit('delete', { message_id: Number(f.message_id) });
+      return true;
+    },
+    answerCallbackQuery: (f) => {
+      if (f.text) emit('toast', { text: f.text, alert: Boolean(f.show_alert) });
+      return true;
+    },
+    getFile: (f) => {
+      const file = files.get(String(f.file_id));
+      if (!file) throw Object.assign(new Error('Bad Request: invalid file_id'), { code: 400 });
+      return { file_id: f.file_id, file_unique_id: f.file_id, file_size: file.length, file_path: String(f.file_id) };
+    },
+  };
+
+  // Bot API calls: POST /bot<token>/<method> (any token: the playground has no real one).
+  api.post('/*', async (request, reply) => {
+    const match = /^bot[^/]+\/(\w+)$/.exec((request.params as { '*': string })['*']);
+    if (!match) return reply.code(404).send({ ok: false, error_code: 404, description: 'Not Found' });
+    const handler = methods[match[1]!];
+    if (!handler) return { ok: true, result: true };
+    try {
+      const result = await handler(await fieldsOf(request.headers['content-type'] ?? '', request.body));
+      return { ok: true, result };
+    } catch (error) {
+      const code = (error as { code?: number }).code ?? 500;
+      return reply.code(code).send({ ok: false, error_code: code, description: (error as Error).message });
+    }
+  });
+
+  const sendFile = (id: string, reply: FastifyReply) => {
+    const file = files.get(id);
+    if (!file) return reply.code(404).send({ error: 'NotFound', message: 'no such file' });
+    const type = file[0] === 0x89 ? 'image/png' : 'image/jpeg';
+    return reply.type(type).send(file);
+  };
+  api.get('/file/*', async (request, reply) => sendFile(((request.params as { '*': string })['*'].split('/')[1]) ?? '', reply));
+  api.get('/files/:id', async (request, reply) => sendFile((request.params as { id: string }).id, reply));
+
+  api.get('/history', async () => [...messages.values()]);
+
+  api.get('/events', (request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    reply.raw.write(': connected\n\n');
+    listeners.add(reply.raw);
+    request.raw.on('close', () => listeners.delete(reply.raw));
+  });
+  api.addHook('onClose', async () => {
+    for (const listener of listeners) listener.end();
+  });
+
+  api.post('/say', async (request) => {
+    const text = String((request.body as { text?: unknown } | null)?.text ?? '').slice(0, 4096);
+    const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+    const res = await deliver({ message: userMessage({ text, ...(entities ? { entities } : {}) }, { text }) });
+    return { status: res.statusCode };
+  });
+
+  api.post('/press', async (request) => {
+    const { message_id: messageId, data } = (request.body ?? {}) as { message_id?: number; data?: string };
+    const pressed = messages.get(Number(messageId));
+    const res = await deliver({
+      callback_query: {
+        id: randomBytes(6).toString('hex'),
+        from: USER,
+        chat_instance: 'playground',
+        data: String(data ?? ''),
+        message: {
+          message_id: Number(messageId),
+          date: pressed?.date ?? 0,
+          chat: { id: CHAT_ID, type: 'private' },
+          ...(pressed?.photos ? { photo: [{ file_id: pressed.photos[0], file_unique_id: 'x', width: 512, height: 512 }], caption: pressed.caption } : { text: pressed?.text ?? '' }),
+        },
+      },
+    });
+    return { status: res.statusCode };
+  });
+
+  /** Photos from the page (base64, several at once), each sent as its own photo message, like an album. */
+  api.post('/photos', { bodyLimit: 60 * 1024 * 1024 }, async (request) => {
+    const { photos } = (request.body ?? {}) as { photos?: string[] };
+    const statuses = [];
+    for (const data of (photos ?? []).slice(0, 30)) {
+      const bytes = Buffer.from(data, 'base64');
+      if (bytes.length > MAX_PHOTO_BYTES) continue;
+      const id = keepFile(bytes);
+      const res = await deliver({
+        message: userMessage({ photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] }, { photos: [id] }),
+      });
+      statuses.push(res.statusCode);
+    }
+    return { statuses };
+  });
+
+  /** Ten sample photos for a quick try: plain colours, no faces. */
+  api.post('/samples', async () => {
+    const photos = Array.from({ length: 10 }, (_, i) => solidPng(640, 640, [40 + i * 20, 120 - i * 8, 200 - i * 15]).toString('base64'));
+    const res = await api.inject({ method: 'POST', url: '/__playground/photos', payload: { photos } });
+    return res.json();
+  });
+};

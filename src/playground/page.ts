@@ -1,0 +1,133 @@
+/** The playground's chat page: plain HTML, CSS and a script, no build step. */
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>avatar-bot playground</title>
+<style>
+  body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: #0e1621; color: #e9eef3; display: flex; flex-direction: column; height: 100vh; }
+  header { padding: 10px 16px; background: #17212b; border-bottom: 1px solid #0b121a; }
+  header b { display: block; } header small { color: #7f91a4; }
+  #chat { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
+  .msg { max-width: min(480px, 85%); padding: 8px 10px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
+  .bot { align-self: flex-start; background: #182533; }
+  .user { align-self: flex-end; background: #2b5278; }
+  .msg img { display: block; max-width: 100%; border-radius: 8px; margin-bottom: 6px; }
+  .photos { display: grid; grid-template-columns: repeat(auto-fill, minmax(90px, 1fr)); gap: 4px; }
+  .keyboard { display: grid; gap: 4px; margin-top: 6px; }
+  .row { display: flex; gap: 4px; }
+  .row button { flex: 1; background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 7px; cursor: pointer; }
+  .row button:hover { background: #35506b; }
+  #toast { position: fixed; top: 60px; left: 50%; transform: translateX(-50%); background: #000c; padding: 8px 14px; border-radius: 8px; display: none; }
+  #menu { display: grid; grid-template-columns: 1fr 1fr; gap: 4px; padding: 6px 16px 0; background: #17212b; }
+  #menu button, form button { background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 8px; cursor: pointer; }
+  form { display: flex; gap: 6px; padding: 8px 16px 12px; background: #17212b; }
+  form input[type=text] { flex: 1; background: #0e1621; color: #e9eef3; border: 1px solid #2b3d50; border-radius: 8px; padding: 8px; }
+</style>
+</head>
+<body>
+<header><b>Avatar Bot</b><small>playground — the real bot, a local Bot API, a simulated FAL</small></header>
+<div id="chat"></div>
+<div id="toast"></div>
+<div id="menu">
+  <button data-say="➕ Создать аватар">➕ Создать аватар</button><button data-say="🎭 Мои аватары">🎭 Мои аватары</button>
+  <button data-say="🎨 Генерация">🎨 Генерация</button><button data-say="ℹ️ Помощь">ℹ️ Помощь</button>
+</div>
+<form id="send">
+  <input id="text" type="text" placeholder="Сообщение" autocomplete="off">
+  <label><input id="files" type="file" accept="image/*" multiple hidden><button type="button" id="attach" title="Фото">📎</button></label>
+  <button type="button" id="samples" title="10 примеров фото">🖼×10</button>
+  <button type="submit">➤</button>
+</form>
+<script src="/__playground/app.js"></script>
+</body>
+</html>`;
+
+export const PAGE_SCRIPT = `'use strict';
+const chat = document.getElementById('chat');
+const nodes = new Map();
+const post = (path, body) => fetch('/__playground/' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function render(message) {
+  const node = nodes.get(message.message_id) || document.createElement('div');
+  node.className = 'msg ' + message.from;
+  node.dataset.id = message.message_id;
+  node.replaceChildren();
+  if (message.photos && message.photos.length) {
+    const box = document.createElement('div');
+    if (message.photos.length > 1) box.className = 'photos';
+    for (const id of message.photos) {
+      const img = document.createElement('img');
+      img.src = '/__playground/files/' + id;
+      box.append(img);
+    }
+    node.append(box);
+  }
+  const text = message.text !== undefined ? message.text : message.caption;
+  if (text) node.append(document.createTextNode(text));
+  if (message.buttons && message.buttons.length) {
+    const keyboard = document.createElement('div');
+    keyboard.className = 'keyboard';
+    for (const row of message.buttons) {
+      const line = document.createElement('div');
+      line.className = 'row';
+      for (const button of row) {
+        const b = document.createElement('button');
+        b.textContent = button.text;
+        b.onclick = () => post('press', { message_id: message.message_id, data: button.callback_data });
+        line.append(b);
+      }
+      keyboard.append(line);
+    }
+    node.append(keyboard);
+  }
+  if (!nodes.has(message.message_id)) {
+    nodes.set(message.message_id, node);
+    chat.append(node);
+    chat.scrollTop = chat.scrollHeight;
+  }
+}
+
+function toast(text) {
+  const box = document.getElementById('toast');
+  box.textContent = text;
+  box.style.display = 'block';
+  setTimeout(() => (box.style.display = 'none'), 2500);
+}
+
+fetch('/__playground/history').then((r) => r.json()).then((history) => {
+  history.forEach(render);
+  if (history.length === 0) post('say', { text: '/start' });
+});
+const events = new EventSource('/__playground/events');
+events.addEventListener('message', (e) => render(JSON.parse(e.data)));
+events.addEventListener('edit', (e) => render(JSON.parse(e.data)));
+events.addEventListener('delete', (e) => {
+  const id = JSON.parse(e.data).message_id;
+  nodes.get(id)?.remove();
+  nodes.delete(id);
+});
+events.addEventListener('toast', (e) => toast(JSON.parse(e.data).text));
+
+document.getElementById('send').onsubmit = (e) => {
+  e.preventDefault();
+  const input = document.getElementById('text');
+  if (input.value.trim()) post('say', { text: input.value });
+  input.value = '';
+};
+for (const b of document.querySelectorAll('#menu button')) b.onclick = () => post('say', { text: b.dataset.say });
+document.getElementById('attach').onclick = () => document.getElementById('files').click();
+document.getElementById('samples').onclick = () => post('samples', {});
+document.getElementById('files').onchange = async (e) => {
+  const photos = await Promise.all([...e.target.files].map((file) => file.arrayBuffer().then((buffer) => {
+    let binary = '';
+    const bytes = new Uint8Array(buffer);
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  })));
+  post('photos', { photos });
+  e.target.value = '';
+};
+`;
