@@ -79,7 +79,10 @@ async function main(): Promise<number> {
   try {
     await createTemplate(adminUrl, template);
     await rm(RESULTS_DIR, { recursive: true, force: true });
-    const tap = spawn('npx', ['tap', ...process.argv.slice(2)], {
+    // E2E=1 adds the browser tests (test/e2e/*.e2e.ts, Debian's chromium needed) to the run.
+    const args = process.argv.slice(2);
+    if (process.env.E2E === '1' && args.length === 0) args.push('test/**/*.test.ts', 'test/e2e/*.e2e.ts');
+    const tap = spawn('npx', ['tap', ...args], {
       stdio: 'inherit',
       env: { ...process.env, TEST_DATABASE_URL: adminUrl, TEST_TEMPLATE_DATABASE: template },
     });

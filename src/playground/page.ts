@@ -14,7 +14,7 @@ export const PAGE_HTML = `<!doctype html>
   .msg { max-width: min(480px, 85%); padding: 8px 10px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
   .bot { align-self: flex-start; background: #182533; }
   .user { align-self: flex-end; background: #2b5278; }
-  .msg img { display: block; max-width: 100%; border-radius: 8px; margin-bottom: 6px; }
+  .msg img { display: block; max-width: 100%; max-height: 260px; object-fit: cover; border-radius: 8px; margin-bottom: 6px; }
   .photos { display: grid; grid-template-columns: repeat(auto-fill, minmax(90px, 1fr)); gap: 4px; }
   .keyboard { display: grid; gap: 4px; margin-top: 6px; }
   .row { display: flex; gap: 4px; }
