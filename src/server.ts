@@ -51,4 +51,8 @@ try {
   await deps.close();
   process.exit(1);
 }
-logger.info(`avatar-bot is up on ${config.publicUrl} (health: ${config.publicUrl}/healthz)`);
+logger.info(
+  config.telegram.playground
+    ? `avatar-bot is up: open the playground at ${config.publicUrl} (no Telegram token: a local chat page)`
+    : `avatar-bot is up on ${config.publicUrl} (health: ${config.publicUrl}/healthz)`,
+);
