@@ -1,24 +1,8 @@
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { eq } from 'drizzle-orm';
 import { avatars, generations } from '../src/db/schema.js';
-import { ALICE, buildTestApp, callbackUpdate, freePort, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
+import { ALICE, buildSimulatedApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
 import { startWizard, uploadPhotos, type Message } from './wizard-driver.js';
-
-/** The app without FAL_KEY: FAL is the built-in simulator, reached over real HTTP on the app's own port. */
-async function simulatedApp(t: Test, env: Record<string, string> = {}) {
-  const port = await freePort();
-  const app = await buildTestApp(t, {
-    FAL_KEY: '',
-    FAL_BASE_URL: '',
-    FAL_WEBHOOK_JWKS_URL: '',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SIMULATED_TRAINING_SECONDS: '1',
-    ...env,
-  });
-  await app.app.listen({ port, host: '127.0.0.1' });
-  return app;
-}
 
 async function trainedAvatar(env: TestEnv, name: string) {
   const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', name);
@@ -29,7 +13,7 @@ async function trainedAvatar(env: TestEnv, name: string) {
 }
 
 t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks pass the real check', async (t) => {
-  const env = await simulatedApp(t);
+  const env = await buildSimulatedApp(t);
   t.equal(env.config.fal.webhookJwksUrl, `${env.config.fal.baseUrl}/.well-known/jwks.json`);
   const avatarId = await trainedAvatar(env, 'Simulated');
   const ready = await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Simulated» готов!'), 15_000);
@@ -53,7 +37,7 @@ t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks 
 });
 
 t.test('failures can be provoked, and dropped webhooks are completed by the status check', async (t) => {
-  const env = await simulatedApp(t, { SIMULATED_WEBHOOK_DROP_RATE: '1' });
+  const env = await buildSimulatedApp(t, { env: { SIMULATED_WEBHOOK_DROP_RATE: '1' } });
   const avatarId = await trainedAvatar(env, 'Dropped');
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const [before] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));

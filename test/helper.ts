@@ -192,3 +192,23 @@ export async function freePort(): Promise<number> {
   server.close();
   return port;
 }
+
+/**
+ * The app with FAL simulated (no FAL_KEY) — and, with `playground`, no bot token either —
+ * listening on a real port: the simulator calls back over HTTP. Returns the app and its base URL.
+ */
+export async function buildSimulatedApp(t: Test, options: { playground?: boolean; env?: Record<string, string> } = {}) {
+  const port = await freePort();
+  const env = await buildTestApp(t, {
+    FAL_KEY: '',
+    FAL_BASE_URL: '',
+    FAL_WEBHOOK_JWKS_URL: '',
+    ...(options.playground ? { TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '', TELEGRAM_API_ROOT: '' } : {}),
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SIMULATED_TRAINING_SECONDS: '1',
+    ...options.env,
+  });
+  const base = await env.app.listen({ port, host: '127.0.0.1' });
+  return { ...env, base, port };
+}

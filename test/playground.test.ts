@@ -1,22 +1,11 @@
 import t from 'tap';
-import { buildTestApp, freePort } from './helper.js';
+import { buildSimulatedApp } from './helper.js';
 
 type Message = { message_id: number; from: 'bot' | 'user'; text?: string; caption?: string; photos?: string[]; buttons?: { text: string; callback_data: string }[][] };
 
 t.test('with no bot token and no FAL key, the whole product works through the playground', async (t) => {
-  const port = await freePort();
-  const env = await buildTestApp(t, {
-    TELEGRAM_BOT_TOKEN: '',
-    TELEGRAM_WEBHOOK_SECRET: '',
-    TELEGRAM_API_ROOT: '',
-    FAL_KEY: '',
-    FAL_BASE_URL: '',
-    FAL_WEBHOOK_JWKS_URL: '',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SIMULATED_TRAINING_SECONDS: '1',
-  });
-  const base = await env.app.listen({ port, host: '127.0.0.1' });
+  const env = await buildSimulatedApp(t, { playground: true });
+  const { base, port } = env;
   t.equal(env.config.telegram.apiRoot, `http://127.0.0.1:${port}/__playground/`);
 
   const page = await fetch(`${base}/`);

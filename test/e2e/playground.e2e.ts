@@ -1,7 +1,7 @@
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
-import { buildTestApp, freePort } from '../helper.js';
+import { buildSimulatedApp } from '../helper.js';
 
 /**
  * The playground in a real headless browser (Debian's chromium, driven by
@@ -13,19 +13,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/playground';
 
 t.test('the playground in a browser: create, upload, train, draw, delete', async (t) => {
-  const port = await freePort();
-  const env = await buildTestApp(t, {
-    TELEGRAM_BOT_TOKEN: '',
-    TELEGRAM_WEBHOOK_SECRET: '',
-    TELEGRAM_API_ROOT: '',
-    FAL_KEY: '',
-    FAL_BASE_URL: '',
-    FAL_WEBHOOK_JWKS_URL: '',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SIMULATED_TRAINING_SECONDS: '2',
-  });
-  const base = await env.app.listen({ port, host: '127.0.0.1' });
+  const { base } = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2' } });
   await mkdir(SHOTS, { recursive: true });
 
   const browser = await chromium.launch({
