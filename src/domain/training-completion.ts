@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { avatars, falWebhookEvents, users } from '../db/schema.js';
+import { avatars, users } from '../db/schema.js';
 import { enqueueNotification } from './notifications.js';
 import type { TrainingOutcome } from './training-result.js';
 
@@ -10,9 +10,10 @@ export type CompletionResult = { applied: true; avatarId: string; status: 'compl
  * Ends a training, once (invariant 1). Both the webhook and the status checker
  * call this, keyed by the request id submit returned (invariant 2). In one
  * transaction: the conditional `training → completed | failed` update, the
- * first completed avatar becoming the user's main one, the user's message in
- * the outbox, and the webhook event marked applied. If the update touches no
- * row — a duplicate, a race lost, a deleted avatar — nothing else happens.
+ * first completed avatar becoming the user's main one, and the user's message
+ * in the outbox (the webhook path marks its event applied, for trainings and
+ * generations alike). If the update touches no row — a duplicate, a race lost,
+ * a deleted avatar — nothing else happens.
  */
 export async function completeTraining(db: Db, requestId: string, outcome: TrainingOutcome): Promise<CompletionResult> {
   return db.transaction(async (tx) => {
@@ -51,7 +52,6 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
           ? { type: 'training_failed', ...common, code: outcome.code }
           : { type: 'training_completed', ...common },
     });
-    await tx.update(falWebhookEvents).set({ appliedAt: finishedAt }).where(eq(falWebhookEvents.requestId, requestId));
     return { applied: true, avatarId: avatar.id, status: outcome.kind === 'failed' ? 'failed' : 'completed' };
   });
 }
