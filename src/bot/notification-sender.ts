@@ -22,7 +22,7 @@ class GoneError extends Error {
 /** Downloads a generated picture from FAL's CDN (through FAL_BASE_URL when set). */
 export function imageFetcher(config: Pick<Config, 'fal'>) {
   return async (url: string): Promise<Buffer> => {
-    const target = config.fal.baseUrl ? rewriteFalUrl(url, config.fal.baseUrl) : url;
+    const target = rewriteFalUrl(url, config.fal.baseUrl);
     const response = await fetch(target, { signal: AbortSignal.timeout(60_000) });
     if (!response.ok) throw new Error(`image download answered HTTP ${response.status}`);
     const bytes = Buffer.from(await response.arrayBuffer());

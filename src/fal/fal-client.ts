@@ -22,7 +22,9 @@ export function createFal(config: Pick<Config, 'fal'>): FalClient {
 
 const FAL_HOST = /(^|\.)fal\.(run|ai|media)$/;
 
-export function rewriteFalUrl(url: string, base: string): string {
+/** `url` as this deployment reaches it: unchanged without a base, FAL hosts moved under it with one. */
+export function rewriteFalUrl(url: string, base: string | undefined): string {
+  if (!base) return url;
   const parsed = new URL(url);
   if (!FAL_HOST.test(parsed.hostname)) return url;
   return `${base}/${parsed.hostname}${parsed.pathname}${parsed.search}`;

@@ -16,7 +16,7 @@ export type FalHttp = {
 
 export function createFalHttp(config: Pick<Config, 'fal'>, timeoutMs = 10_000): FalHttp {
   const request = async (method: 'GET' | 'PUT', url: string): Promise<FalAnswer> => {
-    const target = config.fal.baseUrl ? rewriteFalUrl(url, config.fal.baseUrl) : url;
+    const target = rewriteFalUrl(url, config.fal.baseUrl);
     const response = await fetch(target, {
       method,
       headers: { authorization: `Key ${config.fal.key ?? 'local-simulator'}`, accept: 'application/json' },
