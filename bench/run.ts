@@ -5,31 +5,31 @@
  * its reference or target.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { openAsBlob } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { eq, sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { Telegraf } from 'telegraf';
-import { buildApp, type App } from '../src/app.js';
+import { type App, buildApp } from '../src/app.js';
 import { mainMenuKeyboard } from '../src/bot/keyboards.js';
 import { texts } from '../src/bot/texts.js';
 import { loadConfig } from '../src/config.js';
+import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { avatarPhotos, avatars, users } from '../src/db/schema.js';
 import { createDeps, type Deps } from '../src/deps.js';
-import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { zipPhotosToFile } from '../src/domain/photo-archive.js';
 import { createFal } from '../src/fal/fal-client.js';
 import { createLogger } from '../src/logger.js';
 import { createFsStorage } from '../src/storage/fs-storage.js';
-import { startFakeFal, type FakeFal } from '../test/fakes/fal-api.js';
-import { BOT_INFO, startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
+import { type FakeFal, startFakeFal } from '../test/fakes/fal-api.js';
+import { BOT_INFO, type FakeTelegram, startFakeTelegram } from '../test/fakes/telegram-api.js';
 
 const TOKEN = '123456789:BENCH-token';
 const SECRET = 'bench-webhook-secret';
@@ -102,7 +102,13 @@ async function load(url: string, body: (n: number) => unknown) {
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.non2xx + result.errors,
+  };
 }
 
 const startUpdate = (n: number) => ({
@@ -127,7 +133,12 @@ async function webhookThroughput(adminUrl: string, dataDir: string) {
   await new Promise((r) => setTimeout(r, 500));
   const answered = env.telegram.callsOf('sendMessage').length;
   report(section, 'avatar-bot req/s', ours.rps.toFixed(0), `p50 ${ours.p50} ms, p99 ${ours.p99} ms, non-2xx ${ours.errors}`);
-  report(section, 'acknowledged / answered', `${ours.ok} / ${answered}`, answered >= ours.ok ? 'every acknowledged update answered' : 'MISSING ANSWERS');
+  report(
+    section,
+    'acknowledged / answered',
+    `${ours.ok} / ${answered}`,
+    answered >= ours.ok ? 'every acknowledged update answered' : 'MISSING ANSWERS',
+  );
 
   const telegram = await startFakeTelegram(TOKEN);
   const bot = new Telegraf(TOKEN, { telegram: { apiRoot: telegram.url, webhookReply: false } });
@@ -161,8 +172,15 @@ async function webhookThroughput(adminUrl: string, dataDir: string) {
     .returning();
   for (const card of cards) {
     await env.deps.db.insert(avatarPhotos).values({
-      avatarId: card.id, storageKey: `avatars/${card.id}/photos/x.jpg`, telegramFileId: `file-${card.name}`,
-      sha256: card.id.replace(/-/g, '').padEnd(64, '0'), sizeBytes: 1, width: 1024, height: 1024, format: 'jpeg', position: 1,
+      avatarId: card.id,
+      storageKey: `avatars/${card.id}/photos/x.jpg`,
+      telegramFileId: `file-${card.name}`,
+      sha256: card.id.replace(/-/g, '').padEnd(64, '0'),
+      sizeBytes: 1,
+      width: 1024,
+      height: 1024,
+      format: 'jpeg',
+      position: 1,
     });
   }
   env.telegram.calls.length = 0;
@@ -173,10 +191,20 @@ async function webhookThroughput(adminUrl: string, dataDir: string) {
       chat_instance: 'ci',
       from: { id: 10_000, is_bot: false, first_name: 'Load' },
       data: `gallery_card:${cards[n % 3]!.id}`,
-      message: { message_id: 1, date: 1, chat: { id: 10_000, type: 'private' }, photo: [{ file_id: 'x', file_unique_id: 'x', width: 1, height: 1 }] },
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 10_000, type: 'private' },
+        photo: [{ file_id: 'x', file_unique_id: 'x', width: 1, height: 1 }],
+      },
     },
   }));
-  report('1b gallery callback', 'req/s', nav.rps.toFixed(0), `p50 ${nav.p50} ms, p99 ${nav.p99} ms, edits ${env.telegram.callsOf('editMessageMedia').length}, non-2xx ${nav.errors}`);
+  report(
+    '1b gallery callback',
+    'req/s',
+    nav.rps.toFixed(0),
+    `p50 ${nav.p50} ms, p99 ${nav.p99} ms, edits ${env.telegram.callsOf('editMessageMedia').length}, non-2xx ${nav.errors}`,
+  );
   await env.close();
 }
 
@@ -186,12 +214,21 @@ async function webhookStorm(adminUrl: string, dataDir: string) {
   const [user] = await env.deps.db.insert(users).values({ telegramId: 42, chatId: 42, firstName: 'Storm', languageCode: 'ru' }).returning();
   await env.deps.db.insert(avatars).values(
     Array.from({ length: 100 }, (_, i) => ({
-      userId: user!.id, name: `Storm ${i}`, trainingType: 'portrait' as const, status: 'training' as const, falRequestId: `storm-${i}`, trainingStartedAt: new Date(),
+      userId: user!.id,
+      name: `Storm ${i}`,
+      trainingType: 'portrait' as const,
+      status: 'training' as const,
+      falRequestId: `storm-${i}`,
+      trainingStartedAt: new Date(),
     })),
   );
   const deliveries = Array.from({ length: 1000 }, (_, i) => {
     const requestId = `storm-${i % 100}`;
-    const raw = JSON.stringify({ request_id: requestId, status: 'OK', payload: { diffusers_lora_file: { url: `https://v3.fal.media/${requestId}.safetensors` } } });
+    const raw = JSON.stringify({
+      request_id: requestId,
+      status: 'OK',
+      payload: { diffusers_lora_file: { url: `https://v3.fal.media/${requestId}.safetensors` } },
+    });
     return { raw, headers: env.fal.sign(raw, { requestId }) };
   });
   const latencies: number[] = [];
@@ -203,7 +240,11 @@ async function webhookStorm(adminUrl: string, dataDir: string) {
       while (next < deliveries.length) {
         const d = deliveries[next++]!;
         const t0 = performance.now();
-        const res = await fetch(`${env.url}/webhooks/fal`, { method: 'POST', headers: { 'content-type': 'application/json', ...d.headers }, body: d.raw });
+        const res = await fetch(`${env.url}/webhooks/fal`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...d.headers },
+          body: d.raw,
+        });
         await res.arrayBuffer();
         latencies.push(performance.now() - t0);
         if (res.status !== 200) statusErrors += 1;
@@ -215,16 +256,29 @@ async function webhookStorm(adminUrl: string, dataDir: string) {
   latencies.sort((a, b) => a - b);
   const completed = await env.deps.db.select({ n: sql<number>`count(*)::int` }).from(avatars).where(eq(avatars.status, 'completed'));
   const messages = env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === 42).length;
-  report(section, 'deliveries / s', (1000 / seconds).toFixed(0), `1,000 signed deliveries, 10 per training, 50 at a time, non-200 ${statusErrors}`);
+  report(
+    section,
+    'deliveries / s',
+    (1000 / seconds).toFixed(0),
+    `1,000 signed deliveries, 10 per training, 50 at a time, non-200 ${statusErrors}`,
+  );
   report(section, 'latency p50 / p99', `${latencies[499]!.toFixed(1)} / ${latencies[989]!.toFixed(1)} ms`);
-  report(section, 'completions / messages', `${completed[0]?.n} / ${messages}`, completed[0]?.n === 100 && messages === 100 ? 'exactly 100 and 100' : 'MISMATCH');
+  report(
+    section,
+    'completions / messages',
+    `${completed[0]?.n} / ${messages}`,
+    completed[0]?.n === 100 && messages === 100 ? 'exactly 100 and 100' : 'MISMATCH',
+  );
   await env.close();
 }
 
 async function checkerScaling(adminUrl: string, dataDir: string) {
   const section = '3 status checker';
   const timings: number[] = [];
-  for (const [database, total] of [['bench_check_small', 100], ['bench_check_large', 10_000]] as const) {
+  for (const [database, total] of [
+    ['bench_check_small', 100],
+    ['bench_check_large', 10_000],
+  ] as const) {
     const env = await startApp(adminUrl, database, dataDir);
     const [user] = await env.deps.db.insert(users).values({ telegramId: 7, chatId: 7, firstName: 'C' }).returning();
     const base = `${env.fal.url}/queue.fal.run/fal-ai/flux-lora-portrait-trainer/requests`;
@@ -234,8 +288,18 @@ async function checkerScaling(adminUrl: string, dataDir: string) {
           const k = i + j;
           const training = k < 100;
           return {
-            userId: user!.id, name: `A${k}`, trainingType: 'portrait' as const, status: training ? ('training' as const) : ('completed' as const),
-            ...(training ? { falRequestId: `c-${k}`, falStatusUrl: `${base}/c-${k}/status`, falResponseUrl: `${base}/c-${k}`, trainingStartedAt: new Date() } : {}),
+            userId: user!.id,
+            name: `A${k}`,
+            trainingType: 'portrait' as const,
+            status: training ? ('training' as const) : ('completed' as const),
+            ...(training
+              ? {
+                  falRequestId: `c-${k}`,
+                  falStatusUrl: `${base}/c-${k}/status`,
+                  falResponseUrl: `${base}/c-${k}`,
+                  trainingStartedAt: new Date(),
+                }
+              : {}),
           };
         }),
       );
@@ -247,13 +311,23 @@ async function checkerScaling(adminUrl: string, dataDir: string) {
     const summary = (await res.json()) as { checked: number; stillRunning: number };
     const ms = performance.now() - t0;
     timings.push(ms);
-    report(section, `${total.toLocaleString('en')} avatars, 100 training`, `${ms.toFixed(0)} ms`, `checked ${summary.checked}, still running ${summary.stillRunning}`);
+    report(
+      section,
+      `${total.toLocaleString('en')} avatars, 100 training`,
+      `${ms.toFixed(0)} ms`,
+      `checked ${summary.checked}, still running ${summary.stillRunning}`,
+    );
     if (total === 10_000) {
       const plan = await env.deps.db.execute(sql`explain select id from ${avatars} where status = 'training'
         and (status_checked_at is null or status_checked_at < now() - interval '60 seconds')
         order by status_checked_at nulls first, created_at limit 20 for update skip locked`);
       const text = plan.rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join(' / ');
-      report(section, 'claim query plan', /avatars_in_flight_idx/.test(text) ? 'uses avatars_in_flight_idx' : 'NO INDEX', text.replace(/\s+/g, ' ').slice(0, 160));
+      report(
+        section,
+        'claim query plan',
+        /avatars_in_flight_idx/.test(text) ? 'uses avatars_in_flight_idx' : 'NO INDEX',
+        text.replace(/\s+/g, ' ').slice(0, 160),
+      );
     }
     await env.close();
   }
@@ -267,11 +341,25 @@ async function zipMemory(dataDir: string) {
   for (let i = 0; i < 20; i++) {
     const key = `avatars/zip/photos/${i}.jpg`;
     await storage.put(key, randomBytes(10 * 1024 * 1024));
-    photos.push({ id: `${i}`, avatarId: 'zip', storageKey: key, telegramFileId: null, sha256: `${i}`, sizeBytes: 10 * 1024 * 1024, width: 1, height: 1, format: 'jpeg', position: i + 1, createdAt: new Date() });
+    photos.push({
+      id: `${i}`,
+      avatarId: 'zip',
+      storageKey: key,
+      telegramFileId: null,
+      sha256: `${i}`,
+      sizeBytes: 10 * 1024 * 1024,
+      width: 1,
+      height: 1,
+      format: 'jpeg',
+      position: i + 1,
+      createdAt: new Date(),
+    });
   }
   const fal = await startFakeFal();
   fal.state.keepUploads = false;
-  const client = createFal({ fal: { key: 'bench', baseUrl: fal.url, webhookJwksUrl: fal.jwksUrl, simulator: undefined, models: {} as never } });
+  const client = createFal({
+    fal: { key: 'bench', baseUrl: fal.url, webhookJwksUrl: fal.jwksUrl, simulator: undefined, models: {} as never },
+  });
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
@@ -284,7 +372,12 @@ async function zipMemory(dataDir: string) {
   clearInterval(sampler);
   await fal.close();
   const growth = (peak - baseline) / 1024 / 1024;
-  report(section, '20 × 10 MB: peak RSS growth', `${growth.toFixed(1)} MB`, `target < 64 MB; ${(fal.state.uploadedBytes / 1024 / 1024).toFixed(0)} MB uploaded in ${(ms / 1000).toFixed(1)} s`);
+  report(
+    section,
+    '20 × 10 MB: peak RSS growth',
+    `${growth.toFixed(1)} MB`,
+    `target < 64 MB; ${(fal.state.uploadedBytes / 1024 / 1024).toFixed(0)} MB uploaded in ${(ms / 1000).toFixed(1)} s`,
+  );
 }
 
 async function coldStart() {
@@ -299,7 +392,10 @@ async function coldStart() {
     });
     let ms = NaN;
     for (let i = 0; i < 600; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) {
         ms = performance.now() - t0;
         break;
@@ -317,7 +413,9 @@ async function main() {
   const only = process.env.BENCH_ONLY;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'avatar-bot-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir });
-  process.stdout.write(`avatar-bot benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+  process.stdout.write(
+    `avatar-bot benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`,
+  );
   try {
     if (!only || only === 'webhook') await webhookThroughput(postgres.adminUrl, dataDir);
     if (!only || only === 'storm') await webhookStorm(postgres.adminUrl, dataDir);

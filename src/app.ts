@@ -3,15 +3,15 @@ import Fastify, { type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
-import { isDatabaseUnavailable, type Db } from './db/client.js';
+import { type Db, isDatabaseUnavailable } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
-import { falSimulator } from './fal-simulator.js';
-import { localBotApi } from './playground/local-bot-api.js';
-import { PAGE_HTML, PAGE_SCRIPT } from './playground/page.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
-import type { Notifier } from './notifier.js';
+import { falSimulator } from './fal-simulator.js';
 import { sendError } from './http-errors.js';
+import type { Notifier } from './notifier.js';
+import { localBotApi } from './playground/local-bot-api.js';
+import { PAGE_HTML, PAGE_SCRIPT } from './playground/page.js';
 import { checkStatusRoutes } from './routes/check-status.js';
 import { falWebhookRoutes } from './routes/fal-webhook.js';
 import { healthRoutes } from './routes/health.js';
@@ -73,7 +73,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
   await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
   await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
   await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
-  const check = () => runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
+  const check = () =>
+    runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
   await app.register(checkStatusRoutes, { token: config.internalApiToken, check });
 
   if (config.telegram.playground) {
@@ -84,7 +85,11 @@ export async function buildApp(config: Config, deps: AppDeps) {
 
   const simulator = config.fal.simulator;
   if (simulator && config.fal.baseUrl) {
-    await app.register(falSimulator, { prefix: '/__fal', base: config.fal.baseUrl, config: { ...config, fal: { ...config.fal, simulator } } });
+    await app.register(falSimulator, {
+      prefix: '/__fal',
+      base: config.fal.baseUrl,
+      config: { ...config, fal: { ...config.fal, simulator } },
+    });
     // No scheduler runs locally: the app checks for itself, so a dropped webhook still completes.
     const timer = setInterval(() => {
       check().catch((error: unknown) => app.log.error({ err: error }, 'local status check failed'));

@@ -55,7 +55,10 @@ const envSchema = z
     TRAINING_PRESET: z.enum(['fast', 'balanced', 'quality']).default('balanced'),
     MIN_PHOTOS: integer.min(1).max(100).default(10),
     MAX_PHOTOS: integer.min(1).max(100).default(20),
-    MAX_PHOTO_BYTES: integer.min(1024).max(20 * 1024 * 1024, 'must be at most 20 MB (the Bot API download limit)').default(20 * 1024 * 1024),
+    MAX_PHOTO_BYTES: integer
+      .min(1024)
+      .max(20 * 1024 * 1024, 'must be at most 20 MB (the Bot API download limit)')
+      .default(20 * 1024 * 1024),
     MIN_PHOTO_SIDE: integer.min(1).default(512),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
@@ -65,7 +68,10 @@ const envSchema = z
     MAX_RUNNING_GENERATIONS: integer.min(1).max(10).default(1),
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    BODY_LIMIT_BYTES: integer.min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    BODY_LIMIT_BYTES: integer
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: integer.min(0).default(10_000),
   })
   .superRefine((env, ctx) => {
@@ -193,7 +199,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: falBase,
       webhookJwksUrl: e.FAL_WEBHOOK_JWKS_URL ?? (simulated ? `${falBase}/.well-known/jwks.json` : FAL_JWKS_URL),
       simulator: simulated
-        ? { trainingSeconds: e.SIMULATED_TRAINING_SECONDS, failureRate: e.SIMULATED_FAILURE_RATE, webhookDropRate: e.SIMULATED_WEBHOOK_DROP_RATE }
+        ? {
+            trainingSeconds: e.SIMULATED_TRAINING_SECONDS,
+            failureRate: e.SIMULATED_FAILURE_RATE,
+            webhookDropRate: e.SIMULATED_WEBHOOK_DROP_RATE,
+          }
         : undefined,
       models: {
         portraitTrainer: e.FAL_PORTRAIT_TRAINER,

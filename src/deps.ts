@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.js';
-import { createBackgroundTasks, type BackgroundTasks } from './background-tasks.js';
+import { type BackgroundTasks, createBackgroundTasks } from './background-tasks.js';
 import { createBot, createTelegram } from './bot/create-bot.js';
 import { createNotificationSender } from './bot/notification-sender.js';
 import type { Config } from './config.js';
-import { createDatabase, runMigrations, type Database } from './db/client.js';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { createDatabase, type Database, runMigrations } from './db/client.js';
+import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { createFal } from './fal/fal-client.js';
 import { createFalHttp } from './fal/fal-http.js';
-import { createNotifier } from './notifier.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
+import { createNotifier } from './notifier.js';
 import { createStorage } from './storage/create-storage.js';
 
 const EMBEDDED_DATABASE = 'avatar_bot';

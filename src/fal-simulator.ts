@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -132,8 +132,18 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
       if (/flux-pro-trainer/.test(job.modelId)) return { status: 200, body: { finetune_id: `sim-ft-${job.id}` } };
       const lora = `lora-${job.id}.safetensors`;
       const cfg = `config-${job.id}.json`;
-      await pipeline(async function* () { yield randomBytes(1024); }, createWriteStream(fileOf(lora)));
-      await pipeline(async function* () { yield JSON.stringify({ simulated: true, input }); }, createWriteStream(fileOf(cfg)));
+      await pipeline(
+        async function* () {
+          yield randomBytes(1024);
+        },
+        createWriteStream(fileOf(lora)),
+      );
+      await pipeline(
+        async function* () {
+          yield JSON.stringify({ simulated: true, input });
+        },
+        createWriteStream(fileOf(cfg)),
+      );
       return {
         status: 200,
         body: {
@@ -146,7 +156,12 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     const hue = createHash('sha256').update(prompt).digest();
     const name = `image-${job.id}.png`;
     const png = solidPng(width, height, [hue[0]!, hue[1]!, hue[2]!]);
-    await pipeline(async function* () { yield png; }, createWriteStream(fileOf(name)));
+    await pipeline(
+      async function* () {
+        yield png;
+      },
+      createWriteStream(fileOf(name)),
+    );
     return {
       status: 200,
       body: {
@@ -175,7 +190,14 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     }, seconds * 1000);
     const [owner, alias] = modelId.split('/');
     const url = `${base}/queue.fal.run/${owner}/${alias}/requests/${job.id}`;
-    return { status: 'IN_QUEUE', request_id: job.id, response_url: url, status_url: `${url}/status`, cancel_url: `${url}/cancel`, queue_position: 0 };
+    return {
+      status: 'IN_QUEUE',
+      request_id: job.id,
+      response_url: url,
+      status_url: `${url}/status`,
+      cancel_url: `${url}/cancel`,
+      queue_position: 0,
+    };
   });
 
   const jobOf = (request: { params: unknown }) => jobs.get((request.params as { id: string }).id);

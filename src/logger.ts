@@ -26,9 +26,7 @@ export const REDACT_PATHS = [
  * path-based redaction cannot reach.
  */
 export function scrubSecrets(text: string): string {
-  return text
-    .replace(/bot\d+:[\w-]+/g, `bot${REDACTED}`)
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/g, `$1${REDACTED}@`);
+  return text.replace(/bot\d+:[\w-]+/g, `bot${REDACTED}`).replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/g, `$1${REDACTED}@`);
 }
 
 function serializeError(error: Error): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { BackgroundTasks } from './background-tasks.js';
 import type { Db } from './db/client.js';
-import { drainOutbox, type DrainResult, type Sender } from './domain/notifications.js';
+import { type DrainResult, drainOutbox, type Sender } from './domain/notifications.js';
 
 /** Sends the outbox: right after a commit that wrote to it (drainSoon), and from the status checker (drain). */
 export type Notifier = {

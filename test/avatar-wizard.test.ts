@@ -1,24 +1,24 @@
-import t from 'tap';
 import { eq } from 'drizzle-orm';
+import t from 'tap';
 import yauzl from 'yauzl';
 import { buildApp } from '../src/app.js';
 import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
 import { createDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 import { jpeg } from './fixtures/images.js';
-import { isTo, progressText, sentTo, startWizard, uploadPhotos, type Message } from './wizard-driver.js';
 import {
   ALICE,
   BOB,
   buildTestApp,
   callbackUpdate,
+  type From,
   LogCapture,
   photoUpdate,
   postUpdate,
-  textUpdate,
-  type From,
   type TestEnv,
+  textUpdate,
 } from './helper.js';
+import { isTo, type Message, progressText, sentTo, startWizard, uploadPhotos } from './wizard-driver.js';
 
 function zipEntries(zip: Buffer): Promise<{ name: string; size: number }[]> {
   return new Promise((resolve, reject) => {
@@ -64,7 +64,10 @@ t.test('the whole wizard, from /start to a portrait training on FAL', async (t) 
 
   await postUpdate(app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId, ALICE));
   const review = await telegram.waitFor('editMessageText', isTo(ALICE, '🦋 Проверьте данные аватара'));
-  t.match(review.payload.text, /🎭 Имя: Алиса в Париже\n👤 Тип: Портретный\n👩 Пол: Женский\n📸 Фото: 10\n⚙️ Режим: Сбалансированный \(2500 шагов\)\n⏱ Ожидаемое время: 15–25 мин/);
+  t.match(
+    review.payload.text,
+    /🎭 Имя: Алиса в Париже\n👤 Тип: Портретный\n👩 Пол: Женский\n📸 Фото: 10\n⚙️ Режим: Сбалансированный \(2500 шагов\)\n⏱ Ожидаемое время: 15–25 мин/,
+  );
   t.match(JSON.stringify(review.payload.reply_markup), /🚀 Начать обучение.*◀️ К загрузке фото/);
 
   const res = await postUpdate(app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE));
@@ -123,13 +126,16 @@ t.test('an artistic avatar trains with the style trainer', async (t) => {
   const submission = await env.fal.waitForSubmission();
   const row = await avatarRow(env, avatarId);
   t.equal(submission.modelId, 'fal-ai/flux-lora-fast-training');
-  t.same({ ...submission.input, images_data_url: 'x' }, {
-    images_data_url: 'x',
-    trigger_word: row?.triggerPhrase,
-    is_style: true,
-    create_masks: false,
-    steps: 1000,
-  });
+  t.same(
+    { ...submission.input, images_data_url: 'x' },
+    {
+      images_data_url: 'x',
+      trigger_word: row?.triggerPhrase,
+      is_style: true,
+      create_masks: false,
+      steps: 1000,
+    },
+  );
   t.equal(row?.gender, null, 'no gender question for a style');
   await env.telegram.waitFor('editMessageText', isTo(BOB, '⏳ Training has started!'));
 });
@@ -142,7 +148,10 @@ t.test('a double tap on "start training" submits once', async (t) => {
   const taps = await Promise.all(
     Array.from({ length: 5 }, () => postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId, ALICE))),
   );
-  t.same(taps.map((r) => r.statusCode), [200, 200, 200, 200, 200]);
+  t.same(
+    taps.map((r) => r.statusCode),
+    [200, 200, 200, 200, 200],
+  );
   await env.fal.waitForSubmission();
   await env.deps.tasks.drain(10_000);
   t.equal(env.fal.state.submissions.length, 1);
@@ -179,10 +188,17 @@ t.test('an album of 12 photos delivered at once is counted right', async (t) => 
     return photoUpdate(fileId, ALICE, { media_group_id: 'album-1' });
   });
   const answers = await Promise.all(updates.map((u) => postUpdate(env.app, u)));
-  t.same(answers.map((r) => r.statusCode), Array(12).fill(200));
+  t.same(
+    answers.map((r) => r.statusCode),
+    Array(12).fill(200),
+  );
   const photos = await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId));
   t.equal(photos.length, 12);
-  t.same(photos.map((p) => p.position).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1), 'positions 1..12, no gaps or twins');
+  t.same(
+    photos.map((p) => p.position).sort((a, b) => a - b),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+    'positions 1..12, no gaps or twins',
+  );
   t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 12\/20/);
   t.equal(sentTo(env, ALICE, '📊').length, 1, 'one progress message, edited in place');
 });
@@ -254,7 +270,11 @@ t.test('buttons naming another user’s avatar are refused', async (t) => {
     const res = await postUpdate(env.app, callbackUpdate(data, progressMessageId, BOB));
     t.equal(res.statusCode, 200);
     const answer = env.telegram.callsOf('answerCallbackQuery').at(-1);
-    t.same(answer?.payload, { callback_query_id: answer?.payload.callback_query_id, text: '⛔ This is not your avatar', show_alert: true }, data);
+    t.same(
+      answer?.payload,
+      { callback_query_id: answer?.payload.callback_query_id, text: '⛔ This is not your avatar', show_alert: true },
+      data,
+    );
   }
   t.match(await avatarRow(env, avatarId), { status: 'photos_uploading' }, 'nothing changed');
   t.equal(env.fal.state.submissions.length, 0);
@@ -273,4 +293,3 @@ t.test('unknown and malformed buttons are answered, not crashed on', async (t) =
   t.equal(res.statusCode, 200);
   t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Этот аватар уже удалён');
 });
-

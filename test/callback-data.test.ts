@@ -1,5 +1,5 @@
 import t from 'tap';
-import { callbackData, parseCallbackData, type CallbackAction } from '../src/bot/callback-data.js';
+import { type CallbackAction, callbackData, parseCallbackData } from '../src/bot/callback-data.js';
 
 const id = '3f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 

@@ -1,5 +1,5 @@
-import t from 'tap';
 import { count } from 'drizzle-orm';
+import t from 'tap';
 import { processedUpdates } from '../src/db/schema.js';
 import { buildTestApp, INTERNAL_TOKEN } from './helper.js';
 
@@ -19,16 +19,24 @@ t.test('POST /internal/check-status', async (t) => {
   t.test('answers a JSON summary for the right token', async (t) => {
     const res = await call(`Bearer ${INTERNAL_TOKEN}`);
     t.equal(res.statusCode, 200);
-    t.same(res.json(), { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, generationsCompleted: 0, generationsFailed: 0, filesDeleted: 0, prunedUpdates: 0 });
+    t.same(res.json(), {
+      checked: 0,
+      completed: 0,
+      failed: 0,
+      stillRunning: 0,
+      errors: 0,
+      notificationsSent: 0,
+      interrupted: 0,
+      generationsCompleted: 0,
+      generationsFailed: 0,
+      filesDeleted: 0,
+      prunedUpdates: 0,
+    });
   });
 
   t.test('prunes update claims older than a week, keeps recent ones', async (t) => {
     const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
-    await deps.db.insert(processedUpdates).values([
-      { updateId: 1, processedAt: old },
-      { updateId: 2, processedAt: old },
-      { updateId: 3 },
-    ]);
+    await deps.db.insert(processedUpdates).values([{ updateId: 1, processedAt: old }, { updateId: 2, processedAt: old }, { updateId: 3 }]);
     const res = await call(`Bearer ${INTERNAL_TOKEN}`);
     t.equal(res.json().prunedUpdates, 2);
     const [left] = await deps.db.select({ n: count() }).from(processedUpdates);

@@ -72,16 +72,39 @@ t.test('production requires the internal token, a FAL key, and the webhook secre
   t.same(problems({ NODE_ENV: 'production', FAL_KEY: 'k', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc' }), [
     'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set in production',
   ]);
-  t.same(problems({ NODE_ENV: 'production', FAL_KEY: 'k', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' }), []);
+  t.same(
+    problems({
+      NODE_ENV: 'production',
+      FAL_KEY: 'k',
+      INTERNAL_API_TOKEN: 'x'.repeat(32),
+      TELEGRAM_BOT_TOKEN: '1:abc',
+      TELEGRAM_WEBHOOK_SECRET: 's3cret',
+    }),
+    [],
+  );
   t.same(problems({ NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: '1:abc' }), [], 'outside production a random secret is used');
 });
 
 t.test('S3 storage needs a bucket and credentials', async (t) => {
-  t.same(problems({ S3_ENDPOINT: 'http://minio:9000' }).map((p) => p.split(' ')[0]).sort(), [
-    'S3_ACCESS_KEY_ID',
-    'S3_BUCKET',
-    'S3_SECRET_ACCESS_KEY',
-  ]);
-  const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_BUCKET: 'avatars', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
-  t.same(config.s3, { endpoint: 'http://minio:9000', bucket: 'avatars', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false });
+  t.same(
+    problems({ S3_ENDPOINT: 'http://minio:9000' })
+      .map((p) => p.split(' ')[0])
+      .sort(),
+    ['S3_ACCESS_KEY_ID', 'S3_BUCKET', 'S3_SECRET_ACCESS_KEY'],
+  );
+  const config = loadConfig({
+    S3_ENDPOINT: 'http://minio:9000',
+    S3_BUCKET: 'avatars',
+    S3_ACCESS_KEY_ID: 'a',
+    S3_SECRET_ACCESS_KEY: 'b',
+    S3_FORCE_PATH_STYLE: 'false',
+  });
+  t.same(config.s3, {
+    endpoint: 'http://minio:9000',
+    bucket: 'avatars',
+    region: 'us-east-1',
+    accessKeyId: 'a',
+    secretAccessKey: 'b',
+    forcePathStyle: false,
+  });
 });

@@ -1,7 +1,7 @@
-import t from 'tap';
 import { eq } from 'drizzle-orm';
-import { avatars, users } from '../src/db/schema.js';
+import t from 'tap';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { avatars, users } from '../src/db/schema.js';
 import { buildTestApp } from './helper.js';
 
 t.test('the database stops during a FAL webhook: 503; the same delivery after the restart completes once', async (t) => {
@@ -17,11 +17,27 @@ t.test('the database stops during a FAL webhook: 503; the same delivery after th
   const [user] = await deps.db.insert(users).values({ telegramId: 77, chatId: 77, firstName: 'R', languageCode: 'ru' }).returning();
   const [avatar] = await deps.db
     .insert(avatars)
-    .values({ userId: user!.id, name: 'Restarted', trainingType: 'portrait', status: 'training', falRequestId: 'req-restart', trainingStartedAt: new Date() })
+    .values({
+      userId: user!.id,
+      name: 'Restarted',
+      trainingType: 'portrait',
+      status: 'training',
+      falRequestId: 'req-restart',
+      trainingStartedAt: new Date(),
+    })
     .returning();
-  const raw = JSON.stringify({ request_id: 'req-restart', status: 'OK', payload: { diffusers_lora_file: { url: 'https://v3.fal.media/l.safetensors' } } });
+  const raw = JSON.stringify({
+    request_id: 'req-restart',
+    status: 'OK',
+    payload: { diffusers_lora_file: { url: 'https://v3.fal.media/l.safetensors' } },
+  });
   const deliver = () =>
-    app.inject({ method: 'POST', url: '/webhooks/fal', headers: { 'content-type': 'application/json', ...fal.sign(raw, { requestId: 'req-restart' }) }, payload: raw });
+    app.inject({
+      method: 'POST',
+      url: '/webhooks/fal',
+      headers: { 'content-type': 'application/json', ...fal.sign(raw, { requestId: 'req-restart' }) },
+      payload: raw,
+    });
 
   await pg.stop();
   const down = await deliver();
@@ -35,7 +51,11 @@ t.test('the database stops during a FAL webhook: 503; the same delivery after th
   await deps.tasks.drain(10_000);
   const [row] = await deps.db.select().from(avatars).where(eq(avatars.id, avatar!.id));
   t.equal(row?.status, 'completed');
-  t.equal(telegram.callsOf('sendMessage').filter((c) => String(c.payload.text).startsWith('✅ Аватар «Restarted» готов!')).length, 1, 'one message');
+  t.equal(
+    telegram.callsOf('sendMessage').filter((c) => String(c.payload.text).startsWith('✅ Аватар «Restarted» готов!')).length,
+    1,
+    'one message',
+  );
   t.equal((await deliver()).statusCode, 200);
   await deps.tasks.drain(10_000);
   t.equal(telegram.callsOf('sendMessage').length, 1, 'a further redelivery changes nothing');

@@ -1,8 +1,8 @@
-import t from 'tap';
 import { eq } from 'drizzle-orm';
+import t from 'tap';
 import { avatars, generations } from '../src/db/schema.js';
-import { ALICE, buildSimulatedApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
-import { startWizard, uploadPhotos, type Message } from './wizard-driver.js';
+import { ALICE, buildSimulatedApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
+import { type Message, startWizard, uploadPhotos } from './wizard-driver.js';
 
 async function trainedAvatar(env: TestEnv, name: string) {
   const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', name);
@@ -42,7 +42,11 @@ t.test('failures can be provoked, and dropped webhooks are completed by the stat
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const [before] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
   t.equal(before?.status, 'training', 'the webhook was dropped');
-  const check = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  const check = await env.app.inject({
+    method: 'POST',
+    url: '/internal/check-status',
+    headers: { authorization: `Bearer ${INTERNAL_TOKEN}` },
+  });
   t.match(check.json(), { completed: 1 });
   await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Dropped» готов!'));
 

@@ -1,12 +1,17 @@
-import t from 'tap';
 import { eq } from 'drizzle-orm';
+import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
 import { newSigningKey } from './fakes/fal-api.js';
 import { buildTestApp, type TestEnv } from './helper.js';
 
 const lora = {
   diffusers_lora_file: { url: 'https://v3.fal.media/files/rabbit/lora.safetensors', content_type: null, file_name: null, file_size: null },
-  config_file: { url: 'https://v3.fal.media/files/monkey/config.json', content_type: 'application/octet-stream', file_name: 'config.json', file_size: 420 },
+  config_file: {
+    url: 'https://v3.fal.media/files/monkey/config.json',
+    content_type: 'application/octet-stream',
+    file_name: 'config.json',
+    file_size: 420,
+  },
 };
 
 function body(requestId: string, extra: Record<string, unknown> = {}) {
@@ -52,55 +57,88 @@ t.test('the FAL webhook', async (t) => {
   });
 
   t.test('an ERROR delivery with a null payload is stored too', async (t) => {
-    const raw = JSON.stringify({ request_id: 'req-err', status: 'ERROR', payload: null, error: 'Invalid zip', payload_error: 'Invalid zip' });
+    const raw = JSON.stringify({
+      request_id: 'req-err',
+      status: 'ERROR',
+      payload: null,
+      error: 'Invalid zip',
+      payload_error: 'Invalid zip',
+    });
     const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-err' }));
     t.equal(res.statusCode, 200);
     t.equal((await storedEvent(env, 'req-err'))?.status, 'ERROR');
   });
 
   const rejected: [string, () => [string, Record<string, string>]][] = [
-    ['a tampered body', () => {
-      const headers = fal.sign(body('req-x'), { requestId: 'req-x' });
-      return [body('req-x', { status: 'ERROR' }), headers];
-    }],
-    ['a body re-serialised with other whitespace', () => {
-      const raw = body('req-x');
-      return [JSON.stringify(JSON.parse(raw), null, 2), fal.sign(raw, { requestId: 'req-x' })];
-    }],
-    ['a signature by a key not in the JWKS', () => {
-      const raw = body('req-x');
-      return [raw, fal.sign(raw, { requestId: 'req-x', key: newSigningKey() })];
-    }],
+    [
+      'a tampered body',
+      () => {
+        const headers = fal.sign(body('req-x'), { requestId: 'req-x' });
+        return [body('req-x', { status: 'ERROR' }), headers];
+      },
+    ],
+    [
+      'a body re-serialised with other whitespace',
+      () => {
+        const raw = body('req-x');
+        return [JSON.stringify(JSON.parse(raw), null, 2), fal.sign(raw, { requestId: 'req-x' })];
+      },
+    ],
+    [
+      'a signature by a key not in the JWKS',
+      () => {
+        const raw = body('req-x');
+        return [raw, fal.sign(raw, { requestId: 'req-x', key: newSigningKey() })];
+      },
+    ],
     // The exact ±300 s boundary is tested on the verifier with a fixed clock.
-    ['a replayed delivery (signed an hour ago)', () => {
-      const raw = body('req-x');
-      return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) - 3600 })];
-    }],
-    ['a timestamp from the future (an hour ahead)', () => {
-      const raw = body('req-x');
-      return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) + 3600 })];
-    }],
-    ['a signed request id that differs from the header', () => {
-      const raw = body('req-x');
-      const headers = fal.sign(raw, { requestId: 'req-x' });
-      return [raw, { ...headers, 'x-fal-webhook-request-id': 'req-other' }];
-    }],
-    ['a changed user id', () => {
-      const raw = body('req-x');
-      return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-user-id': 'someone-else' }];
-    }],
-    ['a malformed signature', () => {
-      const raw = body('req-x');
-      return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-signature': 'zz' }];
-    }],
+    [
+      'a replayed delivery (signed an hour ago)',
+      () => {
+        const raw = body('req-x');
+        return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) - 3600 })];
+      },
+    ],
+    [
+      'a timestamp from the future (an hour ahead)',
+      () => {
+        const raw = body('req-x');
+        return [raw, fal.sign(raw, { requestId: 'req-x', timestamp: Math.floor(Date.now() / 1000) + 3600 })];
+      },
+    ],
+    [
+      'a signed request id that differs from the header',
+      () => {
+        const raw = body('req-x');
+        const headers = fal.sign(raw, { requestId: 'req-x' });
+        return [raw, { ...headers, 'x-fal-webhook-request-id': 'req-other' }];
+      },
+    ],
+    [
+      'a changed user id',
+      () => {
+        const raw = body('req-x');
+        return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-user-id': 'someone-else' }];
+      },
+    ],
+    [
+      'a malformed signature',
+      () => {
+        const raw = body('req-x');
+        return [raw, { ...fal.sign(raw, { requestId: 'req-x' }), 'x-fal-webhook-signature': 'zz' }];
+      },
+    ],
   ];
   for (const header of ['x-fal-webhook-request-id', 'x-fal-webhook-user-id', 'x-fal-webhook-timestamp', 'x-fal-webhook-signature']) {
-    rejected.push([`a missing ${header} header`, () => {
-      const raw = body('req-x');
-      const headers = fal.sign(raw, { requestId: 'req-x' });
-      delete headers[header];
-      return [raw, headers];
-    }]);
+    rejected.push([
+      `a missing ${header} header`,
+      () => {
+        const raw = body('req-x');
+        const headers = fal.sign(raw, { requestId: 'req-x' });
+        delete headers[header];
+        return [raw, headers];
+      },
+    ]);
   }
   for (const [name, make] of rejected) {
     t.test(`${name} is refused with 401 and nothing is stored`, async (t) => {

@@ -1,6 +1,6 @@
-import t from 'tap';
 import { createHash, sign } from 'node:crypto';
 import { count } from 'drizzle-orm';
+import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
 import { newSigningKey } from './fakes/fal-api.js';
 import { buildTestApp, INTERNAL_TOKEN, WEBHOOK_SECRET } from './helper.js';
@@ -26,12 +26,24 @@ t.test('100 forged, tampered, replayed and unsigned FAL webhooks: none accepted'
     tries.push({
       name: 'wrong message',
       raw,
-      headers: { 'x-fal-webhook-request-id': `forged-${i}`, 'x-fal-webhook-user-id': 'u', 'x-fal-webhook-timestamp': String(now), 'x-fal-webhook-signature': wrong },
+      headers: {
+        'x-fal-webhook-request-id': `forged-${i}`,
+        'x-fal-webhook-user-id': 'u',
+        'x-fal-webhook-timestamp': String(now),
+        'x-fal-webhook-signature': wrong,
+      },
     });
   }
   t.equal(tries.length, 100);
   const answers = await Promise.all(
-    tries.map((x) => env.app.inject({ method: 'POST', url: '/webhooks/fal', headers: { 'content-type': 'application/json', ...x.headers }, payload: x.raw })),
+    tries.map((x) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/webhooks/fal',
+        headers: { 'content-type': 'application/json', ...x.headers },
+        payload: x.raw,
+      }),
+    ),
   );
   t.same([...new Set(answers.map((a) => a.statusCode))], [401], '0 accepted');
   const [stored] = await env.deps.db.select({ n: count() }).from(falWebhookEvents);
@@ -59,7 +71,12 @@ t.test('every route answers bad bodies, content types and JSON with a 4xx JSON e
       t.notMatch(res.body, /\bat \S+:\d+:\d+/, 'no stack trace');
     }
   }
-  for (const [method, url] of [['GET', '/telegram/webhook'], ['PUT', '/webhooks/fal'], ['DELETE', '/internal/check-status'], ['POST', '/healthz']] as const) {
+  for (const [method, url] of [
+    ['GET', '/telegram/webhook'],
+    ['PUT', '/webhooks/fal'],
+    ['DELETE', '/internal/check-status'],
+    ['POST', '/healthz'],
+  ] as const) {
     const res = await env.app.inject({ method, url });
     t.equal(res.statusCode, 404, `${method} ${url}`);
     t.equal(res.json().error, 'NotFound');

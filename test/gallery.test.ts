@@ -1,11 +1,11 @@
-import t from 'tap';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import t from 'tap';
 import { avatarPhotos, avatars, generations, storageDeletions, users } from '../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
+import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
 import { seedAvatar, userOf } from './seed.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
 import type { Message } from './wizard-driver.js';
 
 const lastCall = (env: TestEnv, method: string) => env.telegram.callsOf(method).at(-1);
@@ -31,7 +31,10 @@ t.test('an empty gallery says so and offers to create an avatar', async (t) => {
   await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
   const reply = lastCall(env, 'sendMessage')!;
   t.match(reply.payload.text, /^🎭 У вас пока нет аватаров/);
-  t.same(buttonsOf(reply.payload.reply_markup).map((b) => b.callback_data), ['avatar_new']);
+  t.same(
+    buttonsOf(reply.payload.reply_markup).map((b) => b.callback_data),
+    ['avatar_new'],
+  );
 });
 
 t.test('cards: one at a time, edited in place, buttons by status, navigation wraps', async (t) => {
@@ -40,17 +43,31 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
 
   await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
   const card = lastCall(env, 'sendPhoto')!;
-  t.match(card.payload.caption, /^🎭 Done ⭐\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов\n📅 Создан: 01\.11\.2026\n📸 Фото: 2\n🎨 Генераций: 1/);
-  t.match(card.payload.photo, { fileName: String, size: jpeg(1024, 768, 'Done-gen').length }, 'the latest generated picture, uploaded from storage');
+  t.match(
+    card.payload.caption,
+    /^🎭 Done ⭐\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов\n📅 Создан: 01\.11\.2026\n📸 Фото: 2\n🎨 Генераций: 1/,
+  );
+  t.match(
+    card.payload.photo,
+    { fileName: String, size: jpeg(1024, 768, 'Done-gen').length },
+    'the latest generated picture, uploaded from storage',
+  );
   const labels = buttonsOf(card.payload.reply_markup).map((b) => b.text);
-  t.same(labels, ['⬅️', '1/3', '➡️', '🎨 Генерировать', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'], 'the main completed avatar');
+  t.same(
+    labels,
+    ['⬅️', '1/3', '➡️', '🎨 Генерировать', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+    'the main completed avatar',
+  );
   const cardId = (card.result as Message).message_id;
   const onCard = { photo: [{ file_id: 'x' }], text: undefined };
 
   await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, cardId, ALICE, onCard));
   let edit = lastCall(env, 'editMessageMedia')!;
   t.match(edit.payload.media, { type: 'photo', media: 'file-Busy-0', caption: /^🎭 Busy\n[\s\S]*⏳ Обучается/ });
-  t.same(buttonsOf(edit.payload.reply_markup).map((b) => b.text), ['⬅️', '2/3', '➡️', '⏹ Отменить обучение', '⭐ Сделать основным', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад']);
+  t.same(
+    buttonsOf(edit.payload.reply_markup).map((b) => b.text),
+    ['⬅️', '2/3', '➡️', '⏹ Отменить обучение', '⭐ Сделать основным', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+  );
   t.equal(env.telegram.callsOf('sendPhoto').length, 1, 'no new message per press');
 
   const next = buttonsOf(edit.payload.reply_markup).find((b) => b.text === '➡️')!.callback_data;
@@ -58,7 +75,10 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   await postUpdate(env.app, callbackUpdate(next, cardId, ALICE, onCard));
   edit = lastCall(env, 'editMessageMedia')!;
   t.match(edit.payload.media, { caption: /^🎭 Draft\n[\s\S]*📝 Черновик/ });
-  t.same(buttonsOf(edit.payload.reply_markup).map((b) => b.text), ['⬅️', '3/3', '➡️', '🔄 Продолжить', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад']);
+  t.same(
+    buttonsOf(edit.payload.reply_markup).map((b) => b.text),
+    ['⬅️', '3/3', '➡️', '🔄 Продолжить', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+  );
   t.equal(buttonsOf(edit.payload.reply_markup).find((b) => b.text === '➡️')?.callback_data, `gallery_card:${done.id}`, 'wraps to the first');
 
   await postUpdate(env.app, callbackUpdate(`avatar_main:${busy.id}`, cardId, ALICE, onCard));
@@ -91,7 +111,14 @@ t.test('delete asks first, with the seed’s text and callback names; cancel cha
     { text: '❌ Да, удалить', callback_data: `avatar_delete_confirm:${done.id}` },
     { text: '✅ Отмена', callback_data: `avatar_delete_cancel:${done.id}` },
   ]);
-  t.ok(await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id)).then((r) => r.length === 1), 'nothing is deleted by "🗑️ Удалить"');
+  t.ok(
+    await env.deps.db
+      .select()
+      .from(avatars)
+      .where(eq(avatars.id, done.id))
+      .then((r) => r.length === 1),
+    'nothing is deleted by "🗑️ Удалить"',
+  );
 
   await postUpdate(env.app, callbackUpdate(`avatar_delete_cancel:${done.id}`, cardId, ALICE, onCard));
   t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /^🎭 Done ⭐/ }, 'back to the same card');
@@ -118,7 +145,10 @@ t.test('confirmed delete removes rows and every file, moves main, and shows the 
   t.equal(user?.mainAvatarId, other.id, 'main moved to the other completed avatar');
   const gallery = lastCall(env, 'editMessageMedia')!;
   t.match(gallery.payload.media, { caption: /^🎭 Other ⭐/ });
-  t.match(buttonsOf(gallery.payload.reply_markup).map((b) => b.text), ['⬅️', '3/3', '➡️']);
+  t.match(
+    buttonsOf(gallery.payload.reply_markup).map((b) => b.text),
+    ['⬅️', '3/3', '➡️'],
+  );
 });
 
 t.test('another user’s avatar id is refused; a stale button gets a friendly alert', async (t) => {
@@ -126,12 +156,20 @@ t.test('another user’s avatar id is refused; a stale button gets a friendly al
   const { done } = await threeAvatars(env);
   await userOf(env, BOB);
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, BOB));
-  t.same(lastCall(env, 'answerCallbackQuery')?.payload, { callback_query_id: lastCall(env, 'answerCallbackQuery')?.payload.callback_query_id, text: '⛔ This is not your avatar', show_alert: true });
+  t.same(lastCall(env, 'answerCallbackQuery')?.payload, {
+    callback_query_id: lastCall(env, 'answerCallbackQuery')?.payload.callback_query_id,
+    text: '⛔ This is not your avatar',
+    show_alert: true,
+  });
   t.equal((await env.deps.db.select().from(avatars).where(eq(avatars.id, done.id))).length, 1, 'nothing deleted');
 
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, ALICE));
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${done.id}`, 1, ALICE));
-  t.match(lastCall(env, 'answerCallbackQuery')?.payload, { text: 'Этот аватар уже удалён', show_alert: true }, 'pressed again after deletion');
+  t.match(
+    lastCall(env, 'answerCallbackQuery')?.payload,
+    { text: 'Этот аватар уже удалён', show_alert: true },
+    'pressed again after deletion',
+  );
 });
 
 t.test('deleting during training cancels it at FAL, and its late webhook is acknowledged with no message', async (t) => {
@@ -140,7 +178,11 @@ t.test('deleting during training cancels it at FAL, and its late webhook is ackn
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${busy.id}`, 1, ALICE));
   t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true);
   const sentBefore = env.telegram.callsOf('sendMessage').length;
-  const raw = JSON.stringify({ request_id: 'req-Busy', status: 'OK', payload: { diffusers_lora_file: { url: 'https://x/l.safetensors' } } });
+  const raw = JSON.stringify({
+    request_id: 'req-Busy',
+    status: 'OK',
+    payload: { diffusers_lora_file: { url: 'https://x/l.safetensors' } },
+  });
   const res = await env.app.inject({
     method: 'POST',
     url: '/webhooks/fal',
@@ -167,7 +209,11 @@ t.test('a storage failure during deletion does not bring the avatar back; the ch
   await rm(dir);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'left.jpg'), 'x');
-  const check = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  const check = await env.app.inject({
+    method: 'POST',
+    url: '/internal/check-status',
+    headers: { authorization: `Bearer ${INTERNAL_TOKEN}` },
+  });
   t.equal(check.json().filesDeleted, 1);
   t.equal(await env.deps.storage.exists(`avatars/${draft.id}/left.jpg`), false);
   t.equal((await env.deps.db.select().from(storageDeletions)).length, 0);
@@ -186,7 +232,10 @@ t.test('stopping a training asks first, cancels at FAL, and offers a retry', asy
   t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true, 'cancelled at FAL, not just locally');
   const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, busy.id));
   t.equal(row?.status, 'cancelled');
-  t.match(buttonsOf(lastCall(env, 'editMessageMedia')?.payload.reply_markup).map((b) => b.callback_data), [String, String, String, `avatar_train:${busy.id}`]);
+  t.match(
+    buttonsOf(lastCall(env, 'editMessageMedia')?.payload.reply_markup).map((b) => b.callback_data),
+    [String, String, String, `avatar_train:${busy.id}`],
+  );
 });
 
 t.test('rename checks the name like creation does', async (t) => {

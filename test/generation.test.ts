@@ -1,8 +1,8 @@
-import t from 'tap';
 import { eq, inArray } from 'drizzle-orm';
+import t from 'tap';
 import { avatars, generations, users } from '../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, textUpdate, type TestEnv } from './helper.js';
+import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
 import { seedAvatar, userOf } from './seed.js';
 import type { Message } from './wizard-driver.js';
 
@@ -59,7 +59,10 @@ t.test('a LoRA avatar draws through fal-ai/flux-lora with its stored LoRA and th
   await postUpdate(env.app, callbackUpdate(`avatar_generate:${avatar.id}`, 7, ALICE));
   const offer = lastCall(env, 'sendMessage')!;
   t.equal(offer.payload.text, '🖼 Выберите формат картинки с аватаром «Done»:');
-  t.same(buttonsOf(offer.payload.reply_markup).map((b) => b.text), ['📱 Портрет (3:4)', '🔲 Квадрат (1:1)', '📺 Сторис (9:16)', '🎬 Кино (16:9)']);
+  t.same(
+    buttonsOf(offer.payload.reply_markup).map((b) => b.text),
+    ['📱 Портрет (3:4)', '🔲 Квадрат (1:1)', '📺 Сторис (9:16)', '🎬 Кино (16:9)'],
+  );
 
   const submission = await generateFrom(env, avatar.id, 'portrait', '  on a beach at sunset ');
   t.equal(lastText(env), '🎨 Генерирую… Обычно это занимает до минуты.');
@@ -76,11 +79,19 @@ t.test('a LoRA avatar draws through fal-ai/flux-lora with its stored LoRA and th
     output_format: 'jpeg',
   });
   const [generation] = await env.deps.db.select().from(generations).where(eq(generations.falRequestId, submission!.requestId));
-  t.match(generation, { status: 'running', prompt: 'on a beach at sunset', fullPrompt: 'TOK_0000abcd woman, on a beach at sunset', format: 'portrait' });
+  t.match(generation, {
+    status: 'running',
+    prompt: 'on a beach at sunset',
+    fullPrompt: 'TOK_0000abcd woman, on a beach at sunset',
+    format: 'portrait',
+  });
 
   const output = imagesOutput(env, ['pic-1.jpg']);
   const answers = await Promise.all([deliver(env, submission!.requestId, output), deliver(env, submission!.requestId, output)]);
-  t.same(answers.map((r) => r.statusCode), [200, 200]);
+  t.same(
+    answers.map((r) => r.statusCode),
+    [200, 200],
+  );
   await env.deps.tasks.drain(10_000);
 
   const photos = env.telegram.callsOf('sendPhoto').filter((c) => c.payload.caption === '🎨 Готово! Аватар «Done»');
@@ -121,7 +132,12 @@ t.test('a finetune avatar draws with its finetune_id and aspect ratio', async (t
   const { avatar } = await completedAvatar(env, { diffusersLoraFileUrl: null, finetuneId: 'ft-777' });
   const submission = await generateFrom(env, avatar.id, 'story', 'in a neon city');
   t.equal(submission?.modelId, 'fal-ai/flux-pro/v1.1-ultra-finetuned');
-  t.match(submission?.input, { finetune_id: 'ft-777', finetune_strength: 1, aspect_ratio: '9:16', prompt: 'TOK_0000abcd woman, in a neon city' });
+  t.match(submission?.input, {
+    finetune_id: 'ft-777',
+    finetune_strength: 1,
+    aspect_ratio: '9:16',
+    prompt: 'TOK_0000abcd woman, in a neon city',
+  });
 });
 
 t.test('an avatar that is not ready is refused with a reason, and nothing is submitted', async (t) => {
@@ -172,8 +188,14 @@ t.test('prompts must be 1–1000 characters; a second generation waits for the f
     postUpdate(env.app, callbackUpdate(`gen_again:${running!.id}`, 9, ALICE)),
     postUpdate(env.app, callbackUpdate(`gen_again:${running!.id}`, 9, ALICE)),
   ]);
-  t.same(concurrent.map((r) => r.statusCode), [200, 200]);
-  const inFlight = await env.deps.db.select().from(generations).where(inArray(generations.status, ['pending', 'running']));
+  t.same(
+    concurrent.map((r) => r.statusCode),
+    [200, 200],
+  );
+  const inFlight = await env.deps.db
+    .select()
+    .from(generations)
+    .where(inArray(generations.status, ['pending', 'running']));
   t.equal(inFlight.length, 1, 'exactly one of two simultaneous requests is accepted');
 });
 
@@ -198,7 +220,7 @@ t.test('several pictures arrive as one album', async (t) => {
   await env.deps.tasks.drain(10_000);
   const albums = env.telegram.callsOf('sendMediaGroup');
   t.equal(albums.length, 1);
-  t.equal((albums[0]?.payload.media as unknown[]).length, 2);
+  t.equal((albums[0]!.payload.media as unknown[]).length, 2);
   t.equal(lastText(env), '🎨 Готово! Аватар «Done»', 'followed by the buttons');
 });
 
@@ -207,7 +229,11 @@ t.test('a lost generation webhook: the status checker completes it', async (t) =
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'lost');
   env.fal.state.jobs.set(submission!.requestId, { status: 'COMPLETED', result: { status: 200, body: imagesOutput(env, ['lost.jpg']) } });
-  const check = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  const check = await env.app.inject({
+    method: 'POST',
+    url: '/internal/check-status',
+    headers: { authorization: `Bearer ${INTERNAL_TOKEN}` },
+  });
   t.match(check.json(), { generationsCompleted: 1, notificationsSent: 1 });
   t.equal(env.telegram.callsOf('sendPhoto').filter((c) => c.payload.caption === '🎨 Готово! Аватар «Done»').length, 1);
 });

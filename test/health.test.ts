@@ -1,6 +1,6 @@
-import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import t from 'tap';
 import { buildTestApp } from './helper.js';
 
 t.test('/healthz and /readyz answer 200 when the database and storage answer', async (t) => {

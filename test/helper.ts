@@ -5,13 +5,13 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import type { Test } from 'tap';
 import type { Update } from 'telegraf/types';
-import { buildApp, type App } from '../src/app.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type App, buildApp } from '../src/app.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
+import { type FakeFal, startFakeFal } from './fakes/fal-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { databaseUrl, dropDatabaseSql, withAdmin } from './postgres-admin.js';
-import { startFakeFal, type FakeFal } from './fakes/fal-api.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
 
 export const BOT_TOKEN = '123456789:TEST-token_abcdefghijklmnopqrstuvwxyz';
 export const WEBHOOK_SECRET = 'telegram-webhook-secret-for-tests';
@@ -27,10 +27,7 @@ function serverUrl(): string {
  * A database of this test's own, dropped at teardown: a copy of the run's
  * migrated template, or empty with `{ migrated: false }`.
  */
-export async function createTestDatabase(
-  t: Test,
-  { migrated = true } = {},
-): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(t: Test, { migrated = true } = {}): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const template = process.env.TEST_TEMPLATE_DATABASE;
   if (!template) throw new Error('TEST_TEMPLATE_DATABASE is not set: run the tests with `npm test`');
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -159,7 +156,14 @@ export function photoUpdate(fileId: string, from: From = ALICE, extra: Record<st
 /** An image sent as a file (a "document"). */
 export function documentUpdate(fileId: string, from: From = ALICE, document: Record<string, unknown> = {}): Update {
   return messageUpdate(from, {
-    document: { file_id: fileId, file_unique_id: `${fileId}-u`, file_name: 'photo.jpg', mime_type: 'image/jpeg', file_size: 4096, ...document },
+    document: {
+      file_id: fileId,
+      file_unique_id: `${fileId}-u`,
+      file_name: 'photo.jpg',
+      mime_type: 'image/jpeg',
+      file_size: 4096,
+      ...document,
+    },
   });
 }
 

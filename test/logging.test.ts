@@ -5,7 +5,10 @@ import { BOT_TOKEN, buildTestApp, INTERNAL_TOKEN, LogCapture, postUpdate, textUp
 t.test('secret fields and headers are redacted', async (t) => {
   const out = new LogCapture();
   const log = createLogger({ logLevel: 'info' }, out);
-  log.info({ req: { headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET } } }, 'request');
+  log.info(
+    { req: { headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET } } },
+    'request',
+  );
   log.info({ telegram: { botToken: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET }, s3: { secretAccessKey: 'aws-secret-key' } }, 'config');
   t.notMatch(out.text, INTERNAL_TOKEN);
   t.notMatch(out.text, WEBHOOK_SECRET);

@@ -1,6 +1,6 @@
-import t from 'tap';
-import { sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import t from 'tap';
 import { createDatabase, runMigrations } from '../src/db/client.js';
 import { createTestDatabase } from './helper.js';
 
@@ -18,17 +18,20 @@ t.test('instances starting together migrate an empty database once, without raci
   const tables = await first!.db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
   );
-  t.same(tables.rows.map((r) => r.table_name), [
-    'avatar_photos',
-    'avatars',
-    'bot_state',
-    'fal_webhook_events',
-    'generations',
-    'notifications',
-    'processed_updates',
-    'storage_deletions',
-    'users',
-  ]);
+  t.same(
+    tables.rows.map((r) => r.table_name),
+    [
+      'avatar_photos',
+      'avatars',
+      'bot_state',
+      'fal_webhook_events',
+      'generations',
+      'notifications',
+      'processed_updates',
+      'storage_deletions',
+      'users',
+    ],
+  );
   await runMigrations(first!);
   t.pass('running them again is a no-op');
 });

@@ -1,16 +1,31 @@
-import t from 'tap';
 import { eq } from 'drizzle-orm';
+import t from 'tap';
 import { avatarPhotos, avatars } from '../src/db/schema.js';
 import { gif, jpeg, png } from './fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, documentUpdate, messageUpdate, photoUpdate, postUpdate, textUpdate, type TestEnv } from './helper.js';
-import { isTo, progressText, startWizard, uploadPhotos, type Message } from './wizard-driver.js';
+import {
+  ALICE,
+  buildTestApp,
+  callbackUpdate,
+  documentUpdate,
+  messageUpdate,
+  photoUpdate,
+  postUpdate,
+  type TestEnv,
+  textUpdate,
+} from './helper.js';
+import { isTo, type Message, progressText, startWizard, uploadPhotos } from './wizard-driver.js';
 
 async function photosOf(env: TestEnv, avatarId: string) {
   return env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId));
 }
 
 const lastReplyTo = (env: TestEnv, chatId: number) =>
-  String(env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === chatId).at(-1)?.payload.text);
+  String(
+    env.telegram
+      .callsOf('sendMessage')
+      .filter((c) => c.payload.chat_id === chatId)
+      .at(-1)?.payload.text,
+  );
 
 t.test('the name is checked and asked again', async (t) => {
   const env = await buildTestApp(t);
@@ -46,30 +61,56 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
   await uploadPhotos(env, ALICE, 3);
 
   const refusals: [string, () => ReturnType<typeof photoUpdate>, string][] = [
-    ['a text file', () => {
-      env.telegram.addFile('txt', Buffer.from('just some text, not an image at all'));
-      return documentUpdate('txt', ALICE, { file_name: 'photo.jpg', mime_type: 'image/jpeg' });
-    }, '❌ Фото не принято: это не изображение'],
-    ['a GIF', () => {
-      env.telegram.addFile('gif', gif(1024, 1024));
-      return documentUpdate('gif', ALICE, { file_name: 'anim.gif', mime_type: 'image/gif' });
-    }, '❌ Фото не принято: формат GIF не поддерживается, нужен JPEG, PNG или WebP'],
-    ['a file declared larger than the limit (not downloaded)', () => documentUpdate('huge', ALICE, { file_size: 30 * 1024 * 1024 }),
-      '❌ Фото не принято: файл больше 64 КБ'],
-    ['a file larger than the limit', () => {
-      env.telegram.addFile('big', jpeg(2048, 2048, 'big', 80 * 1024));
-      return documentUpdate('big', ALICE, { file_size: 1000 });
-    }, '❌ Фото не принято: файл больше 64 КБ'],
-    ['a small photo', () => {
-      env.telegram.addFile('small', jpeg(1024, 400, 'small'));
-      return photoUpdate('small', ALICE);
-    }, '❌ Фото не принято: слишком маленькое (400 px по короткой стороне, нужно от 512 px)'],
-    ['the same photo again', () => {
-      env.telegram.addFile('again', jpeg(1024, 1024, `p-${ALICE.id}-0`));
-      return photoUpdate('again', ALICE);
-    }, '❌ Фото не принято: такое фото уже загружено'],
-    ['a file Telegram cannot give us', () => photoUpdate('missing-file', ALICE),
-      '❌ Фото не принято: не удалось скачать файл из Telegram, отправьте его ещё раз'],
+    [
+      'a text file',
+      () => {
+        env.telegram.addFile('txt', Buffer.from('just some text, not an image at all'));
+        return documentUpdate('txt', ALICE, { file_name: 'photo.jpg', mime_type: 'image/jpeg' });
+      },
+      '❌ Фото не принято: это не изображение',
+    ],
+    [
+      'a GIF',
+      () => {
+        env.telegram.addFile('gif', gif(1024, 1024));
+        return documentUpdate('gif', ALICE, { file_name: 'anim.gif', mime_type: 'image/gif' });
+      },
+      '❌ Фото не принято: формат GIF не поддерживается, нужен JPEG, PNG или WebP',
+    ],
+    [
+      'a file declared larger than the limit (not downloaded)',
+      () => documentUpdate('huge', ALICE, { file_size: 30 * 1024 * 1024 }),
+      '❌ Фото не принято: файл больше 64 КБ',
+    ],
+    [
+      'a file larger than the limit',
+      () => {
+        env.telegram.addFile('big', jpeg(2048, 2048, 'big', 80 * 1024));
+        return documentUpdate('big', ALICE, { file_size: 1000 });
+      },
+      '❌ Фото не принято: файл больше 64 КБ',
+    ],
+    [
+      'a small photo',
+      () => {
+        env.telegram.addFile('small', jpeg(1024, 400, 'small'));
+        return photoUpdate('small', ALICE);
+      },
+      '❌ Фото не принято: слишком маленькое (400 px по короткой стороне, нужно от 512 px)',
+    ],
+    [
+      'the same photo again',
+      () => {
+        env.telegram.addFile('again', jpeg(1024, 1024, `p-${ALICE.id}-0`));
+        return photoUpdate('again', ALICE);
+      },
+      '❌ Фото не принято: такое фото уже загружено',
+    ],
+    [
+      'a file Telegram cannot give us',
+      () => photoUpdate('missing-file', ALICE),
+      '❌ Фото не принято: не удалось скачать файл из Telegram, отправьте его ещё раз',
+    ],
   ];
   for (const [name, update, expected] of refusals) {
     const res = await postUpdate(env.app, update());
@@ -99,7 +140,9 @@ t.test('text, stickers and voice while photos are expected get a hint', async (t
   await startWizard(env, ALICE, 'portrait', 'Hinted');
   for (const update of [
     textUpdate('here you go', ALICE),
-    messageUpdate(ALICE, { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }),
+    messageUpdate(ALICE, {
+      sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false },
+    }),
     messageUpdate(ALICE, { voice: { file_id: 'v', file_unique_id: 'v', duration: 2 } }),
   ]) {
     const res = await postUpdate(env.app, update);
@@ -120,14 +163,25 @@ t.test('uploaded photos can be browsed and one deleted', async (t) => {
   const browserId = (shown.result as Message).message_id;
   t.match(JSON.stringify(shown.payload.reply_markup), /"text":"1\/3"/);
 
-  await postUpdate(env.app, callbackUpdate(`avatar_photos:${avatarId}:2`, browserId, ALICE, { photo: [{ file_id: 'x' }], text: undefined }));
+  await postUpdate(
+    env.app,
+    callbackUpdate(`avatar_photos:${avatarId}:2`, browserId, ALICE, { photo: [{ file_id: 'x' }], text: undefined }),
+  );
   const media = env.telegram.callsOf('editMessageMedia').at(-1)!;
-  t.match(media.payload.media, { type: 'photo', media: `p-${ALICE.id}-2`, caption: '📸 Фото 3/3' }, 'the browser message is edited in place');
+  t.match(
+    media.payload.media,
+    { type: 'photo', media: `p-${ALICE.id}-2`, caption: '📸 Фото 3/3' },
+    'the browser message is edited in place',
+  );
 
   const [, second] = (await photosOf(env, avatarId)).sort((a, b) => a.position - b.position);
   await postUpdate(
     env.app,
-    callbackUpdate(`avatar_photo_del:${avatarId}:${second!.sha256.slice(0, 8)}`, browserId, ALICE, { photo: [{ file_id: 'x' }], caption: '📸 Фото 2/3', text: undefined }),
+    callbackUpdate(`avatar_photo_del:${avatarId}:${second!.sha256.slice(0, 8)}`, browserId, ALICE, {
+      photo: [{ file_id: 'x' }],
+      caption: '📸 Фото 2/3',
+      text: undefined,
+    }),
   );
   t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Фото удалено');
   const left = await photosOf(env, avatarId);

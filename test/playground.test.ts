@@ -1,7 +1,14 @@
 import t from 'tap';
 import { buildSimulatedApp } from './helper.js';
 
-type Message = { message_id: number; from: 'bot' | 'user'; text?: string; caption?: string; photos?: string[]; buttons?: { text: string; callback_data: string }[][] };
+type Message = {
+  message_id: number;
+  from: 'bot' | 'user';
+  text?: string;
+  caption?: string;
+  photos?: string[];
+  buttons?: { text: string; callback_data: string }[][];
+};
 
 t.test('with no bot token and no FAL key, the whole product works through the playground', async (t) => {
   const env = await buildSimulatedApp(t, { playground: true });
@@ -14,14 +21,24 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   t.match(await (await fetch(`${base}/__playground/app.js`)).text(), "new EventSource('/__playground/events')");
 
   const post = (path: string, body: unknown) =>
-    fetch(`${base}/__playground/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${base}/__playground/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
   const history = async () => (await (await fetch(`${base}/__playground/history`)).json()) as Message[];
   const waitForBot = async (test: (m: Message) => boolean, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await history()).filter((m) => m.from === 'bot').find(test);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`the bot did not show the expected message; it said: ${JSON.stringify((await history()).slice(-4).map(textOf))}\n${env.logs.lines.filter((l) => /"level":(40|50)/.test(l)).slice(-3).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the bot did not show the expected message; it said: ${JSON.stringify((await history()).slice(-4).map(textOf))}\n${env.logs.lines
+            .filter((l) => /"level":(40|50)/.test(l))
+            .slice(-3)
+            .join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -53,7 +70,13 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   const picture = await waitForBot((m) => textOf(m) === '🎨 Готово! Аватар «Playground»' && (m.photos?.length ?? 0) > 0);
   const image = await fetch(`${base}/__playground/files/${picture.photos![0]}`);
   t.equal(image.headers.get('content-type'), 'image/png');
-  t.same(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString(), 'PNG', 'a real picture the page can show');
+  t.same(
+    Buffer.from(await image.arrayBuffer())
+      .subarray(1, 4)
+      .toString(),
+    'PNG',
+    'a real picture the page can show',
+  );
 
   await post('say', { text: '🎭 Мои аватары' });
   const card = await waitForBot((m) => textOf(m).startsWith('🎭 Playground ⭐'));

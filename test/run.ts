@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { Parser } from 'tap-parser';
 import { createDatabase, runMigrations } from '../src/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { databaseUrl, dropDatabaseSql, withAdmin } from './postgres-admin.js';
 
 const RESULTS_DIR = '.tap/test-results';

@@ -14,5 +14,6 @@ t.test('secretEquals: equal only for the same secret, whatever the lengths', asy
 t.test('bearerToken reads only "Bearer <token>"', async (t) => {
   t.equal(bearerToken('Bearer abc'), 'abc');
   t.equal(bearerToken('bearer abc'), 'abc');
-  for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'abc']) t.equal(bearerToken(header), undefined, String(header));
+  for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'abc'])
+    t.equal(bearerToken(header), undefined, String(header));
 });

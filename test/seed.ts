@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { avatarPhotos, avatars, generations, users } from '../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
-import { postUpdate, textUpdate, type From, type TestEnv } from './helper.js';
+import { type From, postUpdate, type TestEnv, textUpdate } from './helper.js';
 
 /** Rows and files put straight into the database and storage, for tests about what users do with existing avatars. */
 
@@ -29,7 +29,13 @@ export async function seedAvatar(env: TestEnv, userId: number, name: string, sta
       triggerPhrase: 'TOK_0000abcd',
       ...(status === 'completed' ? { diffusersLoraFileUrl: 'https://v3.fal.media/files/x/lora.safetensors' } : {}),
       ...(status === 'training'
-        ? { falRequestId: `req-${name}`, falStatusUrl: `${base}/status`, falResponseUrl: base, falCancelUrl: `${base}/cancel`, trainingStartedAt: new Date() }
+        ? {
+            falRequestId: `req-${name}`,
+            falStatusUrl: `${base}/status`,
+            falResponseUrl: base,
+            falCancelUrl: `${base}/cancel`,
+            trainingStartedAt: new Date(),
+          }
         : {}),
     })
     .returning();
@@ -66,4 +72,3 @@ export async function seedAvatar(env: TestEnv, userId: number, name: string, sta
   }
   return avatar!;
 }
-

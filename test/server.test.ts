@@ -1,7 +1,7 @@
-import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import t from 'tap';
 import { freePort } from './helper.js';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));

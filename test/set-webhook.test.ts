@@ -1,7 +1,7 @@
-import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import t from 'tap';
 import { startFakeTelegram } from './fakes/telegram-api.js';
 import { BOT_TOKEN, WEBHOOK_SECRET } from './helper.js';
 

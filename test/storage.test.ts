@@ -1,9 +1,9 @@
-import t from 'tap';
-import type { Test } from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { Test } from 'tap';
+import t from 'tap';
 import { createFsStorage } from '../src/storage/fs-storage.js';
 import { createS3Client, createS3Storage } from '../src/storage/s3-storage.js';
 import type { Storage } from '../src/storage/storage.js';
@@ -20,9 +20,11 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Yields `size` random bytes in chunks, without knowing the length up front, like an upload from the Bot API. */
 function streamOf(data: Buffer, chunk = 64 * 1024): Readable {
-  return Readable.from((function* () {
-    for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk);
-  })());
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk);
+    })(),
+  );
 }
 
 /** One contract, every adapter: the app relies on exactly these behaviours. */
@@ -133,12 +135,28 @@ t.test('filesystem storage leaves no temporary files after writes', async (t) =>
   const root = path.join(t.testdir(), 'files');
   const storage = createFsStorage(root);
   await storage.put('a/b.jpg', Buffer.from('x'));
-  await t.rejects(storage.put('a/c.jpg', new Readable({ read() { this.destroy(new Error('boom')); } })));
+  await t.rejects(
+    storage.put(
+      'a/c.jpg',
+      new Readable({
+        read() {
+          this.destroy(new Error('boom'));
+        },
+      }),
+    ),
+  );
   t.same(await readdir(path.join(root, 'a')), ['b.jpg']);
 });
 
 t.test('S3 storage reports an unreachable endpoint from ping', async (t) => {
-  const client = createS3Client({ endpoint: 'http://127.0.0.1:9', bucket: 'b', region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y', forcePathStyle: true });
+  const client = createS3Client({
+    endpoint: 'http://127.0.0.1:9',
+    bucket: 'b',
+    region: 'us-east-1',
+    accessKeyId: 'x',
+    secretAccessKey: 'y',
+    forcePathStyle: true,
+  });
   t.teardown(() => client.destroy());
   await t.rejects(createS3Storage(client, 'b').ping());
 });

@@ -1,5 +1,5 @@
-import t from 'tap';
 import { count, eq } from 'drizzle-orm';
+import t from 'tap';
 import { processedUpdates, users } from '../src/db/schema.js';
 import { ALICE, BOB, buildTestApp, postRawUpdate, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
 
@@ -62,7 +62,10 @@ t.test('the Telegram webhook', async (t) => {
     const from = { id: 778, first_name: 'Race' };
     const update = textUpdate('/start', from);
     const answers = await Promise.all(Array.from({ length: 8 }, () => postUpdate(app, update)));
-    t.same(answers.map((r) => r.statusCode), Array(8).fill(200));
+    t.same(
+      answers.map((r) => r.statusCode),
+      Array(8).fill(200),
+    );
     t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1);
   });
 
@@ -78,7 +81,10 @@ t.test('the Telegram webhook', async (t) => {
     telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
     const res = await postUpdate(app, textUpdate('/start', from));
     t.equal(res.statusCode, 200);
-    const apology = await telegram.waitFor('sendMessage', (p) => p.chat_id === from.id && p.text !== undefined && String(p.text).startsWith('⚠️'));
+    const apology = await telegram.waitFor(
+      'sendMessage',
+      (p) => p.chat_id === from.id && p.text !== undefined && String(p.text).startsWith('⚠️'),
+    );
     t.equal(apology.payload.text, '⚠️ Что-то пошло не так. Попробуйте ещё раз чуть позже.');
   });
 

@@ -1,8 +1,8 @@
-import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { and, eq, isNull } from 'drizzle-orm';
+import t from 'tap';
 import { avatars, falWebhookEvents, notifications, users } from '../src/db/schema.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type From, type TestEnv } from './helper.js';
+import { ALICE, BOB, buildTestApp, callbackUpdate, type From, INTERNAL_TOKEN, postUpdate, type TestEnv } from './helper.js';
 import { isTo, startWizard, uploadPhotos } from './wizard-driver.js';
 
 const seedResult = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as {
@@ -10,7 +10,12 @@ const seedResult = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-r
   config_file: { url: string };
 };
 
-const okBody = (requestId: string, payload: unknown = seedResult) => ({ request_id: requestId, gateway_request_id: requestId, status: 'OK', payload });
+const okBody = (requestId: string, payload: unknown = seedResult) => ({
+  request_id: requestId,
+  gateway_request_id: requestId,
+  status: 'OK',
+  payload,
+});
 
 /** A signed FAL webhook delivery, as FAL sends it. */
 function deliver(env: TestEnv, requestId: string, body: unknown) {
@@ -55,7 +60,10 @@ t.test('ten concurrent deliveries of one webhook: one completion, one message', 
   const env = await buildTestApp(t);
   const { avatarId, requestId } = await startTraining(env, ALICE, 'Storm');
   const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(env, requestId, okBody(requestId))));
-  t.same(answers.map((r) => r.statusCode), Array(10).fill(200));
+  t.same(
+    answers.map((r) => r.statusCode),
+    Array(10).fill(200),
+  );
   await settle(env);
 
   const row = await avatarRow(env, avatarId);
@@ -113,10 +121,11 @@ t.test('a lost webhook: the status checker completes the training from FAL, by t
   await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatarId));
   const done = await checkStatus(env);
   t.match(done.json(), { checked: 1, completed: 1, failed: 0, notificationsSent: 1 });
-  t.same(env.fal.state.queueRequests, [
-    `GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}/status`,
-    `GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}`,
-  ], 'status and result are asked for with the submit request id (seed problem 3)');
+  t.same(
+    env.fal.state.queueRequests,
+    [`GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}/status`, `GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}`],
+    'status and result are asked for with the submit request id (seed problem 3)',
+  );
   t.match(await avatarRow(env, avatarId), { status: 'completed', diffusersLoraFileUrl: seedResult.diffusers_lora_file.url });
   t.equal(readyMessages(env, 'Lost').length, 1);
 
@@ -132,7 +141,12 @@ t.test('the pro trainer’s finetune_id is stored through the checker', async (t
   t.match(env.fal.state.submissions[0]?.input, { data_url: String, trigger_word: /^TOK_/, mode: 'character' });
   env.fal.state.jobs.set(requestId, { status: 'COMPLETED', result: { status: 200, body: { finetune_id: 'ft-abc-123' } } });
   t.match((await checkStatus(env)).json(), { completed: 1 });
-  t.match(await avatarRow(env, avatarId), { status: 'completed', finetuneId: 'ft-abc-123', diffusersLoraFileUrl: null, falRequestId: requestId });
+  t.match(await avatarRow(env, avatarId), {
+    status: 'completed',
+    finetuneId: 'ft-abc-123',
+    diffusersLoraFileUrl: null,
+    falRequestId: requestId,
+  });
 });
 
 t.test('a webhook that arrives before the submit returned is applied once the request id is known', async (t) => {
@@ -177,7 +191,10 @@ t.test('COMPLETED with a result fetch that fails with 422 is a failure; a 5xx is
   t.equal((await avatarRow(env, avatarId))?.status, 'training');
 
   await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatarId));
-  env.fal.state.jobs.set(requestId, { status: 'COMPLETED', result: { status: 422, body: { detail: [{ msg: 'images_data_url: no images found' }] } } });
+  env.fal.state.jobs.set(requestId, {
+    status: 'COMPLETED',
+    result: { status: 422, body: { detail: [{ msg: 'images_data_url: no images found' }] } },
+  });
   t.match((await checkStatus(env)).json(), { checked: 1, failed: 1, notificationsSent: 1 });
   t.match(await avatarRow(env, avatarId), { status: 'failed', error: /result fetch answered 422: .*no images found/ });
   t.equal(failedMessages(env, 'Unprocessable').length, 1);
@@ -186,7 +203,10 @@ t.test('COMPLETED with a result fetch that fails with 422 is a failure; a 5xx is
 t.test('a training past the time limit fails as timed out and is cancelled at FAL', async (t) => {
   const env = await buildTestApp(t, { TRAINING_TIMEOUT_MINUTES: '60' });
   const { avatarId, requestId } = await startTraining(env, ALICE, 'Slow');
-  await env.deps.db.update(avatars).set({ trainingStartedAt: new Date(Date.now() - 61 * 60_000) }).where(eq(avatars.id, avatarId));
+  await env.deps.db
+    .update(avatars)
+    .set({ trainingStartedAt: new Date(Date.now() - 61 * 60_000) })
+    .where(eq(avatars.id, avatarId));
   t.match((await checkStatus(env)).json(), { checked: 1, failed: 1 });
   t.match(await avatarRow(env, avatarId), { status: 'failed', error: 'timed out' });
   t.equal(env.fal.state.jobs.get(requestId)?.cancelled, true);
@@ -210,7 +230,10 @@ t.test('a submission interrupted by a crash is put back to ready and the user to
   await uploadPhotos(env, BOB, 10);
   await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId, BOB));
   // What a crash right after "start training" leaves behind.
-  await env.deps.db.update(avatars).set({ status: 'submitting', updatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(avatars.id, avatarId));
+  await env.deps.db
+    .update(avatars)
+    .set({ status: 'submitting', updatedAt: new Date(Date.now() - 11 * 60_000) })
+    .where(eq(avatars.id, avatarId));
   t.match((await checkStatus(env)).json(), { interrupted: 1, notificationsSent: 1 });
   t.match(await avatarRow(env, avatarId), { status: 'ready', error: 'submission interrupted' });
   await env.telegram.waitFor('sendMessage', isTo(BOB, '❌ Could not train “Interrupted”: starting the training was interrupted'));
@@ -219,7 +242,11 @@ t.test('a submission interrupted by a crash is put back to ready and the user to
 t.test('notifications: Telegram 429 is waited out, 500 is retried by the next check, 403 stops', async (t) => {
   const env = await buildTestApp(t);
   const a = await startTraining(env, ALICE, 'Throttled');
-  env.telegram.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+  env.telegram.failNext('sendMessage', {
+    error_code: 429,
+    description: 'Too Many Requests: retry after 1',
+    parameters: { retry_after: 1 },
+  });
   await deliver(env, a.requestId, okBody(a.requestId));
   await settle(env);
   t.equal(readyMessages(env, 'Throttled').length, 1, '429 → waited retry_after, then sent once');
@@ -229,7 +256,10 @@ t.test('notifications: Telegram 429 is waited out, 500 is retried by the next ch
   await deliver(env, b.requestId, okBody(b.requestId));
   await settle(env);
   t.equal(readyMessages(env, 'Flaky').length, 0, 'not delivered yet');
-  const [pending] = await env.deps.db.select().from(notifications).where(and(eq(notifications.dedupeKey, `training:${b.requestId}`), isNull(notifications.sentAt)));
+  const [pending] = await env.deps.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.dedupeKey, `training:${b.requestId}`), isNull(notifications.sentAt)));
   t.match(pending, { attempts: 1, lastError: /500/ });
   await env.deps.db.update(notifications).set({ nextAttemptAt: new Date() }).where(eq(notifications.id, pending!.id));
   t.match((await checkStatus(env)).json(), { notificationsSent: 1 });
@@ -239,7 +269,10 @@ t.test('notifications: Telegram 429 is waited out, 500 is retried by the next ch
   env.telegram.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
   await deliver(env, c.requestId, okBody(c.requestId));
   await settle(env);
-  const [dead] = await env.deps.db.select().from(notifications).where(eq(notifications.dedupeKey, `training:${c.requestId}`));
+  const [dead] = await env.deps.db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.dedupeKey, `training:${c.requestId}`));
   t.ok(dead?.deadAt, 'marked dead');
   const sendsBefore = env.telegram.callsOf('sendMessage').length;
   await checkStatus(env);

@@ -1,5 +1,5 @@
-import t from 'tap';
 import { readFile } from 'node:fs/promises';
+import t from 'tap';
 import { normalizeTrainingOutput, normalizeTrainingWebhook } from '../src/domain/training-result.js';
 
 const seed = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as unknown;
@@ -22,7 +22,10 @@ t.test('the same result inside a webhook keeps the whole delivery as raw', async
 
 t.test('the pro trainer’s finetune_id', async (t) => {
   t.same(normalizeTrainingOutput({ finetune_id: 'ft-123' }), { kind: 'finetune', finetuneId: 'ft-123', raw: { finetune_id: 'ft-123' } });
-  t.match(normalizeTrainingWebhook({ request_id: 'r', status: 'OK', payload: { finetune_id: ' ft-9 ' } }), { kind: 'finetune', finetuneId: 'ft-9' });
+  t.match(normalizeTrainingWebhook({ request_id: 'r', status: 'OK', payload: { finetune_id: ' ft-9 ' } }), {
+    kind: 'finetune',
+    finetuneId: 'ft-9',
+  });
 });
 
 t.test('a LoRA without a config file is still a LoRA', async (t) => {

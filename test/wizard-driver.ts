@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { avatars } from '../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
-import { callbackUpdate, photoUpdate, postUpdate, textUpdate, type From, type TestEnv } from './helper.js';
+import { callbackUpdate, type From, photoUpdate, postUpdate, type TestEnv, textUpdate } from './helper.js';
 
 /** Drives the bot like a user in a chat: the steps several test files share. */
 
@@ -44,4 +44,3 @@ export function progressText(env: TestEnv, chatId: number, messageId: number): s
   const last = edits.at(-1) ?? env.telegram.calls.find((c) => (c.result as Message | undefined)?.message_id === messageId);
   return String(last?.payload.text ?? '');
 }
-

@@ -1,10 +1,10 @@
 import { Composer, type NarrowedContext } from 'telegraf';
 import type { CallbackQuery, Chat, Update } from 'telegraf/types';
+import { type Avatar, findOwnedAvatar } from '../domain/avatars.js';
 import type { BotDeps } from './bot-deps.js';
-import { parseCallbackData, type CallbackAction } from './callback-data.js';
+import { type CallbackAction, parseCallbackData } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { texts } from './texts.js';
-import { findOwnedAvatar, type Avatar } from '../domain/avatars.js';
 
 export type CallbackContext = NarrowedContext<BotContext, Update.CallbackQueryUpdate<CallbackQuery.DataQuery>> & {
   chat: Chat;

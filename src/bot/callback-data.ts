@@ -6,8 +6,10 @@
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
+type NoParams = Record<never, never>;
+
 type Actions = {
-  avatar_new: {};
+  avatar_new: NoParams;
   avatar_resume: { avatarId: string };
   avatar_type: { type: 'portrait' | 'style' };
   avatar_gender: { gender: 'male' | 'female' };
@@ -19,8 +21,8 @@ type Actions = {
   avatar_create_cancel: { avatarId: string };
   avatar_train: { avatarId: string };
   avatar_generate: { avatarId: string };
-  gallery_open: {};
-  gallery_close: {};
+  gallery_open: NoParams;
+  gallery_close: NoParams;
   gen_format: { avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' };
   gen_again: { generationId: string };
   gen_prompt: { generationId: string };
@@ -58,7 +60,11 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_new: { pattern: /^avatar_new$/, parse: () => ({}) },
   avatar_resume: byAvatar('avatar_resume'),
   avatar_type: { pattern: /^avatar_type:(portrait|style)$/, parse: (m) => ({ type: m[1] as 'portrait' | 'style' }), format: (a) => a.type },
-  avatar_gender: { pattern: /^avatar_gender:(male|female)$/, parse: (m) => ({ gender: m[1] as 'male' | 'female' }), format: (a) => a.gender },
+  avatar_gender: {
+    pattern: /^avatar_gender:(male|female)$/,
+    parse: (m) => ({ gender: m[1] as 'male' | 'female' }),
+    format: (a) => a.gender,
+  },
   avatar_photos_ready: byAvatar('avatar_photos_ready'),
   avatar_photos: {
     pattern: new RegExp(`^avatar_photos:(${UUID}):(\\d{1,3})$`),

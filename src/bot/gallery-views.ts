@@ -2,7 +2,7 @@ import { Markup } from 'telegraf';
 import { isUnfinished } from '../domain/avatars.js';
 import type { AvatarCard } from '../domain/gallery.js';
 import { callbackData as cb } from './callback-data.js';
-import { texts, type Lang } from './texts.js';
+import { type Lang, texts } from './texts.js';
 import type { View } from './wizard-views.js';
 
 type Button = ReturnType<typeof Markup.button.callback>;
@@ -64,7 +64,11 @@ export function galleryPhotoView(lang: Lang, avatarId: string, index: number, to
   return {
     text: t.photoCaption(index + 1, total),
     markup: Markup.inlineKeyboard([
-      [Markup.button.callback('⬅️', at(index - 1)), Markup.button.callback(`${index + 1}/${total}`, at(index)), Markup.button.callback('➡️', at(index + 1))],
+      [
+        Markup.button.callback('⬅️', at(index - 1)),
+        Markup.button.callback(`${index + 1}/${total}`, at(index)),
+        Markup.button.callback('➡️', at(index + 1)),
+      ],
       [Markup.button.callback(t.gallery.back, cb({ action: 'gallery_card', avatarId }))],
     ]),
   };

@@ -1,5 +1,5 @@
 import { Markup } from 'telegraf';
-import { texts, type Lang } from './texts.js';
+import { type Lang, texts } from './texts.js';
 
 /** The persistent main menu under the text box. */
 export function mainMenuKeyboard(lang: Lang) {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { Markup, TelegramError, type Telegram } from 'telegraf';
+import { Markup, type Telegram, TelegramError } from 'telegraf';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generations } from '../db/schema.js';
@@ -90,7 +90,10 @@ async function sendGeneration(telegram: Telegram, deps: SenderDeps, notification
     const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption, ...markup });
     return message.message_id;
   }
-  await telegram.sendMediaGroup(notification.chatId, media.map((m, i) => ({ type: 'photo' as const, media: m, ...(i === 0 ? { caption } : {}) })));
+  await telegram.sendMediaGroup(
+    notification.chatId,
+    media.map((m, i) => ({ type: 'photo' as const, media: m, ...(i === 0 ? { caption } : {}) })),
+  );
   const buttons = await telegram.sendMessage(notification.chatId, caption, markup);
   return buttons.message_id;
 }

@@ -121,8 +121,7 @@ const ru = {
   retry: '🔁 Повторить',
 
   trainingReady: (name: string) =>
-    `✅ Аватар «${name}» готов!\n\nОпишите картинку словами — я нарисую её с вашим аватаром. ` +
-    'Триггерное слово добавлю сам.',
+    `✅ Аватар «${name}» готов!\n\nОпишите картинку словами — я нарисую её с вашим аватаром. ` + 'Триггерное слово добавлю сам.',
   trainingFailed: (name: string, code: TrainingFailure) =>
     `❌ Не удалось обучить аватар «${name}»: ${ruFailure[code]}.\n\nФото сохранены — можно запустить обучение ещё раз.`,
   generateButton: '🎨 Генерировать',
@@ -404,8 +403,7 @@ const en: Texts = {
   retry: '🔁 Retry',
 
   trainingReady: (name: string) =>
-    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. ` +
-    'I add the trigger word myself.',
+    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. ` + 'I add the trigger word myself.',
   trainingFailed: (name: string, code: TrainingFailure) =>
     `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
   generateButton: '🎨 Generate',

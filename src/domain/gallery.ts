@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatarPhotos, avatars, generations, users } from '../db/schema.js';
-import type { FalHttp } from '../fal/fal-http.js';
-import { UNFINISHED, type Avatar } from './avatars.js';
+import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
+import { type Avatar, UNFINISHED } from './avatars.js';
 
 export type AvatarCard = Avatar & { photos: number; generations: number; isMain: boolean };
 
@@ -55,7 +55,7 @@ export type StopResult = 'stopped' | 'too_late' | 'unreachable';
  */
 export async function stopTraining(db: Db, falHttp: FalHttp, avatar: Avatar): Promise<StopResult> {
   if (avatar.status !== 'training' || !avatar.falCancelUrl) return 'too_late';
-  let answer;
+  let answer: FalAnswer;
   try {
     answer = await falHttp.put(avatar.falCancelUrl);
   } catch {

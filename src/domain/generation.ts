@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { avatars, generations, users } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
-import { avatarPrefix, type Avatar } from './avatars.js';
+import { type Avatar, avatarPrefix } from './avatars.js';
 import { enqueueNotification, type GenerationFailure } from './notifications.js';
 
 export type Generation = typeof generations.$inferSelect;
@@ -131,7 +131,12 @@ export async function submitGeneration(deps: GenerationDeps, generationId: strin
     const submitted = await deps.fal.queue.submit(modelId, { input, webhookUrl: `${deps.config.publicUrl}/webhooks/fal` });
     await db
       .update(generations)
-      .set({ status: 'running', falRequestId: submitted.request_id, falStatusUrl: submitted.status_url, falResponseUrl: submitted.response_url })
+      .set({
+        status: 'running',
+        falRequestId: submitted.request_id,
+        falStatusUrl: submitted.status_url,
+        falResponseUrl: submitted.response_url,
+      })
       .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
     return { ok: true };
   } catch (error) {
@@ -166,7 +171,12 @@ export function normalizeGenerationWebhook(body: unknown): GenerationOutcome {
   const b = body as { status?: unknown; payload?: unknown; error?: unknown; payload_error?: unknown } | null;
   if (b?.status === 'OK') return normalizeGenerationOutput(b.payload);
   const detail = [b?.error, b?.payload_error].find((e) => typeof e === 'string');
-  return { kind: 'failed', code: 'provider_error', reason: `FAL reported ${String(b?.status ?? 'no status')}${detail ? `: ${detail}` : ''}`, raw: body };
+  return {
+    kind: 'failed',
+    code: 'provider_error',
+    reason: `FAL reported ${String(b?.status ?? 'no status')}${detail ? `: ${detail}` : ''}`,
+    raw: body,
+  };
 }
 
 export async function failGeneration(db: Db, generationId: string, reason: string, code: GenerationFailure) {
@@ -191,9 +201,7 @@ async function notifyGeneration(tx: DbOrTx, generation: Generation, failure?: Ge
   await enqueueNotification(tx, {
     chatId: owner.chatId,
     dedupeKey: `generation:${generation.id}`,
-    payload: failure
-      ? { type: 'generation_failed', ...common, code: failure }
-      : { type: 'generation_completed', ...common },
+    payload: failure ? { type: 'generation_failed', ...common, code: failure } : { type: 'generation_completed', ...common },
   });
 }
 
@@ -223,7 +231,12 @@ export async function completeGeneration(db: Db, requestId: string, outcome: Gen
  * avatar's prefix, so its history outlives FAL's URLs and deleting the avatar
  * removes them. Idempotent: the keys are fixed by the generation.
  */
-export async function storeGenerationImages(db: Db, storage: Storage, generation: Generation, fetchImage: (url: string) => Promise<Buffer>): Promise<string[]> {
+export async function storeGenerationImages(
+  db: Db,
+  storage: Storage,
+  generation: Generation,
+  fetchImage: (url: string) => Promise<Buffer>,
+): Promise<string[]> {
   if (generation.storageKeys.length === generation.imageUrls.length) return generation.storageKeys;
   const keys: string[] = [];
   for (const [i, url] of generation.imageUrls.entries()) {

@@ -76,11 +76,18 @@ export async function drainOutbox(db: Db, send: Sender, options: { limit?: numbe
     )
     returning id`);
   for (const { id } of claimed.rows) {
-    const [row] = await db.select().from(notifications).where(eq(notifications.id, Number(id)));
+    const [row] = await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.id, Number(id)));
     if (!row) continue;
     const notification = row as Notification;
     let outcome = await send(notification);
-    for (let wait = 0; !outcome.ok && 'retryAfterSeconds' in outcome && outcome.retryAfterSeconds <= MAX_INLINE_WAIT_S && wait < 3; wait++) {
+    for (
+      let wait = 0;
+      !outcome.ok && 'retryAfterSeconds' in outcome && outcome.retryAfterSeconds <= MAX_INLINE_WAIT_S && wait < 3;
+      wait++
+    ) {
       await sleep(outcome.retryAfterSeconds * 1000);
       outcome = await send(notification);
     }

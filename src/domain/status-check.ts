@@ -1,4 +1,4 @@
-import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -7,11 +7,11 @@ import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
 import { retryStorageDeletions } from './avatars.js';
-import { completeGeneration, failGeneration, normalizeGenerationOutput, type GenerationOutcome } from './generation.js';
+import { applyPendingWebhookEvents, type EventResult } from './fal-webhook-events.js';
+import { completeGeneration, failGeneration, type GenerationOutcome, normalizeGenerationOutput } from './generation.js';
 import { enqueueNotification } from './notifications.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
-import { applyPendingWebhookEvents, type EventResult } from './fal-webhook-events.js';
-import { completeTraining, type CompletionResult } from './training-completion.js';
+import { type CompletionResult, completeTraining } from './training-completion.js';
 import { normalizeTrainingOutput, type TrainingOutcome } from './training-result.js';
 
 export type StatusCheckSummary = {
@@ -55,7 +55,8 @@ type Claimed = {
 
 function count(summary: StatusCheckSummary, result: CompletionResult | EventResult): void {
   if (!result.applied) return;
-  if ('kind' in result && result.kind === 'generation') summary[result.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
+  if ('kind' in result && result.kind === 'generation')
+    summary[result.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
   else summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
 }
 
@@ -122,7 +123,19 @@ const detailOf = (answer: FalAnswer) => {
 export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
   const { db, config } = deps;
   const started = Date.now();
-  const summary: StatusCheckSummary = { checked: 0, completed: 0, failed: 0, stillRunning: 0, errors: 0, notificationsSent: 0, interrupted: 0, generationsCompleted: 0, generationsFailed: 0, filesDeleted: 0, prunedUpdates: 0 };
+  const summary: StatusCheckSummary = {
+    checked: 0,
+    completed: 0,
+    failed: 0,
+    stillRunning: 0,
+    errors: 0,
+    notificationsSent: 0,
+    interrupted: 0,
+    generationsCompleted: 0,
+    generationsFailed: 0,
+    filesDeleted: 0,
+    prunedUpdates: 0,
+  };
 
   for (const result of await applyPendingWebhookEvents(db)) count(summary, result);
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
@@ -190,7 +203,13 @@ async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): Promise<
       await enqueueNotification(tx, {
         chatId: user.chatId,
         dedupeKey: `submit-interrupted:${avatar.id}:${avatar.updatedAt.getTime()}`,
-        payload: { type: 'training_failed', avatarId: avatar.id, avatarName: avatar.name, languageCode: user.languageCode, code: 'submit_interrupted' },
+        payload: {
+          type: 'training_failed',
+          avatarId: avatar.id,
+          avatarName: avatar.name,
+          languageCode: user.languageCode,
+          code: 'submit_interrupted',
+        },
       });
     }
     return stuck.length;
@@ -199,7 +218,13 @@ async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): Promise<
 
 const GENERATION_TIMEOUT_MS = 30 * 60_000;
 
-type ClaimedGeneration = { id: string; fal_request_id: string; fal_status_url: string | null; fal_response_url: string | null; created_at: Date | string };
+type ClaimedGeneration = {
+  id: string;
+  fal_request_id: string;
+  fal_status_url: string | null;
+  fal_response_url: string | null;
+  created_at: Date | string;
+};
 
 /** The same fallback for generations whose webhook is lost: claimed with a lease, asked about by their stored URLs. */
 async function checkGenerations(deps: StatusCheckDeps, started: number, summary: StatusCheckSummary): Promise<void> {
@@ -232,7 +257,8 @@ async function checkGenerations(deps: StatusCheckDeps, started: number, summary:
         if (!row.fal_status_url || !row.fal_response_url) return;
         const verdict = await askFal(deps.falHttp, row.fal_status_url, row.fal_response_url);
         if (verdict.state === 'done') await finish(normalizeGenerationOutput(verdict.output));
-        else if (verdict.state === 'failed') await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+        else if (verdict.state === 'failed')
+          await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
         else if (verdict.state === 'unknown') summary.errors += 1;
       }),
     );

@@ -41,18 +41,18 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
     const [user] = await tx.select().from(users).where(eq(users.id, avatar.userId));
     if (!user) throw new Error(`avatar ${avatar.id} has no user`);
     if (outcome.kind !== 'failed') {
-      await tx.update(users).set({ mainAvatarId: avatar.id }).where(and(eq(users.id, user.id), isNull(users.mainAvatarId)));
+      await tx
+        .update(users)
+        .set({ mainAvatarId: avatar.id })
+        .where(and(eq(users.id, user.id), isNull(users.mainAvatarId)));
     }
     const common = { avatarId: avatar.id, avatarName: avatar.name, languageCode: user.languageCode };
     await enqueueNotification(tx, {
       chatId: user.chatId,
       dedupeKey: `training:${requestId}`,
       payload:
-        outcome.kind === 'failed'
-          ? { type: 'training_failed', ...common, code: outcome.code }
-          : { type: 'training_completed', ...common },
+        outcome.kind === 'failed' ? { type: 'training_failed', ...common, code: outcome.code } : { type: 'training_completed', ...common },
     });
     return { applied: true, avatarId: avatar.id, status: outcome.kind === 'failed' ? 'failed' : 'completed' };
   });
 }
-

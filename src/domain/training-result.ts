@@ -13,8 +13,7 @@ export type TrainingOutcome =
   | { kind: 'finetune'; finetuneId: string; raw: unknown }
   | { kind: 'failed'; code: FailureCode; reason: string; raw: unknown };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function httpUrl(value: unknown): string | null {
   if (typeof value !== 'string') return null;
@@ -55,6 +54,7 @@ export function normalizeTrainingWebhook(body: unknown): TrainingOutcome {
     return { ...outcome, raw: body };
   }
   const explanation = [body.error, body.payload_error].find((e) => typeof e === 'string' && e.trim() !== '');
-  const detail = explanation ?? (isObject(body.payload_error) || Array.isArray(body.payload_error) ? JSON.stringify(body.payload_error) : undefined);
+  const detail =
+    explanation ?? (isObject(body.payload_error) || Array.isArray(body.payload_error) ? JSON.stringify(body.payload_error) : undefined);
   return failed('provider_error', `FAL reported ${String(body.status ?? 'no status')}${detail ? `: ${detail}` : ''}`, body);
 }

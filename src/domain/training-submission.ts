@@ -3,17 +3,17 @@ import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError, type FalClient } from '@fal-ai/client';
+import { ApiError, type FalClient, type InQueueQueueStatus } from '@fal-ai/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { avatars } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
-import { listPhotos, type Avatar } from './avatars.js';
+import { type Avatar, listPhotos } from './avatars.js';
 import { applyPendingWebhookEvents } from './fal-webhook-events.js';
 import { zipPhotosToFile } from './photo-archive.js';
-import { TRAINING_PRESETS, trainingInput, type TrainingPreset } from './training-presets.js';
+import { TRAINING_PRESETS, type TrainingPreset, trainingInput } from './training-presets.js';
 
 export type SubmissionDeps = {
   db: Db;
@@ -76,13 +76,16 @@ const trainerOf = (avatar: Avatar, models: Config['fal']['models']) =>
  */
 export async function submitTraining(deps: SubmissionDeps, avatarId: string): Promise<SubmitOutcome> {
   const { db, config } = deps;
-  const [avatar] = await db.select().from(avatars).where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')));
+  const [avatar] = await db
+    .select()
+    .from(avatars)
+    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')));
   if (!avatar?.triggerPhrase) return { ok: false, avatar: null };
   const log = deps.logger.child({ avatar_id: avatarId });
   const modelId = trainerOf(avatar, config.fal.models);
   const zipFile = path.join(os.tmpdir(), `avatar-${avatarId}-${randomBytes(4).toString('hex')}.zip`);
 
-  let submitted;
+  let submitted: InQueueQueueStatus;
   try {
     await zipPhotosToFile(deps.storage, await listPhotos(db, avatarId), zipFile);
     // A file-backed Blob: the upload streams from disk instead of holding the zip in memory.

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 
 /**
  * Verification of FAL webhook signatures (see shared/notes/fal.md):
@@ -78,8 +78,7 @@ export function createFalWebhookVerifier(options: VerifierOptions): FalWebhookVe
     return inFlight;
   }
 
-  const matches = (keys: KeyObject[], message: Buffer, signature: Buffer) =>
-    keys.some((key) => verify(null, message, key, signature));
+  const matches = (keys: KeyObject[], message: Buffer, signature: Buffer) => keys.some((key) => verify(null, message, key, signature));
 
   return {
     async verify(headers, rawBody) {

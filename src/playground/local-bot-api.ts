@@ -44,7 +44,9 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     return id;
   };
   const buttonsOf = (markup: unknown): Button[][] | undefined =>
-    (markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.map((row) => row.map(({ text, callback_data }) => ({ text, callback_data })));
+    (markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.map((row) =>
+      row.map(({ text, callback_data }) => ({ text, callback_data })),
+    );
 
   /** The update goes through the real webhook route, secret and all. */
   const deliver = (update: Record<string, unknown>) =>
@@ -58,10 +60,18 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'user', ...shown };
     messages.set(message.message_id, message);
     emit('message', message);
-    return { message_id: message.message_id, date: message.date, chat: { id: CHAT_ID, type: 'private', first_name: USER.first_name }, from: USER, ...content };
+    return {
+      message_id: message.message_id,
+      date: message.date,
+      chat: { id: CHAT_ID, type: 'private', first_name: USER.first_name },
+      from: USER,
+      ...content,
+    };
   };
 
-  api.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 60 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  api.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 60 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   /** A Bot API call's fields: JSON, or multipart with uploaded files kept as files. */
   async function fieldsOf(contentType: string, body: unknown): Promise<Record<string, unknown>> {
@@ -116,7 +126,8 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     editMessageText: (f) => edit(f, { text: String(f.text), buttons: buttonsOf(f.reply_markup) }),
     editMessageCaption: (f) => edit(f, { caption: String(f.caption ?? ''), buttons: buttonsOf(f.reply_markup) }),
     editMessageReplyMarkup: (f) => edit(f, { buttons: buttonsOf(f.reply_markup) }),
-    sendPhoto: async (f) => botMessage(f, { photos: [await photoId(f.photo, f)], caption: f.caption as string, buttons: buttonsOf(f.reply_markup) }),
+    sendPhoto: async (f) =>
+      botMessage(f, { photos: [await photoId(f.photo, f)], caption: f.caption as string, buttons: buttonsOf(f.reply_markup) }),
     editMessageMedia: async (f) => {
       const media = f.media as { media: unknown; caption?: string };
       return edit(f, { photos: [await photoId(media.media, f)], caption: media.caption ?? '', buttons: buttonsOf(f.reply_markup) });
@@ -163,7 +174,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     const type = file[0] === 0x89 ? 'image/png' : 'image/jpeg';
     return reply.type(type).send(file);
   };
-  api.get('/file/*', async (request, reply) => sendFile(((request.params as { '*': string })['*'].split('/')[1]) ?? '', reply));
+  api.get('/file/*', async (request, reply) => sendFile((request.params as { '*': string })['*'].split('/')[1] ?? '', reply));
   api.get('/files/:id', async (request, reply) => sendFile((request.params as { id: string }).id, reply));
 
   api.get('/history', async () => [...messages.values()]);
@@ -199,7 +210,9 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
           message_id: Number(messageId),
           date: pressed?.date ?? 0,
           chat: { id: CHAT_ID, type: 'private' },
-          ...(pressed?.photos ? { photo: [{ file_id: pressed.photos[0], file_unique_id: 'x', width: 512, height: 512 }], caption: pressed.caption } : { text: pressed?.text ?? '' }),
+          ...(pressed?.photos
+            ? { photo: [{ file_id: pressed.photos[0], file_unique_id: 'x', width: 512, height: 512 }], caption: pressed.caption }
+            : { text: pressed?.text ?? '' }),
         },
       },
     });
@@ -215,7 +228,10 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       if (bytes.length > MAX_PHOTO_BYTES) continue;
       const id = keepFile(bytes);
       const res = await deliver({
-        message: userMessage({ photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] }, { photos: [id] }),
+        message: userMessage(
+          { photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] },
+          { photos: [id] },
+        ),
       });
       statuses.push(res.statusCode);
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { applyFalWebhookEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
 
-import { JwksUnavailableError, type FalWebhookVerifier } from '../fal/webhook-signature.js';
+import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
 import type { Notifier } from '../notifier.js';
 
@@ -39,7 +39,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
 
   app.post('/webhooks/fal', async (request, reply) => {
     const raw = request.rawBody ?? Buffer.alloc(0);
-    let verdict;
+    let verdict: VerifiedWebhook | RejectedWebhook;
     try {
       verdict = await verifier.verify(request.headers, raw);
     } catch (error) {
@@ -75,7 +75,12 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     // Answered only after both commits: the event, then the completion it causes.
     const completion = await applyFalWebhookEvent(db, parsed.data.request_id, json);
     request.log.info(
-      { fal_request_id: verdict.requestId, status: parsed.data.status, deliveries, completion: completion.applied ? completion.status : 'none' },
+      {
+        fal_request_id: verdict.requestId,
+        status: parsed.data.status,
+        deliveries,
+        completion: completion.applied ? completion.status : 'none',
+      },
       'FAL webhook stored',
     );
     if (completion.applied) notifier.drainSoon();

@@ -1,6 +1,6 @@
-import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
+import t from 'tap';
 import { buildSimulatedApp } from '../helper.js';
 
 /**
@@ -18,7 +18,15 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   t.teardown(() => browser.close());
   const page: Page = await browser.newPage({ viewport: { width: 520, height: 900 } });

@@ -12,7 +12,12 @@ export async function startS3Server(directory: string, bucket: string): Promise<
   });
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
-  const [first] = (await Promise.race([once(lines, 'line'), exited.then(() => { throw new Error('s3rver exited before listening'); })])) as [string];
+  const [first] = (await Promise.race([
+    once(lines, 'line'),
+    exited.then(() => {
+      throw new Error('s3rver exited before listening');
+    }),
+  ])) as [string];
   const { port } = JSON.parse(first) as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,

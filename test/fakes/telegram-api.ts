@@ -57,9 +57,15 @@ export async function startFakeTelegram(token: string) {
       case 'sendMessage':
         return message(payload, { text: payload.text, reply_markup: payload.reply_markup });
       case 'editMessageText':
-        return { ...message(payload, { text: payload.text }), message_id: Number(payload.message_id), edit_date: Math.floor(Date.now() / 1000) };
+        return {
+          ...message(payload, { text: payload.text }),
+          message_id: Number(payload.message_id),
+          edit_date: Math.floor(Date.now() / 1000),
+        };
       case 'sendPhoto':
-        return message(payload, { photo: [{ file_id: `photo-${nextMessageId}`, file_unique_id: `u${nextMessageId}`, width: 512, height: 512 }] });
+        return message(payload, {
+          photo: [{ file_id: `photo-${nextMessageId}`, file_unique_id: `u${nextMessageId}`, width: 512, height: 512 }],
+        });
       case 'getFile': {
         const file = files.get(String(payload.file_id));
         if (!file) throw { error_code: 400, description: 'Bad Request: invalid file_id' } satisfies Failure;
@@ -117,7 +123,13 @@ export async function startFakeTelegram(token: string) {
       if (seen) return Promise.resolve(seen);
       return new Promise<TelegramCall>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${method} call within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ test: check, resolve: (c) => (clearTimeout(timer), resolve(c)) });
+        waiters.push({
+          test: check,
+          resolve: (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        });
       });
     },
     /** The next call of `method` fails with this Bot API error. */

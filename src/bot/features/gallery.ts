@@ -1,14 +1,14 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { listPhotos } from '../../domain/avatars.js';
-import { latestGenerations, listAvatarCards, renameAvatar, setMainAvatar, stopTraining, type AvatarCard } from '../../domain/gallery.js';
+import { type AvatarCard, latestGenerations, listAvatarCards, renameAvatar, setMainAvatar, stopTraining } from '../../domain/gallery.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { editPressedMessage, isNotModified, onAction, ownAvatarOrAlert, pressedOnPhoto, type CallbackContext } from '../actions.js';
+import { PLACEHOLDER_PNG } from '../../solid-png.js';
+import { type CallbackContext, editPressedMessage, isNotModified, onAction, ownAvatarOrAlert, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { backToCardView, cardView, emptyGalleryView, galleryPhotoView, stopConfirmView } from '../gallery-views.js';
 import { mainMenuKeyboard } from '../keyboards.js';
-import { PLACEHOLDER_PNG } from '../../solid-png.js';
 import { texts } from '../texts.js';
 import { checkAvatarName } from './create-avatar.js';
 
@@ -52,7 +52,13 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
     return;
   }
   const wanted = cards.findIndex((c) => c.id === options.avatarId);
-  const index = wanted >= 0 ? wanted : Math.max(0, cards.findIndex((c) => c.isMain));
+  const index =
+    wanted >= 0
+      ? wanted
+      : Math.max(
+          0,
+          cards.findIndex((c) => c.isMain),
+        );
   const v = cardView(ctx.lang, cards, index);
   await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), v.text, v.markup, options.edit);
 }
@@ -120,7 +126,9 @@ export function galleryFeature(deps: BotDeps) {
       await ctx.answerCbQuery();
       const g = texts[ctx.lang].gallery;
       const history = (await latestGenerations(deps.db, avatar.id)).filter((gen) => gen.status === 'completed');
-      const lines = history.map((gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${gen.prompt.slice(0, 80)}`);
+      const lines = history.map(
+        (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${gen.prompt.slice(0, 80)}`,
+      );
       const text = lines.length === 0 ? g.historyEmpty(avatar.name) : `${g.historyTitle(avatar.name)}\n\n${lines.join('\n')}`;
       const v = backToCardView(ctx.lang, avatar.id, text.slice(0, 1024));
       await editPressedMessage(ctx, v.text, v.markup);

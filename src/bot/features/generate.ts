@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { Composer, Markup } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { avatars, generations } from '../../db/schema.js';
-import { findOwnedAvatar, type Avatar } from '../../domain/avatars.js';
+import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
 import { applyPendingWebhookEvents } from '../../domain/fal-webhook-events.js';
-import { isFormat, PROMPT_MAX, readinessOf, startGeneration, submitGeneration, type FormatName } from '../../domain/generation.js';
+import { type FormatName, isFormat, PROMPT_MAX, readinessOf, startGeneration, submitGeneration } from '../../domain/generation.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAction, ownAvatarOrAlert } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -28,7 +28,10 @@ export function generateFeature(deps: BotDeps) {
     if (readiness === 'no_model') return ctx.reply(g.noModel(avatar.name));
     const last = ctx.user?.generationFormat;
     const button = (format: FormatName) =>
-      Markup.button.callback(`${format === last ? '✓ ' : ''}${g.formats[format]}`, cb({ action: 'gen_format', avatarId: avatar.id, format }));
+      Markup.button.callback(
+        `${format === last ? '✓ ' : ''}${g.formats[format]}`,
+        cb({ action: 'gen_format', avatarId: avatar.id, format }),
+      );
     return ctx.reply(
       g.chooseFormat(avatar.name),
       Markup.inlineKeyboard([
@@ -125,4 +128,3 @@ export function generateFeature(deps: BotDeps) {
 
   return feature;
 }
-

@@ -1,10 +1,10 @@
 import { Composer, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload, isUnfinished, type Avatar } from '../../domain/avatars.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
+import { type Avatar, countPhotos, deleteAvatar, isUnfinished, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { isNotModified, onAction, ownAvatarOrAlert, type CallbackContext } from '../actions.js';
+import { type CallbackContext, isNotModified, onAction, ownAvatarOrAlert } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { mainMenuKeyboard } from '../keyboards.js';
