@@ -243,7 +243,8 @@ t.test('a picture finished for an avatar deleted meanwhile is not sent, and not 
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'late');
   const output = imagesOutput(env, ['late.jpg']);
-  const { completeGeneration, normalizeGenerationOutput } = await import('../src/domain/generation.js');
+  const { completeGeneration } = await import('../src/domain/generation/completion.js');
+  const { normalizeGenerationOutput } = await import('../src/domain/generation/result.js');
   // Completed (the outbox row is written), then the avatar is deleted before the drain.
   await completeGeneration(env.deps.db, submission!.requestId, normalizeGenerationOutput(output));
   await env.deps.db.delete(avatars).where(eq(avatars.id, avatar.id));

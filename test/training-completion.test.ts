@@ -283,8 +283,8 @@ t.test('a crash between commit and send: the next check sends the message once',
   const env = await buildTestApp(t);
   const { requestId } = await startTraining(env, ALICE, 'Crashed');
   // The completion is committed, but the process dies before the outbox is drained.
-  const { completeTraining } = await import('../src/domain/training-completion.js');
-  const { normalizeTrainingWebhook } = await import('../src/domain/training-result.js');
+  const { completeTraining } = await import('../src/domain/training/completion.js');
+  const { normalizeTrainingWebhook } = await import('../src/domain/training/result.js');
   await completeTraining(env.deps.db, requestId, normalizeTrainingWebhook(okBody(requestId)));
   t.equal(readyMessages(env, 'Crashed').length, 0);
   t.match((await checkStatus(env)).json(), { notificationsSent: 1 });

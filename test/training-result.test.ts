@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { normalizeTrainingOutput, normalizeTrainingWebhook } from '../src/domain/training-result.js';
+import { normalizeTrainingOutput, normalizeTrainingWebhook } from '../src/domain/training/result.js';
 
 const seed = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as unknown;
 

@@ -4,16 +4,20 @@ import { type Avatar, findOwnedAvatar } from '../domain/avatars.js';
 import type { BotDeps } from './bot-deps.js';
 import { type CallbackAction, parseCallbackData } from './callback-data.js';
 import type { BotContext } from './context.js';
-import { texts } from './texts.js';
+import { texts } from './texts/index.js';
+import type { View } from './views/view.js';
 
 export type CallbackContext = NarrowedContext<BotContext, Update.CallbackQueryUpdate<CallbackQuery.DataQuery>> & {
   chat: Chat;
 };
 
+type ActionData<K extends CallbackAction['action']> = Extract<CallbackAction, { action: K }>;
+type AvatarActionName = Extract<CallbackAction, { avatarId: string }>['action'];
+
 /** A handler for one kind of button, with its data parsed and typed. */
 export function onAction<K extends CallbackAction['action']>(
   name: K,
-  handler: (ctx: CallbackContext, data: Extract<CallbackAction, { action: K }>) => Promise<unknown>,
+  handler: (ctx: CallbackContext, data: ActionData<K>) => Promise<unknown>,
 ) {
   const composer = new Composer<BotContext>();
   composer.on('callback_query', (ctx, next) => {
@@ -22,23 +26,35 @@ export function onAction<K extends CallbackAction['action']>(
     if (data?.action !== name) return next();
     // Our buttons live in chats; a button without one (an inline message) is none of ours.
     if (!ctx.chat) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
-    return handler(ctx as CallbackContext, data as Extract<CallbackAction, { action: K }>);
+    return handler(ctx as CallbackContext, data as ActionData<K>);
   });
   return composer;
 }
 
 /**
- * The avatar a button names, if it belongs to the user who pressed it;
- * otherwise the user gets an alert and the caller does nothing.
+ * A handler for a button that names an avatar. Users touch only their own
+ * things (docs/invariants.md): the handler runs only when the avatar exists and
+ * belongs to the user who pressed the button; otherwise the user gets an alert.
  */
-export async function ownAvatarOrAlert(ctx: CallbackContext, deps: BotDeps, avatarId: string): Promise<Avatar | null> {
+export function onAvatarAction<K extends AvatarActionName>(
+  name: K,
+  deps: Pick<BotDeps, 'db'>,
+  handler: (ctx: CallbackContext, avatar: Avatar, data: ActionData<K>) => Promise<unknown>,
+) {
+  return onAction(name, async (ctx, data) => {
+    const avatarId = (data as { avatarId: string }).avatarId;
+    if (!ctx.user) return;
+    const found = await findOwnedAvatar(deps.db, ctx.user.id, avatarId);
+    if (found.ok) return handler(ctx, found.avatar, data);
+    await alertNotOwned(ctx, found.reason, { avatar_id: avatarId });
+  });
+}
+
+/** The alert for a button naming something that is gone or someone else's; the latter is logged. */
+export async function alertNotOwned(ctx: CallbackContext, reason: 'missing' | 'foreign', ids: Record<string, string>): Promise<void> {
   const t = texts[ctx.lang];
-  if (!ctx.user) return null;
-  const found = await findOwnedAvatar(deps.db, ctx.user.id, avatarId);
-  if (found.ok) return found.avatar;
-  if (found.reason === 'foreign') ctx.log.warn({ avatar_id: avatarId }, 'button names another user’s avatar');
-  await ctx.answerCbQuery(found.reason === 'foreign' ? t.notYourAvatar : t.avatarGone, { show_alert: true });
-  return null;
+  if (reason === 'foreign') ctx.log.warn(ids, 'button names another user’s avatar');
+  await ctx.answerCbQuery(reason === 'foreign' ? t.notYourAvatar : t.avatarGone, { show_alert: true });
 }
 
 /** Telegram answers 400 when an edit would not change the message; that is not a failure. */
@@ -47,11 +63,10 @@ export function isNotModified(error: unknown): boolean {
 }
 
 /** Replaces the pressed button's message: its caption when it is a photo, its text otherwise. */
-export async function editPressedMessage(ctx: CallbackContext, text: string, extra: object): Promise<void> {
-  const message = ctx.callbackQuery.message;
+export async function editPressedMessage(ctx: CallbackContext, v: View): Promise<void> {
   try {
-    if (message && 'photo' in message) await ctx.editMessageCaption(text, extra);
-    else await ctx.editMessageText(text, extra);
+    if (pressedOnPhoto(ctx)) await ctx.editMessageCaption(v.text, v.markup);
+    else await ctx.editMessageText(v.text, v.markup);
   } catch (error) {
     if (!isNotModified(error)) throw error;
   }

@@ -1,4 +1,4 @@
-import type { Lang } from './texts.js';
+import type { Lang } from './texts/index.js';
 
 /** The bot's command list shown by Telegram clients, per language. */
 export const botCommands: Record<Lang, { command: string; description: string }[]> = {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Context } from 'telegraf';
 import type { User } from '../domain/users.js';
-import type { Lang } from './texts.js';
+import type { Lang } from './texts/index.js';
 
 /** What every handler can rely on, set by the bot's first middleware. */
 export interface BotContext extends Context {

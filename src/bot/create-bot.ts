@@ -12,8 +12,8 @@ import { helpFeature } from './features/help.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
 import { uploadPhotosFeature } from './features/upload-photos.js';
-import { mainMenuKeyboard } from './keyboards.js';
-import { langOf, texts } from './texts.js';
+import { langOf, texts } from './texts/index.js';
+import { MENU_BUTTONS, mainMenuKeyboard } from './views/main-menu.js';
 
 export type Bot = Telegraf<BotContext>;
 
@@ -24,8 +24,6 @@ const PLACEHOLDER_TOKEN = '0:playground';
 export function createTelegram(options: { token: string | undefined; apiRoot: string }): Telegram {
   return new Telegram(options.token ?? PLACEHOLDER_TOKEN, { apiRoot: options.apiRoot, webhookReply: false });
 }
-
-const menuButtons = (['ru', 'en'] as const).flatMap((lang) => Object.values(texts[lang].menu));
 
 export function createBot(telegram: Telegram, deps: BotDeps): Bot {
   const bot = new Telegraf<BotContext>(telegram.token);
@@ -43,7 +41,7 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
   // A command or a menu button leaves whatever wizard step the chat was in (drafts stay resumable).
   bot.use(async (ctx, next) => {
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    if (ctx.chat && text && (text.startsWith('/') || menuButtons.includes(text))) await clearWizardState(deps.db, ctx.chat.id);
+    if (ctx.chat && text && (text.startsWith('/') || MENU_BUTTONS.includes(text))) await clearWizardState(deps.db, ctx.chat.id);
     return next();
   });
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -32,6 +33,11 @@ export function createDatabase(url: string, options: { onError?: (error: Error) 
     pool,
     close: () => pool.end(),
   };
+}
+
+/** One round trip: whether the database answers at all (readiness). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
 }
 
 /** Any constant shared by every instance: the advisory lock that serialises migrations. */

@@ -3,7 +3,8 @@ import { and, count, eq, inArray, like, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatarPhotos, avatars } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
-import { avatarPrefix } from './avatars.js';
+import { COLLECTING_PHOTOS, isCollectingPhotos, TRANSITIONS } from './avatar-lifecycle.js';
+import { avatarPrefix, inStatusFor } from './avatars.js';
 import { checkImage, contentTypeOf, extensionOf, type PhotoRefusal } from './image-check.js';
 
 export type PhotoLimits = { maxPhotos: number; maxBytes: number; minSide: number };
@@ -13,8 +14,6 @@ export type AddPhotoResult =
   | { ok: false; refusal: PhotoRefusal }
   /** The avatar is no longer collecting photos (submitted, deleted, or under review). */
   | { ok: false; refusal: null };
-
-const COLLECTING = ['draft', 'photos_uploading'] as const;
 
 /**
  * Validates and stores one uploaded photo. Safe under concurrency: an album's
@@ -44,7 +43,7 @@ export async function addPhoto(
 
   const result = await db.transaction(async (tx): Promise<AddPhotoResult> => {
     const [avatar] = await tx.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
-    if (!avatar || !(COLLECTING as readonly string[]).includes(avatar.status)) return { ok: false, refusal: null };
+    if (!avatar || !isCollectingPhotos(avatar)) return { ok: false, refusal: null };
     const [stats] = await tx
       .select({ n: count(), last: max(avatarPhotos.position) })
       .from(avatarPhotos)
@@ -69,8 +68,8 @@ export async function addPhoto(
     if (inserted.length === 0) return { ok: false, refusal: { kind: 'duplicate' } };
     await tx
       .update(avatars)
-      .set({ status: 'photos_uploading', updatedAt: new Date() })
-      .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'draft')));
+      .set({ status: TRANSITIONS.collectPhotos.to, updatedAt: new Date() })
+      .where(inStatusFor(avatarId, 'collectPhotos'));
     return { ok: true, count: n + 1 };
   });
 
@@ -90,7 +89,7 @@ export async function deletePhoto(db: Db, storage: Storage, avatarId: string, sh
       and(
         eq(avatarPhotos.avatarId, avatarId),
         like(avatarPhotos.sha256, `${shaPrefix.replace(/[^0-9a-f]/g, '')}%`),
-        sql`exists (select 1 from ${avatars} where ${avatars.id} = ${avatarId} and ${inArray(avatars.status, [...COLLECTING])})`,
+        sql`exists (select 1 from ${avatars} where ${avatars.id} = ${avatarId} and ${inArray(avatars.status, [...COLLECTING_PHOTOS])})`,
       ),
     )
     .returning({ storageKey: avatarPhotos.storageKey });

@@ -1,19 +1,22 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
-import { avatarPhotos, avatars, storageDeletions, users } from '../db/schema.js';
+import { avatarPhotos, avatars, generations, users } from '../db/schema.js';
+import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
-import type { TrainingType } from './training-presets.js';
+import { TRANSITIONS, type TransitionName, UNFINISHED } from './avatar-lifecycle.js';
+import { type CancelResult, cancelFalJob } from './fal-jobs.js';
+import { deleteStoredFiles } from './storage-deletions.js';
+import type { TrainingType } from './training/presets.js';
 
 export type Avatar = typeof avatars.$inferSelect;
 export type AvatarPhoto = typeof avatarPhotos.$inferSelect;
 
-/** Statuses in which the avatar is still being put together by its owner. */
-export const UNFINISHED = ['draft', 'photos_uploading', 'ready'] as const;
-
-export const isUnfinished = (avatar: Pick<Avatar, 'status'>) => (UNFINISHED as readonly string[]).includes(avatar.status);
-
 /** Everything stored for one avatar lives under this prefix. */
 export const avatarPrefix = (avatarId: string) => `avatars/${avatarId}/`;
+
+/** The WHERE of a conditional status move: this avatar, in one of the transition's source statuses. */
+export const inStatusFor = (avatarId: string, transition: TransitionName) =>
+  and(eq(avatars.id, avatarId), inArray(avatars.status, [...TRANSITIONS[transition].from]));
 
 export async function createDraftAvatar(
   db: DbOrTx,
@@ -57,15 +60,14 @@ export async function listPhotos(db: DbOrTx, avatarId: string): Promise<AvatarPh
   return db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId)).orderBy(asc(avatarPhotos.position));
 }
 
-/** draft | photos_uploading → ready, only with at least `minPhotos` photos. */
+/** Moves to ready, only with at least `minPhotos` photos. */
 export async function markReady(db: DbOrTx, avatarId: string, minPhotos: number): Promise<Avatar | null> {
   const [avatar] = await db
     .update(avatars)
-    .set({ status: 'ready', updatedAt: new Date() })
+    .set({ status: TRANSITIONS.markReady.to, updatedAt: new Date() })
     .where(
       and(
-        eq(avatars.id, avatarId),
-        inArray(avatars.status, ['draft', 'photos_uploading']),
+        inStatusFor(avatarId, 'markReady'),
         sql`(select count(*) from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId}) >= ${minPhotos}`,
       ),
     )
@@ -73,72 +75,82 @@ export async function markReady(db: DbOrTx, avatarId: string, minPhotos: number)
   return avatar ?? null;
 }
 
-/** ready → photos_uploading: back from the review to the upload. */
+/** Back from the review to the upload. */
 export async function reopenUpload(db: DbOrTx, avatarId: string): Promise<Avatar | null> {
   const [avatar] = await db
     .update(avatars)
-    .set({ status: 'photos_uploading', updatedAt: new Date() })
-    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'ready')))
+    .set({ status: TRANSITIONS.reopenUpload.to, updatedAt: new Date() })
+    .where(inStatusFor(avatarId, 'reopenUpload'))
     .returning();
   return avatar ?? null;
 }
 
+export type AvatarCard = Avatar & { photos: number; generations: number; isMain: boolean };
+
+/** The user's avatars in creation order, with what their gallery cards show. */
+export async function listAvatarCards(db: Db, userId: number): Promise<AvatarCard[]> {
+  const rows = await db
+    .select({
+      avatar: avatars,
+      photos: sql<number>`(select count(*)::int from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatars.id})`,
+      generations: sql<number>`(select count(*)::int from ${generations} where ${generations.avatarId} = ${avatars.id} and ${generations.status} = 'completed')`,
+      isMain: sql<boolean>`${users.mainAvatarId} is not distinct from ${avatars.id}`,
+    })
+    .from(avatars)
+    .innerJoin(users, eq(users.id, avatars.userId))
+    .where(eq(avatars.userId, userId))
+    .orderBy(asc(avatars.createdAt), asc(avatars.id));
+  return rows.map((r) => ({ ...r.avatar, photos: r.photos, generations: r.generations, isMain: r.isMain }));
+}
+
+/** Makes the avatar the user's one main avatar; not one still being put together (see canBeMain). */
+export async function setMainAvatar(db: Db, userId: number, avatarId: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ mainAvatarId: avatarId, updatedAt: new Date() })
+    .where(
+      and(
+        eq(users.id, userId),
+        sql`exists (select 1 from ${avatars} where ${avatars.id} = ${avatarId} and ${avatars.userId} = ${userId} and ${notInArray(avatars.status, [...UNFINISHED])})`,
+      ),
+    )
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+export async function renameAvatar(db: Db, avatarId: string, name: string): Promise<void> {
+  await db.update(avatars).set({ name, updatedAt: new Date() }).where(eq(avatars.id, avatarId));
+}
+
+export type DeleteResult = { avatar: Avatar; cancel: CancelResult | null } | null;
+
 /**
- * Deletes the avatar for good (invariant 6): its row, and with it its photos and
- * generations; main moves to the user's latest other completed avatar (or is
- * cleared); then every stored file under its prefix. A storage failure does not
- * bring the avatar back: the prefix is recorded and the status checker retries it.
+ * Deletes the avatar for good (docs/invariants.md, "Delete is complete"): a
+ * training still running is cancelled at FAL first, so nobody pays for it; then
+ * its row goes, and with it its photos and generations; main moves to the user's
+ * latest other completed avatar (or is cleared); then every stored file under its
+ * prefix. A storage failure does not bring the avatar back: the prefix is
+ * recorded and the status checker retries it.
  */
-export async function deleteAvatar(db: Db, storage: Storage, avatarId: string): Promise<Avatar | null> {
+export async function deleteAvatar(deps: { db: Db; storage: Storage; falHttp: FalHttp }, avatar: Avatar): Promise<DeleteResult> {
+  const { db } = deps;
+  const cancel = avatar.status === 'training' && avatar.falCancelUrl ? await cancelFalJob(deps.falHttp, avatar.falCancelUrl) : null;
   const deleted = await db.transaction(async (tx) => {
-    const [avatar] = await tx.delete(avatars).where(eq(avatars.id, avatarId)).returning();
-    if (!avatar) return null;
+    const [row] = await tx.delete(avatars).where(eq(avatars.id, avatar.id)).returning();
+    if (!row) return null;
     const [next] = await tx
       .select({ id: avatars.id })
       .from(avatars)
-      .where(and(eq(avatars.userId, avatar.userId), eq(avatars.status, 'completed')))
+      .where(and(eq(avatars.userId, row.userId), eq(avatars.status, 'completed')))
       .orderBy(desc(avatars.trainingFinishedAt))
       .limit(1);
     await tx
       .update(users)
       .set({ mainAvatarId: next?.id ?? null })
-      .where(and(eq(users.id, avatar.userId), sql`${users.mainAvatarId} is null`));
-    return avatar;
+      .where(and(eq(users.id, row.userId), sql`${users.mainAvatarId} is null`));
+    return row;
   });
   if (!deleted) return null;
-  await deleteStoredFiles(db, storage, avatarPrefix(avatarId));
-  return deleted;
-}
-
-async function deleteStoredFiles(db: Db, storage: Storage, prefix: string): Promise<void> {
-  try {
-    await storage.deleteByPrefix(prefix);
-  } catch (error) {
-    await db
-      .insert(storageDeletions)
-      .values({ prefix, attempts: 1, lastError: (error as Error).message })
-      .onConflictDoUpdate({
-        target: storageDeletions.prefix,
-        set: { attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message },
-      });
-  }
-}
-
-/** Retries the file deletions that failed; returns how many prefixes are now clean. */
-export async function retryStorageDeletions(db: Db, storage: Storage): Promise<number> {
-  const pending = await db.select().from(storageDeletions).limit(100);
-  let done = 0;
-  for (const { prefix } of pending) {
-    try {
-      await storage.deleteByPrefix(prefix);
-      await db.delete(storageDeletions).where(eq(storageDeletions.prefix, prefix));
-      done += 1;
-    } catch (error) {
-      await db
-        .update(storageDeletions)
-        .set({ attempts: sql`${storageDeletions.attempts} + 1`, lastError: (error as Error).message })
-        .where(eq(storageDeletions.prefix, prefix));
-    }
-  }
-  return done;
+  await deleteStoredFiles(db, deps.storage, avatarPrefix(avatar.id));
+  return { avatar: deleted, cancel };
 }

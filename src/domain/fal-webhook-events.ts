@@ -1,9 +1,10 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { avatars, falWebhookEvents, generations } from '../db/schema.js';
-import { completeGeneration, normalizeGenerationWebhook } from './generation.js';
-import { completeTraining } from './training-completion.js';
-import { normalizeTrainingWebhook } from './training-result.js';
+import { completeGeneration } from './generation/completion.js';
+import { normalizeGenerationWebhook } from './generation/result.js';
+import { completeTraining } from './training/completion.js';
+import { normalizeTrainingWebhook } from './training/result.js';
 
 export type FalWebhookEvent = {
   requestId: string;

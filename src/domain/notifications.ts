@@ -1,7 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { notifications } from '../db/schema.js';
-import type { FailureCode } from './training-result.js';
+import type { GenerationFailure } from './generation/result.js';
+import type { FailureCode } from './training/result.js';
+
+/** Why a training failed, as the user is told: FAL's failures, or a submission a crash interrupted. */
+export type TrainingFailureNotice = FailureCode | 'submit_interrupted';
 
 /** What a message says; the bot renders it in the user's language when it is sent. */
 export type NotificationPayload =
@@ -11,12 +15,10 @@ export type NotificationPayload =
       avatarId: string;
       avatarName: string;
       languageCode: string | null;
-      code: FailureCode | 'submit_interrupted';
+      code: TrainingFailureNotice;
     }
   | { type: 'generation_completed'; generationId: string; avatarName: string; languageCode: string | null }
   | { type: 'generation_failed'; generationId: string; avatarName: string; languageCode: string | null; code: GenerationFailure };
-
-export type GenerationFailure = 'provider_error' | 'invalid_result' | 'nsfw' | 'timed_out';
 
 export type Notification = Omit<typeof notifications.$inferSelect, 'payload'> & { payload: NotificationPayload };
 

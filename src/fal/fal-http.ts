@@ -33,3 +33,16 @@ export function createFalHttp(config: Pick<Config, 'fal'>, timeoutMs = 10_000): 
   };
   return { get: (url) => request('GET', url), put: (url) => request('PUT', url) };
 }
+
+const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
+
+/** Downloads a generated picture from FAL's CDN (through FAL_BASE_URL when set). */
+export function createFalImageFetcher(config: Pick<Config, 'fal'>) {
+  return async (url: string): Promise<Buffer> => {
+    const response = await fetch(rewriteFalUrl(url, config.fal.baseUrl), { signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) throw new Error(`image download answered HTTP ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > MAX_IMAGE_BYTES) throw new Error(`image is ${bytes.length} bytes`);
+    return bytes;
+  };
+}

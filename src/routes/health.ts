@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Db } from '../db/client.js';
+import { type Db, pingDatabase } from '../db/client.js';
 import type { Storage } from '../storage/storage.js';
 
 export type HealthOptions = { db: Db; storage: Storage };
@@ -28,7 +27,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { db,
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
-    const [database, files] = await Promise.all([probe(() => db.execute(sql`select 1`)), probe(() => storage.ping())]);
+    const [database, files] = await Promise.all([probe(() => pingDatabase(db)), probe(() => storage.ping())]);
     // The reasons go to the log only: this route is public.
     const checks = { database: database ? 'unavailable' : 'ok', storage: files ? 'unavailable' : 'ok' };
     if (!database && !files) return { status: 'ready', checks };

@@ -1,12 +1,14 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { createDraftAvatar, findUnfinishedAvatar, isUnfinished } from '../../domain/avatars.js';
+import { isUnfinished } from '../../domain/avatar-lifecycle.js';
+import { createDraftAvatar, findUnfinishedAvatar } from '../../domain/avatars.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { onAction, ownAvatarOrAlert } from '../actions.js';
+import { onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { texts } from '../texts.js';
-import { chooseGenderView, chooseTypeView, unfinishedView } from '../wizard-views.js';
+import { texts } from '../texts/index.js';
+import { chooseGenderView, chooseTypeView } from '../views/avatar-type.js';
+import { unfinishedView } from '../views/unfinished-avatar.js';
 import { openReview, openUpload } from './upload-photos.js';
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: 'nameTooShort' | 'nameTooLong' | 'nameNoLetters' };
@@ -48,12 +50,8 @@ export function createAvatarFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_resume', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
-      if (!isUnfinished(avatar)) {
-        return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
-      }
+    onAvatarAction('avatar_resume', deps, async (ctx, avatar) => {
+      if (!isUnfinished(avatar)) return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
       await ctx.answerCbQuery();
       await ctx.deleteMessage().catch(() => {});
       return avatar.status === 'ready' ? openReview(ctx, deps, avatar) : openUpload(ctx, deps, avatar);

@@ -1,18 +1,20 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { listPhotos } from '../../domain/avatars.js';
-import { type AvatarCard, latestGenerations, listAvatarCards, renameAvatar, setMainAvatar, stopTraining } from '../../domain/gallery.js';
+import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
+import { latestGenerations } from '../../domain/generation/queries.js';
+import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { PLACEHOLDER_PNG } from '../../solid-png.js';
-import { type CallbackContext, editPressedMessage, isNotModified, onAction, ownAvatarOrAlert, pressedOnPhoto } from '../actions.js';
+import { type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { backToCardView, cardView, emptyGalleryView, galleryPhotoView, stopConfirmView } from '../gallery-views.js';
-import { mainMenuKeyboard } from '../keyboards.js';
-import { texts } from '../texts.js';
+import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
+import { texts } from '../texts/index.js';
+import { backToCardView, cardView, emptyGalleryView } from '../views/gallery-card.js';
+import { mainMenuKeyboard } from '../views/main-menu.js';
+import { galleryPhotoView } from '../views/photo-browser.js';
+import { stopConfirmView } from '../views/stop-confirm.js';
 import { checkAvatarName } from './create-avatar.js';
-
-type Media = string | { source: Buffer | NodeJS.ReadableStream };
 
 /** The card's picture: the latest generated one, else the first photo, else a plain placeholder. */
 async function previewOf(deps: BotDeps, card: AvatarCard): Promise<Media> {
@@ -20,22 +22,7 @@ async function previewOf(deps: BotDeps, card: AvatarCard): Promise<Media> {
   const generated = latest ? await deps.storage.get(latest.storageKeys[0]!) : null;
   if (generated) return { source: generated };
   const [photo] = await listPhotos(deps.db, card.id);
-  if (photo?.telegramFileId) return photo.telegramFileId;
-  const stored = photo ? await deps.storage.get(photo.storageKey) : null;
-  return stored ? { source: stored } : { source: PLACEHOLDER_PNG };
-}
-
-/** Puts a photo with caption and buttons into the pressed message, or into a new one. */
-async function showPhotoMessage(ctx: BotContext, media: Media, caption: string, markup: object, edit: boolean): Promise<void> {
-  if (!edit) {
-    await ctx.replyWithPhoto(media as never, { caption, ...markup });
-    return;
-  }
-  try {
-    await ctx.editMessageMedia({ type: 'photo', media: media as never, caption }, markup);
-  } catch (error) {
-    if (!isNotModified(error)) throw error;
-  }
+  return photo ? photoMedia(deps.storage, photo) : { source: PLACEHOLDER_PNG };
 }
 
 /**
@@ -59,8 +46,7 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
           0,
           cards.findIndex((c) => c.isMain),
         );
-  const v = cardView(ctx.lang, cards, index);
-  await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), v.text, v.markup, options.edit);
+  await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.lang, cards, index), options.edit);
 }
 
 /** "🎭 Мои аватары": one card at a time, edited in place; main, photos, history, rename, stop training. */
@@ -78,9 +64,7 @@ export function galleryFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('gallery_card', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('gallery_card', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       await onCard(ctx, avatar.id);
     }),
@@ -95,34 +79,26 @@ export function galleryFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_main', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar || !ctx.user) return;
-      if (!(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+    onAvatarAction('avatar_main', deps, async (ctx, avatar) => {
+      if (!ctx.user || !(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery(texts[ctx.lang].gallery.mainSet(avatar.name));
       await onCard(ctx, avatar.id);
     }),
   );
 
   feature.use(
-    onAction('gallery_photos', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('gallery_photos', deps, async (ctx, avatar, data) => {
       const photos = await listPhotos(deps.db, avatar.id);
       if (photos.length === 0) return ctx.answerCbQuery(texts[ctx.lang].gallery.noPreviewPhotos);
       await ctx.answerCbQuery();
       const index = data.index % photos.length;
-      const photo = photos[index]!;
-      const media = photo.telegramFileId ?? { source: (await deps.storage.get(photo.storageKey)) ?? PLACEHOLDER_PNG };
-      const v = galleryPhotoView(ctx.lang, avatar.id, index, photos.length);
-      await showPhotoMessage(ctx, media, v.text, v.markup, pressedOnPhoto(ctx));
+      const media = await photoMedia(deps.storage, photos[index]!);
+      await showPhotoMessage(ctx, media, galleryPhotoView(ctx.lang, avatar.id, index, photos.length), pressedOnPhoto(ctx));
     }),
   );
 
   feature.use(
-    onAction('avatar_history', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_history', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       const g = texts[ctx.lang].gallery;
       const history = (await latestGenerations(deps.db, avatar.id)).filter((gen) => gen.status === 'completed');
@@ -130,15 +106,12 @@ export function galleryFeature(deps: BotDeps) {
         (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${gen.prompt.slice(0, 80)}`,
       );
       const text = lines.length === 0 ? g.historyEmpty(avatar.name) : `${g.historyTitle(avatar.name)}\n\n${lines.join('\n')}`;
-      const v = backToCardView(ctx.lang, avatar.id, text.slice(0, 1024));
-      await editPressedMessage(ctx, v.text, v.markup);
+      await editPressedMessage(ctx, backToCardView(ctx.lang, avatar.id, text.slice(0, 1024)));
     }),
   );
 
   feature.use(
-    onAction('avatar_rename', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_rename', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'rename', avatarId: avatar.id });
       await ctx.reply(texts[ctx.lang].gallery.askRename(avatar.name));
@@ -158,20 +131,15 @@ export function galleryFeature(deps: BotDeps) {
   });
 
   feature.use(
-    onAction('avatar_stop', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_stop', deps, async (ctx, avatar) => {
       if (avatar.status !== 'training') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
-      const v = stopConfirmView(ctx.lang, avatar);
-      await editPressedMessage(ctx, v.text, v.markup);
+      await editPressedMessage(ctx, stopConfirmView(ctx.lang, avatar));
     }),
   );
 
   feature.use(
-    onAction('avatar_stop_confirm', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_stop_confirm', deps, async (ctx, avatar) => {
       const g = texts[ctx.lang].gallery;
       const result = await stopTraining(deps.db, deps.falHttp, avatar);
       ctx.log.info({ avatar_id: avatar.id, result }, 'stop training');

@@ -1,16 +1,15 @@
-import { and, eq } from 'drizzle-orm';
-import { Composer, Markup } from 'telegraf';
+import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { avatars, generations } from '../../db/schema.js';
 import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
-import { applyPendingWebhookEvents } from '../../domain/fal-webhook-events.js';
-import { type FormatName, isFormat, PROMPT_MAX, readinessOf, startGeneration, submitGeneration } from '../../domain/generation.js';
+import { findOwnedGeneration } from '../../domain/generation/queries.js';
+import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
+import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { onAction, ownAvatarOrAlert } from '../actions.js';
+import { alertNotOwned, onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
-import { callbackData as cb } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { texts } from '../texts.js';
+import { texts } from '../texts/index.js';
+import { generationFormatView } from '../views/generation-format.js';
 
 /**
  * "🎨 Генерировать" (a card, the ready message) and "🎨 Генерация" (the main
@@ -20,25 +19,14 @@ import { texts } from '../texts.js';
 export function generateFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
 
-  /** Says why an avatar cannot draw, or offers the formats (the last one used first marked). */
+  /** Says why an avatar cannot draw, or offers the formats. */
   async function offerFormats(ctx: BotContext, avatar: Avatar) {
     const g = texts[ctx.lang].gen;
     const readiness = readinessOf(avatar);
     if (readiness === 'not_trained') return ctx.reply(g.notTrained(avatar.name));
     if (readiness === 'no_model') return ctx.reply(g.noModel(avatar.name));
-    const last = ctx.user?.generationFormat;
-    const button = (format: FormatName) =>
-      Markup.button.callback(
-        `${format === last ? '✓ ' : ''}${g.formats[format]}`,
-        cb({ action: 'gen_format', avatarId: avatar.id, format }),
-      );
-    return ctx.reply(
-      g.chooseFormat(avatar.name),
-      Markup.inlineKeyboard([
-        [button('portrait'), button('square')],
-        [button('story'), button('cinema')],
-      ]),
-    );
+    const v = generationFormatView(ctx.lang, avatar, ctx.user?.generationFormat);
+    return ctx.reply(v.text, v.markup);
   }
 
   /** Records and submits a generation; refuses a second one while one is running. */
@@ -53,10 +41,8 @@ export function generateFeature(deps: BotDeps) {
     await ctx.reply(g.started);
     const { id } = started.generation;
     deps.tasks.run('submit-generation', async () => {
-      const submitted = await submitGeneration({ ...deps, logger: ctx.log }, id);
-      const [row] = await deps.db.select({ requestId: generations.falRequestId }).from(generations).where(eq(generations.id, id));
-      // A webhook may have beaten the submit's answer; a refused submit left a message to send.
-      if (submitted.ok && row?.requestId) await applyPendingWebhookEvents(deps.db, row.requestId);
+      await submitGeneration({ ...deps, logger: ctx.log }, id);
+      // An early webhook or a refused submit may have left a message to send.
       deps.notifier.drainSoon();
     });
   }
@@ -69,18 +55,14 @@ export function generateFeature(deps: BotDeps) {
   });
 
   feature.use(
-    onAction('avatar_generate', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_generate', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       await offerFormats(ctx, avatar);
     }),
   );
 
   feature.use(
-    onAction('gen_format', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('gen_format', deps, async (ctx, avatar, data) => {
       if (readinessOf(avatar) !== 'ready') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'enter_prompt', avatarId: avatar.id, format: data.format });
@@ -96,33 +78,26 @@ export function generateFeature(deps: BotDeps) {
     const found = await findOwnedAvatar(deps.db, ctx.user.id, state.avatarId);
     await clearWizardState(deps.db, ctx.chat.id);
     if (!found.ok) return ctx.reply(texts[ctx.lang].avatarGone);
-    return generate(ctx, found.avatar, prompt, isFormat(state.format) ? state.format : 'portrait');
+    return generate(ctx, found.avatar, prompt, formatOr(state.format));
   });
 
   feature.use(
     onAction('gen_again', async (ctx, data) => {
       if (!ctx.user) return;
-      const [row] = await deps.db
-        .select({ generation: generations, avatar: avatars })
-        .from(generations)
-        .innerJoin(avatars, eq(avatars.id, generations.avatarId))
-        .where(and(eq(generations.id, data.generationId)));
-      if (!row) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });
-      if (row.generation.userId !== ctx.user.id) return ctx.answerCbQuery(texts[ctx.lang].notYourAvatar, { show_alert: true });
+      const found = await findOwnedGeneration(deps.db, ctx.user.id, data.generationId);
+      if (!found.ok) return alertNotOwned(ctx, found.reason, { generation_id: data.generationId });
       await ctx.answerCbQuery();
-      const format = isFormat(row.generation.format) ? row.generation.format : 'portrait';
-      await generate(ctx, row.avatar, row.generation.prompt, format);
+      await generate(ctx, found.avatar, found.generation.prompt, formatOr(found.generation.format));
     }),
   );
 
   feature.use(
     onAction('gen_prompt', async (ctx, data) => {
       if (!ctx.user) return;
-      const [generation] = await deps.db.select().from(generations).where(eq(generations.id, data.generationId));
-      if (!generation) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });
-      if (generation.userId !== ctx.user.id) return ctx.answerCbQuery(texts[ctx.lang].notYourAvatar, { show_alert: true });
+      const found = await findOwnedGeneration(deps.db, ctx.user.id, data.generationId);
+      if (!found.ok) return alertNotOwned(ctx, found.reason, { generation_id: data.generationId });
       await ctx.answerCbQuery();
-      await ctx.reply(texts[ctx.lang].gen.promptShown(generation.fullPrompt));
+      await ctx.reply(texts[ctx.lang].gen.promptShown(found.generation.fullPrompt));
     }),
   );
 

@@ -1,14 +1,15 @@
 import { Composer } from 'telegraf';
-import { beginSubmission, presetOf, submitTraining } from '../../domain/training-submission.js';
+import { presetOf } from '../../domain/training/presets.js';
+import { beginSubmission, submitTraining } from '../../domain/training/submission.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
-import { onAction, ownAvatarOrAlert, pressedOnPhoto } from '../actions.js';
+import { onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { texts } from '../texts.js';
-import { retryView } from '../wizard-views.js';
+import { texts } from '../texts/index.js';
+import { submitFailedView } from '../views/training-review.js';
 
 /**
- * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves ready → submitting
+ * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves to submitting
  * once, the update is answered at once, and zipping, uploading and submitting
  * run in the background, reporting into the same message.
  */
@@ -16,9 +17,7 @@ export function startTrainingFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
 
   feature.use(
-    onAction('avatar_train', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_train', deps, async (ctx, avatar) => {
       const t = texts[ctx.lang];
       const submitting = await beginSubmission(deps.db, avatar.id, deps.config.training.preset);
       if (!submitting) return ctx.answerCbQuery(t.alreadyStarted);
@@ -40,7 +39,7 @@ export function startTrainingFeature(deps: BotDeps) {
           await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
           if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {
-          const v = retryView(lang, outcome.avatar, outcome.temporary);
+          const v = submitFailedView(lang, outcome.avatar, outcome.temporary);
           await show(v.text, v.markup);
         }
       });

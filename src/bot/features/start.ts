@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import type { BotContext } from '../context.js';
-import { mainMenuKeyboard } from '../keyboards.js';
-import { texts } from '../texts.js';
+import { texts } from '../texts/index.js';
+import { mainMenuKeyboard } from '../views/main-menu.js';
 
 /** /start: a greeting and the main menu. */
 export function startFeature() {

@@ -1,16 +1,20 @@
 import { Composer, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
+import { isCollectingPhotos, isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
-import { type Avatar, countPhotos, deleteAvatar, isUnfinished, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
+import { type Avatar, countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, isNotModified, onAction, ownAvatarOrAlert } from '../actions.js';
+import { type CallbackContext, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { mainMenuKeyboard } from '../keyboards.js';
+import { photoMedia, showPhotoMessage } from '../photo-message.js';
 import { downloadTelegramFile, FileTooLargeError } from '../telegram-files.js';
-import { texts } from '../texts.js';
-import { photoBrowserView, progressView, reviewView } from '../wizard-views.js';
+import { texts } from '../texts/index.js';
+import { mainMenuKeyboard } from '../views/main-menu.js';
+import { photoBrowserView } from '../views/photo-browser.js';
+import { reviewView } from '../views/training-review.js';
+import { progressView } from '../views/upload-progress.js';
 
 type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> };
 
@@ -111,9 +115,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   });
 
   feature.use(
-    onAction('avatar_photos', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_photos', deps, async (ctx, avatar, data) => {
       const photos = await listPhotos(deps.db, avatar.id);
       if (photos.length === 0) return ctx.answerCbQuery(texts[ctx.lang].noPhotos);
       await ctx.answerCbQuery();
@@ -122,9 +124,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_photo_del', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_photo_del', deps, async (ctx, avatar, data) => {
       if (!(await deletePhoto(deps.db, deps.storage, avatar.id, data.photo))) {
         return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       }
@@ -149,13 +149,11 @@ export function uploadPhotosFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_create_cancel', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_create_cancel', deps, async (ctx, avatar) => {
       if (!isUnfinished(avatar)) {
         return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
       }
-      await deleteAvatar(deps.db, deps.storage, avatar.id);
+      await deleteAvatar(deps, avatar);
       ctx.log.info({ avatar_id: avatar.id }, 'avatar creation cancelled');
       await clearWizardState(deps.db, ctx.chat.id);
       await ctx.answerCbQuery();
@@ -164,12 +162,10 @@ export function uploadPhotosFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_photos_ready', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_photos_ready', deps, async (ctx, avatar) => {
       const ready = await markReady(deps.db, avatar.id, limits.minPhotos);
       if (!ready) {
-        const stale = !['draft', 'photos_uploading'].includes(avatar.status);
+        const stale = !isCollectingPhotos(avatar);
         return ctx.answerCbQuery(stale ? texts[ctx.lang].staleButton : texts[ctx.lang].notEnoughPhotos(limits.minPhotos), {
           show_alert: !stale,
         });
@@ -180,9 +176,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_review_back', async (ctx, data) => {
-      const avatar = await ownAvatarOrAlert(ctx, deps, data.avatarId);
-      if (!avatar) return;
+    onAvatarAction('avatar_review_back', deps, async (ctx, avatar) => {
       const reopened = await reopenUpload(deps.db, avatar.id);
       if (!reopened) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
@@ -202,16 +196,5 @@ async function showPhoto(ctx: CallbackContext, deps: BotDeps, avatarId: string, 
   const photo = photos[index];
   if (!photo) return;
   const v = photoBrowserView(ctx.lang, avatarId, index, photos.length, photo.sha256);
-  const stream = photo.telegramFileId ? null : await deps.storage.get(photo.storageKey);
-  const media = photo.telegramFileId ?? { source: stream! };
-  const onBrowser = ctx.callbackQuery.message !== undefined && 'photo' in ctx.callbackQuery.message;
-  if (onBrowser) {
-    try {
-      await ctx.editMessageMedia({ type: 'photo', media, caption: v.text }, v.markup);
-    } catch (error) {
-      if (!isNotModified(error)) throw error;
-    }
-  } else {
-    await ctx.replyWithPhoto(media, { caption: v.text, ...v.markup });
-  }
+  await showPhotoMessage(ctx, await photoMedia(deps.storage, photo), v, pressedOnPhoto(ctx));
 }

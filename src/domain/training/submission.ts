@@ -4,21 +4,24 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError, type FalClient, type InQueueQueueStatus } from '@fal-ai/client';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { avatars } from '../db/schema.js';
-import type { Storage } from '../storage/storage.js';
-import { type Avatar, listPhotos } from './avatars.js';
-import { applyPendingWebhookEvents } from './fal-webhook-events.js';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { avatars } from '../../db/schema.js';
+import type { FalHttp } from '../../fal/fal-http.js';
+import type { Storage } from '../../storage/storage.js';
+import { TRANSITIONS } from '../avatar-lifecycle.js';
+import { type Avatar, inStatusFor, listPhotos } from '../avatars.js';
+import { cancelFalJob } from '../fal-jobs.js';
+import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
 import { zipPhotosToFile } from './photo-archive.js';
-import { TRAINING_PRESETS, type TrainingPreset, trainingInput } from './training-presets.js';
+import { presetOf, type TrainingPreset, trainingInput } from './presets.js';
 
 export type SubmissionDeps = {
   db: Db;
   storage: Storage;
   fal: FalClient;
+  falHttp: FalHttp;
   logger: Logger;
   config: Pick<Config, 'publicUrl' | 'fal' | 'training'>;
 };
@@ -26,12 +29,9 @@ export type SubmissionDeps = {
 /** A trigger of our own per avatar, stored with it and sent to FAL as the trigger phrase/word. */
 export const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
 
-export const presetOf = (avatar: Pick<Avatar, 'trainingPreset'>, fallback: TrainingPreset['name']): TrainingPreset =>
-  TRAINING_PRESETS[(avatar.trainingPreset as TrainingPreset['name'] | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
-
 /**
- * ready | failed | cancelled → submitting: the money-spending step starts once, however
- * often the button is pressed. Returns null when the avatar was neither (a
+ * The money-spending step starts once (TRANSITIONS.beginSubmission), however
+ * often the button is pressed. Returns null when the avatar could not move (a
  * double tap, a stale button). The trigger is fixed here and kept for
  * generation; a retry after a failure starts from a clean result.
  */
@@ -39,7 +39,7 @@ export async function beginSubmission(db: Db, avatarId: string, preset: Training
   const [avatar] = await db
     .update(avatars)
     .set({
-      status: 'submitting',
+      status: TRANSITIONS.beginSubmission.to,
       triggerPhrase: newTriggerPhrase(),
       trainingPreset: preset,
       error: null,
@@ -53,7 +53,7 @@ export async function beginSubmission(db: Db, avatarId: string, preset: Training
       statusCheckedAt: null,
       updatedAt: new Date(),
     })
-    .where(and(eq(avatars.id, avatarId), inArray(avatars.status, ['ready', 'failed', 'cancelled'])))
+    .where(inStatusFor(avatarId, 'beginSubmission'))
     .returning();
   return avatar ?? null;
 }
@@ -76,10 +76,7 @@ const trainerOf = (avatar: Avatar, models: Config['fal']['models']) =>
  */
 export async function submitTraining(deps: SubmissionDeps, avatarId: string): Promise<SubmitOutcome> {
   const { db, config } = deps;
-  const [avatar] = await db
-    .select()
-    .from(avatars)
-    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')));
+  const [avatar] = await db.select().from(avatars).where(inStatusFor(avatarId, 'attachSubmission'));
   if (!avatar?.triggerPhrase) return { ok: false, avatar: null };
   const log = deps.logger.child({ avatar_id: avatarId });
   const modelId = trainerOf(avatar, config.fal.models);
@@ -104,8 +101,12 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
     log.error({ err: error, model: modelId, temporary }, 'training submission failed');
     const [back] = await db
       .update(avatars)
-      .set({ status: 'ready', error: `submit failed: ${(error as Error).message}`.slice(0, 2000), updatedAt: new Date() })
-      .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')))
+      .set({
+        status: TRANSITIONS.abandonSubmission.to,
+        error: `submit failed: ${(error as Error).message}`.slice(0, 2000),
+        updatedAt: new Date(),
+      })
+      .where(inStatusFor(avatarId, 'abandonSubmission'))
       .returning();
     return back ? { ok: false, avatar: back, temporary } : { ok: false, avatar: null };
   } finally {
@@ -115,7 +116,7 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
   const [training] = await db
     .update(avatars)
     .set({
-      status: 'training',
+      status: TRANSITIONS.attachSubmission.to,
       falRequestId: submitted.request_id,
       falModelId: modelId,
       falStatusUrl: submitted.status_url,
@@ -124,7 +125,7 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
       trainingStartedAt: new Date(),
       updatedAt: new Date(),
     })
-    .where(and(eq(avatars.id, avatarId), eq(avatars.status, 'submitting')))
+    .where(inStatusFor(avatarId, 'attachSubmission'))
     .returning();
   log.info({ fal_request_id: submitted.request_id, model: modelId, attached: Boolean(training) }, 'training submitted');
   if (training) {
@@ -132,8 +133,7 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
     return { ok: true, avatar: training, finishedEarly: early.some((r) => r.applied) };
   }
   // Deleted while we were submitting: nobody wants this training any more.
-  await deps.fal.queue.cancel(modelId, { requestId: submitted.request_id }).catch((error: unknown) => {
-    log.warn({ err: error, fal_request_id: submitted.request_id }, 'could not cancel the orphaned training');
-  });
+  const cancel = await cancelFalJob(deps.falHttp, submitted.cancel_url);
+  if (cancel !== 'requested') log.warn({ fal_request_id: submitted.request_id, cancel }, 'could not cancel the orphaned training');
   return { ok: false, avatar: null };
 }

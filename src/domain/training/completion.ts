@@ -1,14 +1,16 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { avatars, users } from '../db/schema.js';
-import { enqueueNotification } from './notifications.js';
-import type { TrainingOutcome } from './training-result.js';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { avatars, users } from '../../db/schema.js';
+import { TRANSITIONS } from '../avatar-lifecycle.js';
+import { enqueueNotification } from '../notifications.js';
+import type { TrainingOutcome } from './result.js';
 
 export type CompletionResult = { applied: true; avatarId: string; status: 'completed' | 'failed' } | { applied: false };
 
 /**
- * Ends a training, once (invariant 1). Both the webhook and the status checker
- * call this, keyed by the request id submit returned (invariant 2). In one
+ * Ends a training, once (docs/invariants.md, "One completion per training").
+ * Both the webhook and the status checker call this, keyed by the request id
+ * submit returned ("Correlation by the submit request id"). In one
  * transaction: the conditional `training → completed | failed` update, the
  * first completed avatar becoming the user's main one, and the user's message
  * in the outbox (the webhook path marks its event applied, for trainings and
@@ -22,9 +24,15 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
       .update(avatars)
       .set(
         outcome.kind === 'failed'
-          ? { status: 'failed', error: outcome.reason, falResponse: outcome.raw, trainingFinishedAt: finishedAt, updatedAt: finishedAt }
+          ? {
+              status: TRANSITIONS.fail.to,
+              error: outcome.reason,
+              falResponse: outcome.raw,
+              trainingFinishedAt: finishedAt,
+              updatedAt: finishedAt,
+            }
           : {
-              status: 'completed',
+              status: TRANSITIONS.complete.to,
               diffusersLoraFileUrl: outcome.kind === 'lora' ? outcome.loraUrl : null,
               configFileUrl: outcome.kind === 'lora' ? outcome.configUrl : null,
               finetuneId: outcome.kind === 'finetune' ? outcome.finetuneId : null,
@@ -34,7 +42,7 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
               updatedAt: finishedAt,
             },
       )
-      .where(and(eq(avatars.falRequestId, requestId), eq(avatars.status, 'training')))
+      .where(and(eq(avatars.falRequestId, requestId), inArray(avatars.status, [...TRANSITIONS.complete.from])))
       .returning();
     if (!avatar) return { applied: false };
 

@@ -1,4 +1,4 @@
-import type { TrainingPresetName } from '../config.js';
+import type { TrainingPresetName } from '../../config.js';
 
 export type TrainingType = 'portrait' | 'style';
 
@@ -17,14 +17,20 @@ export const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
   quality: { name: 'quality', steps: 4000, learningRate: 0.00005, createMasks: true, expectedMinutes: [30, 45] },
 };
 
+/** The preset an avatar was (or will be) trained with: its own once submitted, else the configured one. */
+export const presetOf = (avatar: { trainingPreset: string | null }, fallback: TrainingPresetName): TrainingPreset =>
+  TRAINING_PRESETS[(avatar.trainingPreset as TrainingPresetName | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
+
 /** The deprecated pro trainer takes other inputs and answers a finetune_id instead of LoRA files. */
 export function isProTrainer(modelId: string): boolean {
   return modelId.startsWith('fal-ai/flux-pro-trainer');
 }
 
 /**
- * The trainer's input for one avatar, per model (shared/notes/fal.md). The
- * webhook URL is not part of it: it is a submit option.
+ * The trainer's input for one avatar, per model: the portrait trainer takes
+ * `images_data_url` and `trigger_phrase`, the fast trainer `trigger_word` and
+ * `is_style`, the pro trainer `data_url` and `mode`. The webhook URL is not part
+ * of it: it is a submit option.
  */
 export function trainingInput(params: {
   modelId: string;

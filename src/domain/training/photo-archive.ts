@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import type { Storage } from '../storage/storage.js';
-import type { AvatarPhoto } from './avatars.js';
-import { extensionOf, type ImageInfo } from './image-check.js';
+import type { Storage } from '../../storage/storage.js';
+import type { AvatarPhoto } from '../avatars.js';
+import { extensionOf, type ImageInfo } from '../image-check.js';
 
 /**
  * Writes the avatar's photos into a zip file, streaming each from storage in

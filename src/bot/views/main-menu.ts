@@ -1,5 +1,5 @@
 import { Markup } from 'telegraf';
-import { type Lang, texts } from './texts.js';
+import { type Lang, texts } from '../texts/index.js';
 
 /** The persistent main menu under the text box. */
 export function mainMenuKeyboard(lang: Lang) {
@@ -11,3 +11,6 @@ export function mainMenuKeyboard(lang: Lang) {
     .resize()
     .persistent();
 }
+
+/** Every menu button's text in every language: pressing one leaves whatever step the chat was in. */
+export const MENU_BUTTONS: readonly string[] = Object.values(texts).flatMap((t) => Object.values(t.menu));

@@ -1,0 +1,30 @@
+import type { AvatarPhoto } from '../domain/avatars.js';
+import { PLACEHOLDER_PNG } from '../solid-png.js';
+import type { Storage } from '../storage/storage.js';
+import { isNotModified } from './actions.js';
+import type { BotContext } from './context.js';
+import type { View } from './views/view.js';
+
+/** A photo to show: a Telegram file id, or bytes from storage. */
+export type Media = string | { source: Buffer | NodeJS.ReadableStream };
+
+/**
+ * Shows a photo with its caption and buttons: in the pressed message, edited in
+ * place, when `edit` is set (a card, a photo browser); else as a new message.
+ */
+export async function showPhotoMessage(ctx: BotContext, media: Media, v: View, edit: boolean): Promise<void> {
+  if (!edit) {
+    await ctx.replyWithPhoto(media as never, { caption: v.text, ...v.markup });
+    return;
+  }
+  try {
+    await ctx.editMessageMedia({ type: 'photo', media: media as never, caption: v.text }, v.markup);
+  } catch (error) {
+    if (!isNotModified(error)) throw error;
+  }
+}
+
+/** An uploaded photo: by Telegram's file id when it came as a photo, else from storage (a placeholder if the file is gone). */
+export async function photoMedia(storage: Storage, photo: AvatarPhoto): Promise<Media> {
+  return photo.telegramFileId ?? { source: (await storage.get(photo.storageKey)) ?? PLACEHOLDER_PNG };
+}

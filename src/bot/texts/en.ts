@@ -1,0 +1,223 @@
+import type { TrainingPresetName } from '../../config.js';
+import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { GenerationFailure } from '../../domain/generation/result.js';
+import type { PhotoRefusal } from '../../domain/image-check.js';
+import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import { progressLine, size } from './format.js';
+import type { Texts } from './types.js';
+
+const enStatus: Record<AvatarStatus, string> = {
+  draft: '📝 Draft',
+  photos_uploading: '📸 Uploading photos',
+  ready: '🦋 Ready to train',
+  submitting: '⏳ Starting training',
+  training: '⏳ Training',
+  completed: '✅ Ready',
+  failed: '❌ Training failed',
+  cancelled: '⏹ Training cancelled',
+};
+
+const enGenFailure: Record<GenerationFailure, string> = {
+  provider_error: 'the drawing service reported an error',
+  invalid_result: 'the drawing service returned an unexpected result',
+  nsfw: 'the picture did not pass the safety check',
+  timed_out: 'drawing took too long',
+};
+
+const enFailure: Record<TrainingFailureNotice, string> = {
+  provider_error: 'the training service reported an error',
+  invalid_result: 'the training service returned an unexpected result',
+  timed_out: 'the training took too long',
+  cancelled: 'the training was cancelled',
+  submit_interrupted: 'starting the training was interrupted',
+};
+
+const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
+
+function enRefusal(r: PhotoRefusal): string {
+  switch (r.kind) {
+    case 'not_image':
+      return 'this is not an image';
+    case 'unsupported_format':
+      return `${r.format.toUpperCase()} is not supported, send JPEG, PNG or WebP`;
+    case 'too_large':
+      return `the file is larger than ${size(r.maxBytes, 'MB', 'KB')}`;
+    case 'too_small':
+      return `too small (${r.side} px on the short side, at least ${r.minSide} px needed)`;
+    case 'duplicate':
+      return 'this photo is already uploaded';
+    case 'over_limit':
+      return `the maximum of ${r.max} photos is already uploaded`;
+    case 'download_failed':
+      return 'could not download it from Telegram, please send it again';
+  }
+}
+
+export const en: Texts = {
+  menu: {
+    createAvatar: '➕ Create avatar',
+    myAvatars: '🎭 My avatars',
+    generate: '🎨 Generate',
+    help: 'ℹ️ Help',
+  },
+  greeting: (name) =>
+    `👋 Hi, ${name}!\n\n` +
+    'I make personal AI avatars. Upload 10–20 photos of yourself (or of a style you like), ' +
+    'I will train a model on them — and then draw you in any setting from a text prompt.\n\n' +
+    'Choose an action in the menu 👇',
+  help:
+    'ℹ️ How it works\n\n' +
+    '1. “➕ Create avatar”: choose the type (👤 portrait — a person, 🎨 artistic — a style) and a name.\n' +
+    '2. Upload 10 to 20 photos: well lit, from different angles, with nobody else in the frame.\n' +
+    '3. Start the training: it takes a few minutes, and I will message you when the avatar is ready.\n' +
+    '4. “🎨 Generate”: describe a picture in words and I will draw it with your avatar.\n\n' +
+    '“🎭 My avatars” lists all your avatars: photos, generation history, deletion.',
+  chooseFromMenu: 'Choose an action in the menu 👇',
+  somethingWentWrong: '⚠️ Something went wrong. Please try again a little later.',
+  staleButton: 'This button is out of date',
+  notYourAvatar: '⛔ This is not your avatar',
+  avatarGone: 'This avatar has been deleted',
+
+  unfinished: (name, photos) => `📝 You have an unfinished avatar “${name}” (photos: ${photos}).\nContinue it or create a new one?`,
+  resume: (name) => `🔄 Continue “${name}”`,
+  newAvatar: '🆕 Create a new one',
+
+  chooseType:
+    '🎭 What kind of avatar?\n\n' +
+    '👤 Portrait — you or another person: the model learns to recognise the face.\n' +
+    '🎨 Artistic — a style: the model learns the manner, colours and mood of the pictures.',
+  typePortrait: '👤 Portrait',
+  typeStyle: '🎨 Artistic',
+  chooseGender: '👤 Who is in the photos?\n\nThis helps to describe you precisely in prompts.',
+  genderMale: '👨 Male',
+  genderFemale: '👩 Female',
+  askName: '✏️ What shall we call the avatar?\n\n2 to 50 characters, for example “Me on holiday”.',
+  nameTooShort: '❌ The name is too short. At least 2 characters',
+  nameTooLong: '❌ The name is too long. At most 50 characters',
+  nameNoLetters: '❌ The name needs letters or digits, not only emoji and spaces',
+  nameIsText: '✏️ Please send the avatar’s name as text',
+
+  uploadIntro: (name, min, max) =>
+    `📸 Avatar “${name}”: upload ${min} to ${max} photos.\n\n` +
+    '• good light, the face clearly visible;\n' +
+    '• different angles, expressions and backgrounds;\n' +
+    '• no other people, sunglasses or heavy filters.\n\n' +
+    'Send them as photos or as files (JPEG, PNG, WebP); albums are fine.',
+  progress: (v) =>
+    `${progressLine(v.uploaded, v.max)}\n` +
+    `📸 Uploaded: ${v.uploaded}/${v.max}\n` +
+    `📋 Minimum: ${v.min}` +
+    (v.uploaded >= v.min ? '\n\n✅ Ready to train!' : ''),
+  photosButton: (n) => `📸 Uploaded photos (${n})`,
+  readyButton: '✅ Ready to train',
+  cancelCreation: '🗑️ Cancel creation',
+  creationCancelled: (name) => `🗑️ Creation of “${name}” cancelled, its photos are deleted.`,
+  photoRefused: (r) => `❌ Photo not accepted: ${enRefusal(r)}`,
+  sendPhotoHint: '📸 I am waiting for photos: send one as a photo or as a file (JPEG, PNG, WebP).',
+  notEnoughPhotos: (min) => `At least ${min} photos are needed`,
+  photoCaption: (i, n) => `📸 Photo ${i}/${n}`,
+  deletePhoto: '🗑 Delete photo',
+  backToUpload: '◀️ Back to upload',
+  photoDeleted: 'Photo deleted',
+  noPhotos: 'No photos yet',
+
+  review: (v) =>
+    '🦋 Check the avatar\n\n' +
+    `🎭 Name: ${v.name}\n` +
+    `${v.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
+    (v.gender ? `${v.gender === 'male' ? '👨 Gender: Male' : '👩 Gender: Female'}\n` : '') +
+    `📸 Photos: ${v.photos}\n` +
+    `⚙️ Mode: ${enPreset[v.preset]} (${v.steps} steps)\n` +
+    `⏱ Expected time: ${v.minutes[0]}–${v.minutes[1]} min\n\n` +
+    'Once started, it cannot be changed.',
+  startTraining: '🚀 Start training',
+  backToPhotos: '◀️ Back to photos',
+  preparing: (name) => `⏳ Preparing the photos of “${name}” for training…`,
+  alreadyStarted: 'Training has already started',
+  trainingStarted: (name, minutes) =>
+    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${minutes[0]}–${minutes[1]} min. ` +
+    'I will message you as soon as it is — you can close the chat.',
+  submitFailed: (name, temporary) =>
+    `❌ Could not start training “${name}”: ` +
+    (temporary ? 'the training service is temporarily unavailable.' : 'the training service refused the request.') +
+    '\n\nYour photos are kept — please try again.',
+  retry: '🔁 Retry',
+
+  trainingReady: (name) =>
+    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. I add the trigger word myself.`,
+  trainingFailed: (name, code) =>
+    `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
+  generateButton: '🎨 Generate',
+  retryTraining: '🔁 Retry training',
+
+  gallery: {
+    empty: '🎭 You have no avatars yet.\n\nCreate the first one: upload 10–20 photos and I will learn to draw you.',
+    create: '🆕 Create avatar',
+    card: (c) =>
+      `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
+      `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
+      `📊 Status: ${enStatus[c.status]}\n` +
+      `📅 Created: ${c.createdAt.toLocaleDateString('en-GB', { timeZone: 'UTC' })}\n` +
+      `📸 Photos: ${c.photos}\n` +
+      `🎨 Generations: ${c.generations}` +
+      (c.isMain ? '\n\n⭐ Main avatar' : ''),
+    generate: '🎨 Generate',
+    makeMain: '⭐ Make main',
+    resume: '🔄 Continue',
+    photos: '🖼 Photos',
+    history: '📜 History',
+    rename: '✏️ Rename',
+    stopTraining: '⏹ Cancel training',
+    delete: '🗑️ Delete',
+    back: '◀️ Back',
+    mainSet: (name) => `⭐ “${name}” is now your main avatar`,
+    askRename: (name) => `✏️ A new name for “${name}” (2 to 50 characters):`,
+    renamed: (name) => `✅ Avatar renamed to “${name}”`,
+    historyEmpty: (name) => `📜 History of “${name}”\n\nNo generations yet.`,
+    historyTitle: (name) => `📜 History of “${name}”`,
+    stopConfirm: (name) =>
+      `⏹ Cancel the training of “${name}”?\n\nThe training is stopped on the server and its result is lost. The photos stay — you can train again.`,
+    stopYes: '⏹ Yes, cancel',
+    stopNo: '◀️ No, keep training',
+    stopped: (name) => `⏹ Training of “${name}” cancelled.`,
+    stopFailed: 'Could not reach the training service. Please try again a little later.',
+    stopTooLate: 'The training is finishing already — wait for the result.',
+    noPreviewPhotos: 'This avatar has no photos',
+  },
+  deleteConfirm: (name, status) =>
+    '🗑️ Confirm deletion\n\n' +
+    '❓ Do you really want to delete this avatar?\n\n' +
+    `🎭 Name: ${name}\n` +
+    `📊 Status: ${enStatus[status]}\n\n` +
+    '⚠️ Warning! This cannot be undone.\n' +
+    'All of the avatar’s data is deleted forever:\n' +
+    '• The trained model\n' +
+    '• The uploaded photos\n' +
+    '• The generation history\n\n' +
+    '🤔 Think twice before deleting.',
+  deleteYes: '❌ Yes, delete',
+  deleteNo: '✅ Cancel',
+  deleted: (name) => `🗑️ Avatar “${name}” deleted`,
+
+  gen: {
+    chooseFormat: (name) => `🖼 Choose the picture format for “${name}”:`,
+    formats: { portrait: '📱 Portrait (3:4)', square: '🔲 Square (1:1)', story: '📺 Story (9:16)', cinema: '🎬 Cinema (16:9)' },
+    askPrompt: (name) =>
+      `✍️ Describe what to draw with “${name}” (up to 1000 characters).\n\n` +
+      'For example: “in an astronaut suit on Mars, cinematic light”.',
+    promptInvalid: '❌ The prompt must be text of 1 to 1000 characters',
+    busy: '⏳ Please wait until the current picture is done — I will send it as soon as it is ready.',
+    started: '🎨 Drawing… This usually takes up to a minute.',
+    noMain: '🎨 Generating needs a trained avatar. Create one with “➕ Create avatar” or pick a ready one in “🎭 My avatars”.',
+    notTrained: (name) => `⏳ “${name}” is not ready yet: it has to be trained first.`,
+    noModel: (name) => `❌ “${name}” has no trained model. Please train it again.`,
+    done: (name) => `🎨 Done! Avatar “${name}”`,
+    again: '🔁 Again',
+    prompt: '📝 Prompt',
+    promptShown: (prompt) => `📝 The prompt sent to the model:\n\n${prompt}`,
+    failed: (code) =>
+      code === 'nsfw'
+        ? '🔞 The picture did not pass the safety check. Try changing the prompt.'
+        : `❌ Could not draw the picture: ${enGenFailure[code]}. Please try again.`,
+  },
+};

@@ -1,0 +1,139 @@
+import type { TrainingPresetName } from '../../config.js';
+import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { GenerationFailure } from '../../domain/generation/result.js';
+import type { PhotoRefusal } from '../../domain/image-check.js';
+import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import type { TrainingType } from '../../domain/training/presets.js';
+
+export type Lang = 'ru' | 'en';
+
+type Gender = 'male' | 'female';
+type Name = (name: string) => string;
+
+export type ProgressView = { uploaded: number; min: number; max: number };
+
+export type ReviewView = {
+  name: string;
+  type: TrainingType;
+  gender: Gender | null;
+  photos: number;
+  preset: TrainingPresetName;
+  steps: number;
+  minutes: [number, number];
+};
+
+export type CardView = {
+  name: string;
+  type: TrainingType;
+  status: AvatarStatus;
+  isMain: boolean;
+  createdAt: Date;
+  photos: number;
+  generations: number;
+};
+
+/** Every text the bot shows, in one language: `ru.ts` and `en.ts` both satisfy it. */
+export type Texts = {
+  menu: { createAvatar: string; myAvatars: string; generate: string; help: string };
+  greeting: Name;
+  help: string;
+  chooseFromMenu: string;
+  somethingWentWrong: string;
+  staleButton: string;
+  notYourAvatar: string;
+  avatarGone: string;
+
+  unfinished: (name: string, photos: number) => string;
+  resume: Name;
+  newAvatar: string;
+
+  chooseType: string;
+  typePortrait: string;
+  typeStyle: string;
+  chooseGender: string;
+  genderMale: string;
+  genderFemale: string;
+  askName: string;
+  nameTooShort: string;
+  nameTooLong: string;
+  nameNoLetters: string;
+  nameIsText: string;
+
+  uploadIntro: (name: string, min: number, max: number) => string;
+  progress: (v: ProgressView) => string;
+  photosButton: (count: number) => string;
+  readyButton: string;
+  cancelCreation: string;
+  creationCancelled: Name;
+  photoRefused: (refusal: PhotoRefusal) => string;
+  sendPhotoHint: string;
+  notEnoughPhotos: (min: number) => string;
+  photoCaption: (index: number, total: number) => string;
+  deletePhoto: string;
+  backToUpload: string;
+  photoDeleted: string;
+  noPhotos: string;
+
+  review: (v: ReviewView) => string;
+  startTraining: string;
+  backToPhotos: string;
+  preparing: Name;
+  alreadyStarted: string;
+  trainingStarted: (name: string, minutes: [number, number]) => string;
+  submitFailed: (name: string, temporary: boolean) => string;
+  retry: string;
+
+  trainingReady: Name;
+  trainingFailed: (name: string, code: TrainingFailureNotice) => string;
+  generateButton: string;
+  retryTraining: string;
+
+  gallery: {
+    empty: string;
+    create: string;
+    card: (card: CardView) => string;
+    generate: string;
+    makeMain: string;
+    resume: string;
+    photos: string;
+    history: string;
+    rename: string;
+    stopTraining: string;
+    delete: string;
+    back: string;
+    mainSet: Name;
+    askRename: Name;
+    renamed: Name;
+    historyEmpty: Name;
+    historyTitle: Name;
+    stopConfirm: Name;
+    stopYes: string;
+    stopNo: string;
+    stopped: Name;
+    stopFailed: string;
+    stopTooLate: string;
+    noPreviewPhotos: string;
+  };
+  /** The seed's confirmation: what is lost forever, before anything is deleted. */
+  deleteConfirm: (name: string, status: AvatarStatus) => string;
+  deleteYes: string;
+  deleteNo: string;
+  deleted: Name;
+
+  gen: {
+    chooseFormat: Name;
+    formats: { portrait: string; square: string; story: string; cinema: string };
+    askPrompt: Name;
+    promptInvalid: string;
+    busy: string;
+    started: string;
+    noMain: string;
+    notTrained: Name;
+    noModel: Name;
+    done: Name;
+    again: string;
+    prompt: string;
+    promptShown: (prompt: string) => string;
+    failed: (code: GenerationFailure) => string;
+  };
+};

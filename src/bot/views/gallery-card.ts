@@ -1,0 +1,47 @@
+import { canBeMain, canRetrain, isUnfinished } from '../../domain/avatar-lifecycle.js';
+import type { AvatarCard } from '../../domain/avatars.js';
+import { type Lang, texts } from '../texts/index.js';
+import { type Button, button, pagerRow, type View, view } from './view.js';
+
+/** One avatar's card in the gallery: its caption and the buttons its status allows. */
+export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
+  const t = texts[lang];
+  const g = t.gallery;
+  const card = cards[index]!;
+  const avatarId = card.id;
+  const rows: Button[][] = [];
+  if (cards.length > 1) rows.push(pagerRow(index, cards.length, (i) => ({ action: 'gallery_card', avatarId: cards[i]!.id })));
+  if (card.status === 'completed') rows.push([button(g.generate, { action: 'avatar_generate', avatarId })]);
+  if (isUnfinished(card)) rows.push([button(g.resume, { action: 'avatar_resume', avatarId })]);
+  if (canRetrain(card)) rows.push([button(t.retryTraining, { action: 'avatar_train', avatarId })]);
+  if (card.status === 'training') rows.push([button(g.stopTraining, { action: 'avatar_stop', avatarId })]);
+  if (canBeMain(card) && !card.isMain) rows.push([button(g.makeMain, { action: 'avatar_main', avatarId })]);
+  rows.push([
+    button(g.photos, { action: 'gallery_photos', avatarId, index: 0 }),
+    button(g.history, { action: 'avatar_history', avatarId }),
+  ]);
+  rows.push([button(g.rename, { action: 'avatar_rename', avatarId }), button(g.delete, { action: 'avatar_delete', avatarId })]);
+  rows.push([button(g.back, { action: 'gallery_close' })]);
+  return view(
+    g.card({
+      name: card.name,
+      type: card.trainingType,
+      status: card.status,
+      isMain: card.isMain,
+      createdAt: card.createdAt,
+      photos: card.photos,
+      generations: card.generations,
+    }),
+    rows,
+  );
+}
+
+export function emptyGalleryView(lang: Lang): View {
+  const g = texts[lang].gallery;
+  return view(g.empty, [[button(g.create, { action: 'avatar_new' })]]);
+}
+
+/** A text shown in place of the card (its history), with the way back to the card. */
+export function backToCardView(lang: Lang, avatarId: string, text: string): View {
+  return view(text, [[button(texts[lang].gallery.back, { action: 'gallery_card', avatarId })]]);
+}

@@ -1,0 +1,32 @@
+import type { Config } from '../../config.js';
+import type { Avatar } from '../../domain/avatars.js';
+import { presetOf } from '../../domain/training/presets.js';
+import { type Lang, texts } from '../texts/index.js';
+import { button, type View, view } from './view.js';
+
+/** What will be trained, before money is spent. */
+export function reviewView(lang: Lang, avatar: Avatar, photos: number, fallbackPreset: Config['training']['preset']): View {
+  const t = texts[lang];
+  const preset = presetOf(avatar, fallbackPreset);
+  return view(
+    t.review({
+      name: avatar.name,
+      type: avatar.trainingType,
+      gender: avatar.gender,
+      photos,
+      preset: preset.name,
+      steps: preset.steps,
+      minutes: preset.expectedMinutes,
+    }),
+    [
+      [button(t.startTraining, { action: 'avatar_train', avatarId: avatar.id })],
+      [button(t.backToPhotos, { action: 'avatar_review_back', avatarId: avatar.id })],
+    ],
+  );
+}
+
+/** FAL refused the submit (or was unreachable): the photos are kept, one tap retries. */
+export function submitFailedView(lang: Lang, avatar: Avatar, temporary: boolean): View {
+  const t = texts[lang];
+  return view(t.submitFailed(avatar.name, temporary), [[button(t.retry, { action: 'avatar_train', avatarId: avatar.id })]]);
+}

@@ -1,0 +1,13 @@
+import type { Config } from '../../config.js';
+import { type Lang, texts } from '../texts/index.js';
+import { type Button, button, type View, view } from './view.js';
+
+/** The one progress message of the upload step, edited as photos arrive. */
+export function progressView(lang: Lang, avatarId: string, uploaded: number, limits: Config['training']): View {
+  const t = texts[lang];
+  const rows: Button[][] = [];
+  if (uploaded > 0) rows.push([button(t.photosButton(uploaded), { action: 'avatar_photos', avatarId, index: 0 })]);
+  if (uploaded >= limits.minPhotos) rows.push([button(t.readyButton, { action: 'avatar_photos_ready', avatarId })]);
+  rows.push([button(t.cancelCreation, { action: 'avatar_create_cancel', avatarId })]);
+  return view(t.progress({ uploaded, min: limits.minPhotos, max: limits.maxPhotos }), rows);
+}

@@ -1,0 +1,71 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { avatars, generations } from '../db/schema.js';
+import type { FalHttp } from '../fal/fal-http.js';
+import type { Notifier } from '../notifier.js';
+import type { Storage } from '../storage/storage.js';
+import type { EventResult } from './fal-webhook-events.js';
+
+/** What the status check shares with its training and generation passes. */
+
+export type StatusCheckSummary = {
+  checked: number;
+  completed: number;
+  failed: number;
+  stillRunning: number;
+  errors: number;
+  notificationsSent: number;
+  /** Submissions a crash interrupted, put back to ready. */
+  interrupted: number;
+  generationsCompleted: number;
+  generationsFailed: number;
+  /** Avatar files whose earlier deletion failed, now deleted. */
+  filesDeleted: number;
+  prunedUpdates: number;
+};
+
+export type StatusCheckDeps = {
+  db: Db;
+  storage: Storage;
+  falHttp: FalHttp;
+  notifier: Notifier;
+  logger: Logger;
+  config: Pick<Config, 'training' | 'checkStatusBudgetMs'>;
+};
+
+/** What one pass of the trainings' or the generations' check works with. */
+export type CheckPass = StatusCheckDeps & { summary: StatusCheckSummary; withinBudget: () => boolean };
+
+const BATCH = 20;
+/** A row taken by one checker is not taken by another for this long. */
+const LEASE = '60 seconds';
+
+/** Counts an ended training or generation in the summary. */
+export function countEnded(summary: StatusCheckSummary, result: EventResult): void {
+  if (!result.applied) return;
+  if (result.kind === 'generation') summary[result.status === 'completed' ? 'generationsCompleted' : 'generationsFailed'] += 1;
+  else summary[result.status === 'completed' ? 'completed' : 'failed'] += 1;
+}
+
+/**
+ * Takes up to a batch of in-flight rows of `table` (trainings or generations)
+ * that no checker looked at within the lease: SKIP LOCKED keeps concurrent
+ * checkers off each other's rows, and the lease keeps them off rows another
+ * checker took moments ago.
+ */
+export async function claimBatch<Row>(db: Db, table: typeof avatars | typeof generations, inFlight: SQL, columns: SQL): Promise<Row[]> {
+  const claimed = await db.execute(sql`
+    update ${table} set status_checked_at = now()
+    where id in (
+      select id from ${table}
+      where ${inFlight}
+        and (status_checked_at is null or status_checked_at < now() - ${LEASE}::interval)
+      order by status_checked_at nulls first, created_at
+      limit ${BATCH}
+      for update skip locked
+    )
+    returning ${columns}`);
+  return claimed.rows as Row[];
+}

@@ -1,0 +1,57 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { avatars, generations, users } from '../../db/schema.js';
+import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
+import { enqueueNotification } from '../notifications.js';
+import type { Generation } from './queries.js';
+import type { GenerationFailure, GenerationOutcome } from './result.js';
+
+/** The user's message about a finished generation, written in the transaction that finished it. */
+async function notifyGeneration(tx: DbOrTx, generation: Generation, failure?: GenerationFailure) {
+  const [owner] = await tx
+    .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
+    .from(users)
+    .innerJoin(avatars, eq(avatars.id, generation.avatarId))
+    .where(eq(users.id, generation.userId));
+  if (!owner) return;
+  const common = { generationId: generation.id, avatarName: owner.avatarName, languageCode: owner.languageCode };
+  await enqueueNotification(tx, {
+    chatId: owner.chatId,
+    dedupeKey: `generation:${generation.id}`,
+    payload: failure ? { type: 'generation_failed', ...common, code: failure } : { type: 'generation_completed', ...common },
+  });
+}
+
+/** Fails a generation that has not ended yet (a refused or interrupted submit), telling the user once. */
+export async function failGeneration(db: Db, generationId: string, reason: string, code: GenerationFailure): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(generations)
+      .set({ status: 'failed', error: reason, finishedAt: new Date() })
+      .where(and(eq(generations.id, generationId), inArray(generations.status, [...GENERATION_IN_FLIGHT])))
+      .returning();
+    if (failed) await notifyGeneration(tx, failed, code);
+    return Boolean(failed);
+  });
+}
+
+/**
+ * Ends a generation once, by its request id — the same conditional update and
+ * outbox write as a training's completion (docs/invariants.md, "One completion").
+ */
+export async function completeGeneration(db: Db, requestId: string, outcome: GenerationOutcome): Promise<Generation | null> {
+  return db.transaction(async (tx) => {
+    const [generation] = await tx
+      .update(generations)
+      .set(
+        outcome.kind === 'images'
+          ? { status: 'completed', imageUrls: outcome.urls, seed: outcome.seed, finishedAt: new Date() }
+          : { status: 'failed', error: outcome.reason, finishedAt: new Date() },
+      )
+      .where(and(eq(generations.falRequestId, requestId), eq(generations.status, 'running')))
+      .returning();
+    if (!generation) return null;
+    await notifyGeneration(tx, generation, outcome.kind === 'failed' ? outcome.code : undefined);
+    return generation;
+  });
+}

@@ -1,0 +1,30 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { avatars, generations } from '../../db/schema.js';
+import type { Avatar } from '../avatars.js';
+
+export type Generation = typeof generations.$inferSelect;
+
+export type OwnedGeneration = { ok: true; generation: Generation; avatar: Avatar } | { ok: false; reason: 'missing' | 'foreign' };
+
+/** A generation with its avatar, if both exist and belong to the user: every button naming a generation goes through this. */
+export async function findOwnedGeneration(db: Db, userId: number, generationId: string): Promise<OwnedGeneration> {
+  const [row] = await db
+    .select({ generation: generations, avatar: avatars })
+    .from(generations)
+    .innerJoin(avatars, eq(avatars.id, generations.avatarId))
+    .where(eq(generations.id, generationId));
+  if (!row) return { ok: false, reason: 'missing' };
+  if (row.generation.userId !== userId) return { ok: false, reason: 'foreign' };
+  return { ok: true, ...row };
+}
+
+export async function findGeneration(db: Db, generationId: string): Promise<Generation | null> {
+  const [generation] = await db.select().from(generations).where(eq(generations.id, generationId));
+  return generation ?? null;
+}
+
+/** The latest generations of an avatar, newest first. */
+export async function latestGenerations(db: Db, avatarId: string, limit = 10): Promise<Generation[]> {
+  return db.select().from(generations).where(eq(generations.avatarId, avatarId)).orderBy(desc(generations.createdAt)).limit(limit);
+}

@@ -1,0 +1,39 @@
+/**
+ * The one place where FAL's image results are understood, as the result URL
+ * answers them or as a webhook carries them.
+ */
+
+export type GenerationFailure = 'provider_error' | 'invalid_result' | 'nsfw' | 'timed_out';
+
+export type GenerationOutcome =
+  | { kind: 'images'; urls: string[]; seed: number | null; raw: unknown }
+  | { kind: 'failed'; code: GenerationFailure; reason: string; raw: unknown };
+
+/** FAL's image output (`{ images: [{ url }], seed, has_nsfw_concepts }`): flagged images are dropped. */
+export function normalizeGenerationOutput(output: unknown): GenerationOutcome {
+  const o = output as { images?: unknown; seed?: unknown; has_nsfw_concepts?: unknown } | null;
+  if (typeof o !== 'object' || o === null || !Array.isArray(o.images)) {
+    return { kind: 'failed', code: 'invalid_result', reason: 'result has no images array', raw: output };
+  }
+  const nsfw = Array.isArray(o.has_nsfw_concepts) ? o.has_nsfw_concepts : [];
+  const urls = o.images.flatMap((image: unknown, i) => {
+    const url = (image as { url?: unknown } | null)?.url;
+    return typeof url === 'string' && /^https?:\/\//.test(url) && nsfw[i] !== true ? [url] : [];
+  });
+  if (urls.length > 0) return { kind: 'images', urls, seed: typeof o.seed === 'number' ? o.seed : null, raw: output };
+  if (nsfw.some((flag) => flag === true)) return { kind: 'failed', code: 'nsfw', reason: 'flagged by the safety checker', raw: output };
+  return { kind: 'failed', code: 'invalid_result', reason: 'result has no image URL', raw: output };
+}
+
+/** A webhook body: `{ request_id, status: "OK" | "ERROR", payload, error?, payload_error? }`. */
+export function normalizeGenerationWebhook(body: unknown): GenerationOutcome {
+  const b = body as { status?: unknown; payload?: unknown; error?: unknown; payload_error?: unknown } | null;
+  if (b?.status === 'OK') return normalizeGenerationOutput(b.payload);
+  const detail = [b?.error, b?.payload_error].find((e) => typeof e === 'string');
+  return {
+    kind: 'failed',
+    code: 'provider_error',
+    reason: `FAL reported ${String(b?.status ?? 'no status')}${detail ? `: ${detail}` : ''}`,
+    raw: body,
+  };
+}

@@ -1,0 +1,92 @@
+import type { FalClient } from '@fal-ai/client';
+import { ApiError } from '@fal-ai/client';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client.js';
+import { avatars, generations, users } from '../../db/schema.js';
+import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
+import type { Avatar } from '../avatars.js';
+import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
+import { failGeneration } from './completion.js';
+import type { Generation } from './queries.js';
+import {
+  type FormatName,
+  formatOr,
+  type GenerationConfig,
+  generationRequest,
+  promptWithTrigger,
+  type Readiness,
+  readinessOf,
+} from './request.js';
+
+export type StartResult = { ok: true; generation: Generation } | { ok: false; reason: 'busy' | Exclude<Readiness, 'ready'> };
+
+/**
+ * Records a generation to submit, unless the user already has as many in
+ * flight as allowed: the count is taken under the user's row lock, so two
+ * prompts sent at once cannot both pass.
+ */
+export async function startGeneration(
+  db: Db,
+  config: GenerationConfig,
+  input: { userId: number; avatar: Avatar; prompt: string; format: FormatName },
+): Promise<StartResult> {
+  const readiness = readinessOf(input.avatar);
+  if (readiness !== 'ready') return { ok: false, reason: readiness };
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).for('update');
+    const [running] = await tx
+      .select({ n: count() })
+      .from(generations)
+      .where(and(eq(generations.userId, input.userId), inArray(generations.status, [...GENERATION_IN_FLIGHT])));
+    if ((running?.n ?? 0) >= config.generation.maxRunningPerUser) return { ok: false, reason: 'busy' };
+    const fullPrompt = promptWithTrigger(input.avatar, input.prompt);
+    const { modelId } = generationRequest(config, input.avatar, fullPrompt, input.format);
+    const [generation] = await tx
+      .insert(generations)
+      .values({ avatarId: input.avatar.id, userId: input.userId, prompt: input.prompt.trim(), fullPrompt, modelId, format: input.format })
+      .returning();
+    await tx.update(users).set({ generationFormat: input.format }).where(eq(users.id, input.userId));
+    return { ok: true, generation: generation! };
+  });
+}
+
+export type GenerationDeps = { db: Db; fal: FalClient; logger: Logger; config: GenerationConfig };
+
+/**
+ * Submits a recorded generation to the FAL queue with our webhook:
+ * pending → running; a webhook that beat the submit's answer is applied right
+ * after. A refused submit fails it (nothing is kept in the history) and the user
+ * is told. Either way the outbox may have a message to send.
+ */
+export async function submitGeneration(deps: GenerationDeps, generationId: string): Promise<{ ok: boolean }> {
+  const { db } = deps;
+  const [row] = await db
+    .select({ generation: generations, avatar: avatars })
+    .from(generations)
+    .innerJoin(avatars, eq(avatars.id, generations.avatarId))
+    .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
+  if (!row) return { ok: false };
+  const { generation, avatar } = row;
+  const { modelId, input } = generationRequest(deps.config, avatar, generation.fullPrompt, formatOr(generation.format));
+  try {
+    const submitted = await deps.fal.queue.submit(modelId, { input, webhookUrl: `${deps.config.publicUrl}/webhooks/fal` });
+    const attached = await db
+      .update(generations)
+      .set({
+        status: 'running',
+        falRequestId: submitted.request_id,
+        falStatusUrl: submitted.status_url,
+        falResponseUrl: submitted.response_url,
+      })
+      .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')))
+      .returning({ id: generations.id });
+    if (attached.length > 0) await applyPendingWebhookEvents(db, submitted.request_id);
+    return { ok: true };
+  } catch (error) {
+    const temporary = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
+    deps.logger.error({ err: error, generation_id: generationId, temporary }, 'generation submission failed');
+    await failGeneration(db, generationId, `submit failed: ${(error as Error).message}`.slice(0, 2000), 'provider_error');
+    return { ok: false };
+  }
+}
