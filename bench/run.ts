@@ -28,8 +28,8 @@ import { zipPhotosToFile } from '../src/domain/training/photo-archive.js';
 import { createFal } from '../src/fal/fal-client.js';
 import { createLogger } from '../src/logger.js';
 import { createFsStorage } from '../src/storage/fs-storage.js';
-import { type FakeFal, startFakeFal } from '../test/fakes/fal-api.js';
-import { BOT_INFO, type FakeTelegram, startFakeTelegram } from '../test/fakes/telegram-api.js';
+import { type FakeFal, startFakeFal } from '../test/support/fakes/fal-api.js';
+import { BOT_INFO, type FakeTelegram, startFakeTelegram } from '../test/support/fakes/telegram-api.js';
 
 const TOKEN = '123456789:BENCH-token';
 const SECRET = 'bench-webhook-secret';

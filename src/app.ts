@@ -7,11 +7,8 @@ import { type Db, isDatabaseUnavailable } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
-import { falSimulator } from './fal-simulator.js';
 import { sendError } from './http-errors.js';
 import type { Notifier } from './notifier.js';
-import { localBotApi } from './playground/local-bot-api.js';
-import { PAGE_HTML, PAGE_SCRIPT } from './playground/page.js';
 import { checkStatusRoutes } from './routes/check-status.js';
 import { falWebhookRoutes } from './routes/fal-webhook.js';
 import { healthRoutes } from './routes/health.js';
@@ -30,8 +27,6 @@ export type AppDeps = {
 };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
-
-const SIMULATED_CHECK_INTERVAL_MS = 30_000;
 
 export async function buildApp(config: Config, deps: AppDeps) {
   const app = Fastify({
@@ -77,25 +72,9 @@ export async function buildApp(config: Config, deps: AppDeps) {
     runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
   await app.register(checkStatusRoutes, { token: config.internalApiToken, check });
 
-  if (config.telegram.playground) {
-    await app.register(localBotApi, { prefix: '/__playground', webhookSecret: config.telegram.webhookSecret });
-    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
-    app.get('/__playground/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(PAGE_SCRIPT));
-  }
-
-  const simulator = config.fal.simulator;
-  if (simulator && config.fal.baseUrl) {
-    await app.register(falSimulator, {
-      prefix: '/__fal',
-      base: config.fal.baseUrl,
-      config: { ...config, fal: { ...config.fal, simulator } },
-    });
-    // No scheduler runs locally: the app checks for itself, so a dropped webhook still completes.
-    const timer = setInterval(() => {
-      check().catch((error: unknown) => app.log.error({ err: error }, 'local status check failed'));
-    }, SIMULATED_CHECK_INTERVAL_MS);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+  if (config.telegram.playground || config.fal.simulator) {
+    const { localTools } = await import('./local/index.js');
+    await app.register(localTools, { config, check });
   }
 
   return app;

@@ -93,6 +93,9 @@ const envSchema = z
     }
   });
 
+/** Every environment variable the service reads: .env.example and the README's table list each (a test checks). */
+export const SETTING_NAMES = Object.keys(envSchema.shape);
+
 export type S3Config = {
   endpoint: string | undefined;
   bucket: string;

@@ -5,7 +5,7 @@ import { buildApp } from '../src/app.js';
 import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
 import { createDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
-import { jpeg } from './fixtures/images.js';
+import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
   BOB,
@@ -17,8 +17,8 @@ import {
   postUpdate,
   type TestEnv,
   textUpdate,
-} from './helper.js';
-import { isTo, type Message, progressText, sentTo, startWizard, uploadPhotos } from './wizard-driver.js';
+} from './support/helper.js';
+import { isTo, type Message, progressText, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 function zipEntries(zip: Buffer): Promise<{ name: string; size: number }[]> {
   return new Promise((resolve, reject) => {

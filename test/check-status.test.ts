@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import t from 'tap';
 import { processedUpdates } from '../src/db/schema.js';
-import { buildTestApp, INTERNAL_TOKEN } from './helper.js';
+import { buildTestApp, INTERNAL_TOKEN } from './support/helper.js';
 
 t.test('POST /internal/check-status', async (t) => {
   const { app, deps } = await buildTestApp(t);

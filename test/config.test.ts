@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, SETTING_NAMES } from '../src/config.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -107,4 +108,19 @@ t.test('S3 storage needs a bucket and credentials', async (t) => {
     secretAccessKey: 'b',
     forcePathStyle: false,
   });
+});
+
+t.test('every setting is documented in .env.example and in the README’s configuration table', async (t) => {
+  const envExample = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const tableRows = table.split('\n').filter((line) => line.startsWith('| `'));
+  t.ok(SETTING_NAMES.length > 30, 'the schema’s names are read');
+  for (const name of SETTING_NAMES) {
+    t.match(envExample, new RegExp(`^#? ?${name}=`, 'm'), `${name} in .env.example`);
+    t.ok(
+      tableRows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),
+      `${name} in the README table`,
+    );
+  }
 });

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, generations } from '../src/db/schema.js';
-import { ALICE, buildSimulatedApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
-import { type Message, startWizard, uploadPhotos } from './wizard-driver.js';
+import { ALICE, buildSimulatedApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import { type Message, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 async function trainedAvatar(env: TestEnv, name: string) {
   const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', name);

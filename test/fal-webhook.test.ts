@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
-import { newSigningKey } from './fakes/fal-api.js';
-import { buildTestApp, type TestEnv } from './helper.js';
+import { newSigningKey } from './support/fakes/fal-api.js';
+import { buildTestApp, type TestEnv } from './support/helper.js';
 
 const lora = {
   diffusers_lora_file: { url: 'https://v3.fal.media/files/rabbit/lora.safetensors', content_type: null, file_name: null, file_size: null },

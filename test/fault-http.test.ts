@@ -2,8 +2,8 @@ import { createHash, sign } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
-import { newSigningKey } from './fakes/fal-api.js';
-import { buildTestApp, INTERNAL_TOKEN, WEBHOOK_SECRET } from './helper.js';
+import { newSigningKey } from './support/fakes/fal-api.js';
+import { buildTestApp, INTERNAL_TOKEN, WEBHOOK_SECRET } from './support/helper.js';
 
 t.test('100 forged, tampered, replayed and unsigned FAL webhooks: none accepted', async (t) => {
   const env = await buildTestApp(t);

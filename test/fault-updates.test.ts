@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars, users } from '../src/db/schema.js';
-import { jpeg } from './fixtures/images.js';
-import { BOB, buildTestApp, postUpdate } from './helper.js';
-import { seedAvatar, userOf } from './seed.js';
+import { jpeg } from './support/fixtures/images.js';
+import { BOB, buildTestApp, postUpdate } from './support/helper.js';
+import { seedAvatar, userOf } from './support/seed.js';
 
 /** A small seeded PRNG (mulberry32): the same 1,000 updates on every run. */
 function prng(seed: number) {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars, generations, storageDeletions, users } from '../src/db/schema.js';
-import { jpeg } from './fixtures/images.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
-import { seedAvatar, userOf } from './seed.js';
-import type { Message } from './wizard-driver.js';
+import { jpeg } from './support/fixtures/images.js';
+import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import { seedAvatar, userOf } from './support/seed.js';
+import type { Message } from './support/wizard-driver.js';
 
 const lastCall = (env: TestEnv, method: string) => env.telegram.callsOf(method).at(-1);
 const buttonsOf = (markup: unknown) =>

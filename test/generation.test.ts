@@ -1,10 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, generations, users } from '../src/db/schema.js';
-import { jpeg } from './fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './helper.js';
-import { seedAvatar, userOf } from './seed.js';
-import type { Message } from './wizard-driver.js';
+import { jpeg } from './support/fixtures/images.js';
+import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import { seedAvatar, userOf } from './support/seed.js';
+import type { Message } from './support/wizard-driver.js';
 
 const lastCall = (env: TestEnv, method: string) => env.telegram.callsOf(method).at(-1);
 const lastText = (env: TestEnv) => String(lastCall(env, 'sendMessage')?.payload.text);

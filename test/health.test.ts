@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { buildTestApp } from './helper.js';
+import { buildTestApp } from './support/helper.js';
 
 t.test('/healthz and /readyz answer 200 when the database and storage answer', async (t) => {
   const { app } = await buildTestApp(t);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createLogger, scrubSecrets } from '../src/logger.js';
-import { BOT_TOKEN, buildTestApp, INTERNAL_TOKEN, LogCapture, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
+import { BOT_TOKEN, buildTestApp, INTERNAL_TOKEN, LogCapture, postUpdate, textUpdate, WEBHOOK_SECRET } from './support/helper.js';
 
 t.test('secret fields and headers are redacted', async (t) => {
   const out = new LogCapture();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { createDatabase, runMigrations } from '../src/db/client.js';
-import { createTestDatabase } from './helper.js';
+import { createTestDatabase } from './support/helper.js';
 
 t.test('instances starting together migrate an empty database once, without racing', async (t) => {
   const { url } = await createTestDatabase(t, { migrated: false });

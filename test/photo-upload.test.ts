@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars } from '../src/db/schema.js';
-import { gif, jpeg, png } from './fixtures/images.js';
+import { gif, jpeg, png } from './support/fixtures/images.js';
 import {
   ALICE,
   buildTestApp,
@@ -12,8 +12,8 @@ import {
   postUpdate,
   type TestEnv,
   textUpdate,
-} from './helper.js';
-import { isTo, type Message, progressText, startWizard, uploadPhotos } from './wizard-driver.js';
+} from './support/helper.js';
+import { isTo, type Message, progressText, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 async function photosOf(env: TestEnv, avatarId: string) {
   return env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildSimulatedApp } from './helper.js';
+import { buildSimulatedApp } from './support/helper.js';
 
 type Message = {
   message_id: number;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { freePort } from './helper.js';
+import { freePort } from './support/helper.js';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
@@ -66,7 +66,7 @@ t.test('production refuses to start without its secrets', async (t) => {
 });
 
 t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits 0', async (t) => {
-  const { startFakeFal } = await import('./fakes/fal-api.js');
+  const { startFakeFal } = await import('./support/fakes/fal-api.js');
   const fal = await startFakeFal();
   t.teardown(fal.close);
   fal.state.jwksDelayMs = 1500;

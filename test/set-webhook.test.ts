@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { startFakeTelegram } from './fakes/telegram-api.js';
-import { BOT_TOKEN, WEBHOOK_SECRET } from './helper.js';
+import { startFakeTelegram } from './support/fakes/telegram-api.js';
+import { BOT_TOKEN, WEBHOOK_SECRET } from './support/helper.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/set-webhook.ts', import.meta.url));
 

@@ -7,7 +7,7 @@ import t from 'tap';
 import { createFsStorage } from '../src/storage/fs-storage.js';
 import { createS3Client, createS3Storage } from '../src/storage/s3-storage.js';
 import type { Storage } from '../src/storage/storage.js';
-import { startS3Server } from './fakes/s3-server.js';
+import { startS3Server } from './support/fakes/s3-server.js';
 
 async function bytesOf(stream: Readable | null): Promise<Buffer> {
   if (!stream) throw new Error('expected an object, got null');

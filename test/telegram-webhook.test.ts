@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import t from 'tap';
 import { processedUpdates, users } from '../src/db/schema.js';
-import { ALICE, BOB, buildTestApp, postRawUpdate, postUpdate, textUpdate, WEBHOOK_SECRET } from './helper.js';
+import { ALICE, BOB, buildTestApp, postRawUpdate, postUpdate, textUpdate, WEBHOOK_SECRET } from './support/helper.js';
 
 t.test('the Telegram webhook', async (t) => {
   const { app, telegram, deps } = await buildTestApp(t);

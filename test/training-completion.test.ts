@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { and, eq, isNull } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, falWebhookEvents, notifications, users } from '../src/db/schema.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, type From, INTERNAL_TOKEN, postUpdate, type TestEnv } from './helper.js';
-import { isTo, startWizard, uploadPhotos } from './wizard-driver.js';
+import { ALICE, BOB, buildTestApp, callbackUpdate, type From, INTERNAL_TOKEN, postUpdate, type TestEnv } from './support/helper.js';
+import { isTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
-const seedResult = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as {
+const seedResult = JSON.parse(await readFile(new URL('./support/fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as {
   diffusers_lora_file: { url: string };
   config_file: { url: string };
 };
@@ -124,7 +124,7 @@ t.test('a lost webhook: the status checker completes the training from FAL, by t
   t.same(
     env.fal.state.queueRequests,
     [`GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}/status`, `GET /fal-ai/flux-lora-portrait-trainer/requests/${requestId}`],
-    'status and result are asked for with the submit request id (seed problem 3)',
+    'status and result are asked for with the submit request id (the post-mortem’s third bug)',
   );
   t.match(await avatarRow(env, avatarId), { status: 'completed', diffusersLoraFileUrl: seedResult.diffusers_lora_file.url });
   t.equal(readyMessages(env, 'Lost').length, 1);

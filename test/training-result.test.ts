@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { normalizeTrainingOutput, normalizeTrainingWebhook } from '../src/domain/training/result.js';
 
-const seed = JSON.parse(await readFile(new URL('./fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as unknown;
+const seed = JSON.parse(await readFile(new URL('./support/fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as unknown;
 
-t.test('the seed’s portrait result is a LoRA, not an id (seed problem 2)', async (t) => {
+t.test('the seed’s portrait result is a LoRA, not an id (the post-mortem’s second bug)', async (t) => {
   t.same(normalizeTrainingOutput(seed), {
     kind: 'lora',
     loraUrl: 'https://v3.fal.media/files/rabbit/P4wKAPkCKy7_5vrzgCSoP_pytorch_lora_weights.safetensors',

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createFalWebhookVerifier } from '../src/fal/webhook-signature.js';
-import { newSigningKey, startFakeFal } from './fakes/fal-api.js';
+import { newSigningKey, startFakeFal } from './support/fakes/fal-api.js';
 
 t.test('key rotation: a signature no cached key matches refetches the JWKS, at most once a minute', async (t) => {
   const fal = await startFakeFal();

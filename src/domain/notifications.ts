@@ -34,7 +34,7 @@ export type Sender = (notification: Notification) => Promise<SendResult>;
 
 /**
  * Writes the message a state change causes, in the same transaction as the
- * change (invariant 3). The dedupe key makes a second write of the same
+ * change (docs/invariants.md, "Nothing is lost on a crash"). The dedupe key makes a second write of the same
  * message a no-op.
  */
 export async function enqueueNotification(

@@ -1,9 +1,10 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 
 /**
- * Verification of FAL webhook signatures (see shared/notes/fal.md):
- * ED25519 over `request_id \n user_id \n timestamp \n hex(sha256(raw body))`,
- * checked against every key of FAL's JWKS.
+ * Verification of FAL webhook signatures, as FAL documents them: the headers
+ * X-Fal-Webhook-Request-Id, -User-Id, -Timestamp (unix seconds) and -Signature
+ * (hex); ED25519 over `request_id \n user_id \n timestamp \n hex(sha256(raw body))`,
+ * checked against every key of FAL's JWKS; a timestamp more than 300 s away is refused.
  */
 
 export type VerifiedWebhook = { ok: true; requestId: string; userId: string };

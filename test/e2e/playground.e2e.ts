@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
-import { buildSimulatedApp } from '../helper.js';
+import { buildSimulatedApp } from '../support/helper.js';
 
 /**
  * The playground in a real headless browser (Debian's chromium, driven by

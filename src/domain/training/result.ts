@@ -1,9 +1,11 @@
 /**
- * The one place where FAL's training results are understood (design invariant 7).
+ * The one place where FAL's training results are understood (docs/invariants.md,
+ * "Results are normalized in one place").
  * LoRA trainers answer `{ diffusers_lora_file: File, config_file: File }`, the pro
  * trainer `{ finetune_id }`, and a failed job either a webhook with
  * `status: "ERROR"` or a result fetch that fails. Anything else is a failure with
- * a reason — never an exception, never a JSON blob stored as an id (seed problem 2).
+ * a reason — never an exception, never a JSON blob stored as an id, the second bug
+ * of the post-mortem this project was born from.
  */
 
 export type FailureCode = 'provider_error' | 'invalid_result' | 'timed_out' | 'cancelled';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { avatarPhotos, avatars, generations, users } from '../src/db/schema.js';
+import { avatarPhotos, avatars, generations, users } from '../../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
 import { type From, postUpdate, type TestEnv, textUpdate } from './helper.js';
 

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { avatars } from '../src/db/schema.js';
+import { avatars } from '../../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
 import { callbackUpdate, type From, photoUpdate, postUpdate, type TestEnv, textUpdate } from './helper.js';
 

@@ -3,7 +3,8 @@ import { listen, readBody, sendJson } from './http.js';
 
 /**
  * A local FAL: serves a JWKS of its own ED25519 keys and signs webhook
- * deliveries exactly as FAL does (shared/notes/fal.md), so the app's real
+ * deliveries exactly as FAL does (headers, message and ED25519 as FAL documents
+ * them), so the app's real
  * verification code runs against it. `jwksStatus` makes the key endpoint fail.
  */
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from './config.js';
-import { solidPng } from './solid-png.js';
+import type { Config } from '../config.js';
+import { solidPng } from '../solid-png.js';
 
 /**
  * A local FAL for runs without FAL_KEY: storage upload, queue submit / status /
