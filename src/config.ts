@@ -8,6 +8,7 @@ import { z } from 'zod';
  */
 
 const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json';
+const TELEGRAM_API = 'https://api.telegram.org';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optionalString = z.string().trim().min(1).optional();
@@ -194,7 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
       webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,
       // telegraf resolves `./bot<token>/<method>` against this: a path survives only with a trailing slash.
-      apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? 'https://api.telegram.org' : `http://127.0.0.1:${e.PORT}/__playground`)).replace(/\/+$/, '')}/`,
+      apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? TELEGRAM_API : `http://127.0.0.1:${e.PORT}/__playground`)).replace(/\/+$/, '')}/`,
       playground: e.TELEGRAM_BOT_TOKEN === undefined,
     },
     fal: {

@@ -1,6 +1,7 @@
 import { Composer, type NarrowedContext } from 'telegraf';
 import type { CallbackQuery, Chat, Update } from 'telegraf/types';
 import { type Avatar, findOwnedAvatar } from '../domain/avatars.js';
+import { findOwnedGeneration, type Generation } from '../domain/generation/queries.js';
 import type { BotDeps } from './bot-deps.js';
 import { type CallbackAction, parseCallbackData } from './callback-data.js';
 import type { BotContext } from './context.js';
@@ -13,6 +14,7 @@ export type CallbackContext = NarrowedContext<BotContext, Update.CallbackQueryUp
 
 type ActionData<K extends CallbackAction['action']> = Extract<CallbackAction, { action: K }>;
 type AvatarActionName = Extract<CallbackAction, { avatarId: string }>['action'];
+type GenerationActionName = Extract<CallbackAction, { generationId: string }>['action'];
 
 /** A handler for one kind of button, with its data parsed and typed. */
 export function onAction<K extends CallbackAction['action']>(
@@ -50,8 +52,23 @@ export function onAvatarAction<K extends AvatarActionName>(
   });
 }
 
+/** The same for a button that names a generation: it runs with the generation and its avatar, if they are the user's. */
+export function onGenerationAction<K extends GenerationActionName>(
+  name: K,
+  deps: Pick<BotDeps, 'db'>,
+  handler: (ctx: CallbackContext, generation: Generation, avatar: Avatar) => Promise<unknown>,
+) {
+  return onAction(name, async (ctx, data) => {
+    const generationId = (data as { generationId: string }).generationId;
+    if (!ctx.user) return;
+    const found = await findOwnedGeneration(deps.db, ctx.user.id, generationId);
+    if (found.ok) return handler(ctx, found.generation, found.avatar);
+    await alertNotOwned(ctx, found.reason, { generation_id: generationId });
+  });
+}
+
 /** The alert for a button naming something that is gone or someone else's; the latter is logged. */
-export async function alertNotOwned(ctx: CallbackContext, reason: 'missing' | 'foreign', ids: Record<string, string>): Promise<void> {
+async function alertNotOwned(ctx: CallbackContext, reason: 'missing' | 'foreign', ids: Record<string, string>): Promise<void> {
   const t = texts[ctx.lang];
   if (reason === 'foreign') ctx.log.warn(ids, 'button names another user’s avatar');
   await ctx.answerCbQuery(reason === 'foreign' ? t.notYourAvatar : t.avatarGone, { show_alert: true });

@@ -93,7 +93,8 @@ export async function listAvatarCards(db: Db, userId: number): Promise<AvatarCar
     .select({
       avatar: avatars,
       photos: sql<number>`(select count(*)::int from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatars.id})`,
-      generations: sql<number>`(select count(*)::int from ${generations} where ${generations.avatarId} = ${avatars.id} and ${generations.status} = 'completed')`,
+      generations: sql<number>`(select count(*)::int from ${generations}
+        where ${generations.avatarId} = ${avatars.id} and ${generations.status} = 'completed')`,
       isMain: sql<boolean>`${users.mainAvatarId} is not distinct from ${avatars.id}`,
     })
     .from(avatars)
@@ -111,7 +112,8 @@ export async function setMainAvatar(db: Db, userId: number, avatarId: string): P
     .where(
       and(
         eq(users.id, userId),
-        sql`exists (select 1 from ${avatars} where ${avatars.id} = ${avatarId} and ${avatars.userId} = ${userId} and ${notInArray(avatars.status, [...UNFINISHED])})`,
+        sql`exists (select 1 from ${avatars}
+          where ${avatars.id} = ${avatarId} and ${avatars.userId} = ${userId} and ${notInArray(avatars.status, [...UNFINISHED])})`,
       ),
     )
     .returning({ id: users.id });

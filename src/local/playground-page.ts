@@ -7,7 +7,8 @@ export const PAGE_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>avatar-bot playground</title>
 <style>
-  body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: #0e1621; color: #e9eef3; display: flex; flex-direction: column; height: 100vh; }
+  body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: #0e1621; color: #e9eef3;
+         display: flex; flex-direction: column; height: 100vh; }
   header { padding: 10px 16px; background: #17212b; border-bottom: 1px solid #0b121a; }
   header b { display: block; } header small { color: #7f91a4; }
   #chat { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
@@ -20,7 +21,8 @@ export const PAGE_HTML = `<!doctype html>
   .row { display: flex; gap: 4px; }
   .row button { flex: 1; background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 7px; cursor: pointer; }
   .row button:hover { background: #35506b; }
-  #toast { position: fixed; top: 60px; left: 50%; transform: translateX(-50%); background: #000c; padding: 8px 14px; border-radius: 8px; display: none; }
+  #toast { position: fixed; top: 60px; left: 50%; transform: translateX(-50%);
+           background: #000c; padding: 8px 14px; border-radius: 8px; display: none; }
   #menu { display: grid; grid-template-columns: 1fr 1fr; gap: 4px; padding: 6px 16px 0; background: #17212b; }
   #menu button, form button { background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 8px; cursor: pointer; }
   form { display: flex; gap: 6px; padding: 8px 16px 12px; background: #17212b; }
@@ -48,7 +50,8 @@ export const PAGE_HTML = `<!doctype html>
 export const PAGE_SCRIPT = `'use strict';
 const chat = document.getElementById('chat');
 const nodes = new Map();
-const post = (path, body) => fetch('/__playground/' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path, body) =>
+  fetch('/__playground/' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 function render(message) {
   const node = nodes.get(message.message_id) || document.createElement('div');

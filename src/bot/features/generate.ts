@@ -1,11 +1,10 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
-import { findOwnedGeneration } from '../../domain/generation/queries.js';
 import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
 import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { alertNotOwned, onAction, onAvatarAction } from '../actions.js';
+import { onAvatarAction, onGenerationAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
@@ -82,22 +81,16 @@ export function generateFeature(deps: BotDeps) {
   });
 
   feature.use(
-    onAction('gen_again', async (ctx, data) => {
-      if (!ctx.user) return;
-      const found = await findOwnedGeneration(deps.db, ctx.user.id, data.generationId);
-      if (!found.ok) return alertNotOwned(ctx, found.reason, { generation_id: data.generationId });
+    onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {
       await ctx.answerCbQuery();
-      await generate(ctx, found.avatar, found.generation.prompt, formatOr(found.generation.format));
+      await generate(ctx, avatar, generation.prompt, formatOr(generation.format));
     }),
   );
 
   feature.use(
-    onAction('gen_prompt', async (ctx, data) => {
-      if (!ctx.user) return;
-      const found = await findOwnedGeneration(deps.db, ctx.user.id, data.generationId);
-      if (!found.ok) return alertNotOwned(ctx, found.reason, { generation_id: data.generationId });
+    onGenerationAction('gen_prompt', deps, async (ctx, generation) => {
       await ctx.answerCbQuery();
-      await ctx.reply(texts[ctx.lang].gen.promptShown(found.generation.fullPrompt));
+      await ctx.reply(texts[ctx.lang].gen.promptShown(generation.fullPrompt));
     }),
   );
 

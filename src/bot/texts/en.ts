@@ -176,7 +176,8 @@ export const en: Texts = {
     historyEmpty: (name) => `📜 History of “${name}”\n\nNo generations yet.`,
     historyTitle: (name) => `📜 History of “${name}”`,
     stopConfirm: (name) =>
-      `⏹ Cancel the training of “${name}”?\n\nThe training is stopped on the server and its result is lost. The photos stay — you can train again.`,
+      `⏹ Cancel the training of “${name}”?\n\n` +
+      'The training is stopped on the server and its result is lost. The photos stay — you can train again.',
     stopYes: '⏹ Yes, cancel',
     stopNo: '◀️ No, keep training',
     stopped: (name) => `⏹ Training of “${name}” cancelled.`,
