@@ -170,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const simulated = e.FAL_KEY === undefined;
+  const playgroundApi = `http://127.0.0.1:${e.PORT}/__playground`;
   // The simulator answers on this process's own port; the app reaches it like any FAL_BASE_URL.
   const falBase = e.FAL_BASE_URL?.replace(/\/+$/, '') ?? (simulated ? `http://127.0.0.1:${e.PORT}/__fal` : undefined);
   return {
@@ -195,7 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
       webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,
       // telegraf resolves `./bot<token>/<method>` against this: a path survives only with a trailing slash.
-      apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? TELEGRAM_API : `http://127.0.0.1:${e.PORT}/__playground`)).replace(/\/+$/, '')}/`,
+      apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? TELEGRAM_API : playgroundApi)).replace(/\/+$/, '')}/`,
       playground: e.TELEGRAM_BOT_TOKEN === undefined,
     },
     fal: {
