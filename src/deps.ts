@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.js';
 import { type BackgroundTasks, createBackgroundTasks } from './background-tasks.js';
-import { createBot, createTelegram } from './bot/create-bot.js';
+import { createBot } from './bot/create-bot.js';
 import { createNotificationSender } from './bot/notification-sender.js';
+import { createTelegram } from './bot/telegram-client.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database, runMigrations } from './db/client.js';
 import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';

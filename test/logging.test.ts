@@ -39,15 +39,17 @@ t.test('an unreachable Bot API is logged without the token', async (t) => {
   t.notMatch(logs.text, BOT_TOKEN);
 });
 
-t.test('an unreachable Bot API before any handler ran (getMe) is a 5xx, and the redelivery is handled', async (t) => {
-  const { app, telegram } = await buildTestApp(t, { TELEGRAM_API_ROOT: 'http://127.0.0.1:9' });
+t.test('an unreachable Bot API before any handler ran (getMe) is a 503, and the redelivery is handled', async (t) => {
+  const { app, telegram, logs } = await buildTestApp(t, { TELEGRAM_API_ROOT: 'http://127.0.0.1:9' });
   const update = textUpdate('/start');
   const res = await postUpdate(app, update);
-  t.equal(res.statusCode, 500);
-  t.same(res.json(), { error: 'InternalServerError', message: 'internal error' });
+  t.equal(res.statusCode, 503);
+  t.same(res.json(), { error: 'ServiceUnavailable', message: 'the Bot API did not answer getMe; retry later' });
   t.equal(telegram.calls.length, 0);
   const again = await postUpdate(app, update);
-  t.equal(again.statusCode, 500, 'the claim was released: the redelivery is handled, not skipped as a duplicate');
+  t.equal(again.statusCode, 503, 'the redelivery is looked at again, not skipped as a duplicate');
+  t.match(logs.text, /getMe failed/);
+  t.notMatch(logs.text, BOT_TOKEN);
 });
 
 t.test('requests with secrets leave no secret in the logs', async (t) => {

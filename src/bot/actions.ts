@@ -79,6 +79,11 @@ export function isNotModified(error: unknown): boolean {
   return /message is not modified/i.test((error as Error)?.message ?? '');
 }
 
+/** Telegram answers 400 when the message to edit was deleted (by the user) or is too old to edit. */
+export function isMessageGone(error: unknown): boolean {
+  return /message to edit not found|message can't be edited/i.test((error as Error)?.message ?? '');
+}
+
 /** Replaces the pressed button's message: its caption when it is a photo, its text otherwise. */
 export async function editPressedMessage(ctx: CallbackContext, v: View): Promise<void> {
   try {

@@ -1,5 +1,7 @@
-import { Telegraf, Telegram } from 'telegraf';
+import { Context, Telegraf, type Telegram } from 'telegraf';
+import type { Update, UserFromGetMe } from 'telegraf/types';
 import { isDatabaseUnavailable } from '../db/client.js';
+import { notifyPrivateOnly } from '../domain/notifications.js';
 import { upsertUser } from '../domain/users.js';
 import { clearWizardState } from '../domain/wizard-state.js';
 import type { BotDeps } from './bot-deps.js';
@@ -17,21 +19,26 @@ import { MENU_BUTTONS, mainMenuKeyboard } from './views/main-menu.js';
 
 export type Bot = Telegraf<BotContext>;
 
-/** Without a token the bot still handles updates; its Bot API calls go to `apiRoot` (the local playground). */
-const PLACEHOLDER_TOKEN = '0:playground';
-
-/** The Bot API client, shared by the bot and the outbox sender. */
-export function createTelegram(options: { token: string | undefined; apiRoot: string }): Telegram {
-  return new Telegram(options.token ?? PLACEHOLDER_TOKEN, { apiRoot: options.apiRoot, webhookReply: false });
-}
-
 export function createBot(telegram: Telegram, deps: BotDeps): Bot {
-  const bot = new Telegraf<BotContext>(telegram.token);
+  // telegraf gives every update a client of its own; ours (patient with 429s) is used instead.
+  const contextType = class extends Context {
+    constructor(update: Update, _perUpdate: Telegram, botInfo: UserFromGetMe) {
+      super(update, telegram, botInfo);
+    }
+  };
+  const bot = new Telegraf<BotContext>(telegram.token, { contextType: contextType as never });
   bot.telegram = telegram;
 
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
     ctx.lang = langOf(ctx.from?.language_code);
+    // Avatars are personal: in a group or a channel nothing is read or changed. The chat is
+    // told once (the outbox's dedupe key keeps it to one message), a pressed button at once.
+    if (ctx.chat && ctx.chat.type !== 'private') {
+      if (ctx.callbackQuery) return ctx.answerCbQuery(texts[ctx.lang].privateOnly, { show_alert: true });
+      if (await notifyPrivateOnly(deps.db, ctx.chat.id, ctx.from?.language_code ?? null)) deps.notifier.drainSoon();
+      return;
+    }
     if (ctx.from && ctx.chat && !ctx.from.is_bot) {
       ctx.user = await upsertUser(deps.db, ctx.from, ctx.chat.id);
     }
@@ -70,9 +77,11 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
     if (isDatabaseUnavailable(error)) throw error;
     const log = ctx.log ?? deps.logger.child({ update_id: ctx.update.update_id });
     log.error({ err: error }, 'bot handler failed');
-    if (!ctx.chat) return;
+    const t = texts[ctx.lang ?? 'ru'];
     try {
-      await ctx.reply(texts[ctx.lang ?? 'ru'].somethingWentWrong);
+      // A pressed button spins until it is answered; a second answer of an answered one fails harmlessly.
+      if (ctx.callbackQuery) await ctx.answerCbQuery(t.somethingWentWrong).catch(() => {});
+      if (ctx.chat) await ctx.reply(t.somethingWentWrong);
     } catch (replyError) {
       log.warn({ err: replyError }, 'could not tell the user about the failure');
     }

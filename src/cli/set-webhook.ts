@@ -1,5 +1,5 @@
 import { botCommands } from '../bot/commands.js';
-import { createTelegram } from '../bot/create-bot.js';
+import { createTelegram } from '../bot/telegram-client.js';
 import { loadConfig } from '../config.js';
 
 /**

@@ -18,7 +18,9 @@ export type NotificationPayload =
       code: TrainingFailureNotice;
     }
   | { type: 'generation_completed'; generationId: string; avatarName: string; languageCode: string | null }
-  | { type: 'generation_failed'; generationId: string; avatarName: string; languageCode: string | null; code: GenerationFailure };
+  | { type: 'generation_failed'; generationId: string; avatarName: string; languageCode: string | null; code: GenerationFailure }
+  /** The bot was written to in a group or a channel: it works in private chats only. */
+  | { type: 'private_only'; languageCode: string | null };
 
 export type Notification = Omit<typeof notifications.$inferSelect, 'payload'> & { payload: NotificationPayload };
 
@@ -47,6 +49,11 @@ export async function enqueueNotification(
     .onConflictDoNothing()
     .returning({ id: notifications.id });
   return rows.length === 1;
+}
+
+/** Tells a group or channel, once ever, that the bot works in private chats. True when the message is new. */
+export async function notifyPrivateOnly(db: DbOrTx, chatId: number, languageCode: string | null): Promise<boolean> {
+  return enqueueNotification(db, { chatId, dedupeKey: `private-only:${chatId}`, payload: { type: 'private_only', languageCode } });
 }
 
 export type DrainResult = { sent: number; retried: number; dead: number };

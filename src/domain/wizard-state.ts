@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { botState } from '../db/schema.js';
 
@@ -30,6 +30,28 @@ export async function setWizardState(db: DbOrTx, chatId: number, state: WizardSt
     .insert(botState)
     .values({ chatId, step, avatarId, data })
     .onConflictDoUpdate({ target: botState.chatId, set: { step, avatarId, data, updatedAt: new Date() } });
+}
+
+/**
+ * Points the chat's upload step at a new progress message, if it still points
+ * at `goneId`; returns the message the step points at afterwards (another
+ * handler's replacement may have won), or null when the chat left the step.
+ */
+export async function replaceProgressMessage(db: DbOrTx, chatId: number, goneId: number, freshId: number): Promise<number | null> {
+  const [replaced] = await db
+    .update(botState)
+    .set({ data: sql`jsonb_set(${botState.data}, '{progressMessageId}', ${String(freshId)}::jsonb)`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(botState.chatId, chatId),
+        eq(botState.step, 'upload_photos'),
+        sql`(${botState.data}->>'progressMessageId')::bigint = ${goneId}`,
+      ),
+    )
+    .returning({ chatId: botState.chatId });
+  if (replaced) return freshId;
+  const state = await getWizardState(db, chatId);
+  return state?.step === 'upload_photos' ? state.progressMessageId : null;
 }
 
 export async function clearWizardState(db: DbOrTx, chatId: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Update } from 'telegraf/types';
 import type { Bot } from '../bot/create-bot.js';
+import { botIdentity } from '../bot/telegram-client.js';
 import type { Db } from '../db/client.js';
 import { claimUpdate, releaseUpdate } from '../domain/telegram-updates.js';
 import { sendError } from '../http-errors.js';
@@ -44,9 +45,15 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
       },
       schema: { body: updateSchema },
     },
-    async (request) => {
+    async (request, reply) => {
       const update = request.body;
       const log = request.log.child({ update_id: update.update_id });
+      try {
+        bot.botInfo ??= await botIdentity(bot.telegram);
+      } catch (error) {
+        log.error({ err: error }, 'getMe failed; Telegram will deliver the update again');
+        return sendError(reply, 503, 'the Bot API did not answer getMe; retry later');
+      }
       if (!(await claimUpdate(db, update.update_id))) {
         log.info('duplicate update ignored');
         return { ok: true, duplicate: true };
@@ -54,9 +61,8 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
       try {
         await bot.handleUpdate(update);
       } catch (error) {
-        // Only what the bot's error boundary lets through gets here: an unavailable database,
-        // or the Bot API failing getMe before any handler ran. Telegram will redeliver;
-        // give the claim back so that redelivery is handled.
+        // Only what the bot's error boundary lets through gets here: an unavailable database.
+        // Telegram will redeliver; give the claim back so that redelivery is handled.
         await releaseUpdate(db, update.update_id).catch((releaseError: unknown) =>
           log.error({ err: releaseError }, 'could not release the update claim; the redelivery will be skipped'),
         );

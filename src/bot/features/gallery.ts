@@ -9,6 +9,7 @@ import { type CallbackContext, editPressedMessage, onAction, onAvatarAction, pre
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
+import { CAPTION_LIMIT, clip } from '../texts/format.js';
 import { texts } from '../texts/index.js';
 import { backToCardView, cardView, emptyGalleryView } from '../views/gallery-card.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
@@ -103,10 +104,10 @@ export function galleryFeature(deps: BotDeps) {
       const g = texts[ctx.lang].gallery;
       const history = (await latestGenerations(deps.db, avatar.id)).filter((gen) => gen.status === 'completed');
       const lines = history.map(
-        (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${gen.prompt.slice(0, 80)}`,
+        (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${clip(gen.prompt, 80)}`,
       );
       const text = lines.length === 0 ? g.historyEmpty(avatar.name) : `${g.historyTitle(avatar.name)}\n\n${lines.join('\n')}`;
-      await editPressedMessage(ctx, backToCardView(ctx.lang, avatar.id, text.slice(0, 1024)));
+      await editPressedMessage(ctx, backToCardView(ctx.lang, avatar.id, clip(text, CAPTION_LIMIT)));
     }),
   );
 

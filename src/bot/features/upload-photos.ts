@@ -1,11 +1,12 @@
 import { Composer, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
+import { isDatabaseUnavailable } from '../../db/client.js';
 import { isCollectingPhotos, isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
 import { type Avatar, countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
-import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { clearWizardState, getWizardState, replaceProgressMessage, setWizardState } from '../../domain/wizard-state.js';
+import { type CallbackContext, isMessageGone, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
@@ -15,6 +16,7 @@ import { mainMenuKeyboard } from '../views/main-menu.js';
 import { photoBrowserView } from '../views/photo-browser.js';
 import { reviewView } from '../views/training-review.js';
 import { progressView } from '../views/upload-progress.js';
+import type { View } from '../views/view.js';
 
 type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> };
 
@@ -39,21 +41,32 @@ export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar
  * Brings the progress message up to date. Photos of an album are handled in
  * parallel and their edits may reach Telegram out of order, so after each edit
  * the count is read again and, if it moved, shown again: the last edit to land
- * always shows the final count.
+ * always shows the final count. A progress message that is gone (the user
+ * deleted it) is replaced by a new one, which later photos then edit.
  */
 async function refreshProgress(ctx: ChatContext, deps: BotDeps, avatarId: string, messageId: number): Promise<void> {
   let shown = -1;
+  let target = messageId;
   for (let round = 0; round < 5; round++) {
     const uploaded = await countPhotos(deps.db, avatarId);
     if (uploaded === shown) return;
     const v = progressView(ctx.lang, avatarId, uploaded, deps.config.training);
     try {
-      await ctx.telegram.editMessageText(ctx.chat.id, messageId, undefined, v.text, v.markup);
+      await ctx.telegram.editMessageText(ctx.chat.id, target, undefined, v.text, v.markup);
     } catch (error) {
-      if (!isNotModified(error)) throw error;
+      if (isMessageGone(error)) target = await replaceProgress(ctx, deps, target, v);
+      else if (!isNotModified(error)) throw error;
     }
     shown = uploaded;
   }
+}
+
+/** Sends a new progress message in place of a gone one; of parallel replacements (an album) one wins. */
+async function replaceProgress(ctx: ChatContext, deps: BotDeps, goneId: number, v: View): Promise<number> {
+  const fresh = await ctx.reply(v.text, v.markup);
+  const winner = await replaceProgressMessage(deps.db, ctx.chat.id, goneId, fresh.message_id);
+  if (winner !== null && winner !== fresh.message_id) await ctx.deleteMessage(fresh.message_id).catch(() => {});
+  return winner ?? fresh.message_id;
 }
 
 type Incoming = { fileId: string; declaredSize: number | undefined };
@@ -104,7 +117,12 @@ export function uploadPhotosFeature(deps: BotDeps) {
       if (result.refusal === null) return ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
       await refuse(ctx, result.refusal);
     }
-    if (state.progressMessageId !== null) await refreshProgress(ctx, deps, state.avatarId, state.progressMessageId);
+    if (state.progressMessageId === null) return;
+    // The photo is stored whatever happens to its progress message: a failed edit is logged, not shown as a failed upload.
+    await refreshProgress(ctx, deps, state.avatarId, state.progressMessageId).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) throw error;
+      ctx.log.warn({ err: error }, 'progress message not updated');
+    });
   });
 
   // Text, stickers, voice… while photos are expected: a hint, not an error.

@@ -77,6 +77,7 @@ export const en: Texts = {
   staleButton: 'This button is out of date',
   notYourAvatar: '⛔ This is not your avatar',
   avatarGone: 'This avatar has been deleted',
+  privateOnly: '🔒 I only work in a private chat: avatars and photos are personal. Please message me directly.',
 
   unfinished: (name, photos) => `📝 You have an unfinished avatar “${name}” (photos: ${photos}).\nContinue it or create a new one?`,
   resume: (name) => `🔄 Continue “${name}”`,

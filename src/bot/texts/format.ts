@@ -12,3 +12,24 @@ export const bar = (ratio: number) => {
 
 /** `📊 ███░░░░░░░ 30%`. */
 export const progressLine = (uploaded: number, max: number) => `📊 ${bar(uploaded / max)} ${Math.round((uploaded / max) * 100)}%`;
+
+/** Telegram's limits, in UTF-16 code units as it counts them. */
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+
+const graphemes = new Intl.Segmenter();
+
+/**
+ * `text` cut to at most `max` UTF-16 units at a character boundary — never
+ * inside a surrogate pair or an emoji sequence, which Telegram would refuse —
+ * with "…" when something was cut.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}

@@ -42,6 +42,8 @@ export type Texts = {
   staleButton: string;
   notYourAvatar: string;
   avatarGone: string;
+  /** In a group or a channel: the bot works in private chats only (also a button alert: ≤ 200 characters). */
+  privateOnly: string;
 
   unfinished: (name: string, photos: number) => string;
   resume: Name;

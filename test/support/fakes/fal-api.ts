@@ -4,8 +4,7 @@ import { listen, readBody, sendJson } from './http.js';
 /**
  * A local FAL: serves a JWKS of its own ED25519 keys and signs webhook
  * deliveries exactly as FAL does (headers, message and ED25519 as FAL documents
- * them), so the app's real
- * verification code runs against it. `jwksStatus` makes the key endpoint fail.
+ * them), so the app's real verification code runs against it. `jwksStatus` makes the key endpoint fail.
  */
 
 export type SignOptions = { requestId: string; userId?: string; timestamp?: number; key?: KeyObject };

@@ -3,7 +3,10 @@ import { listen, readBody, sendJson } from './http.js';
 /**
  * A local Telegram Bot API: answers the methods the bot uses with real-shaped
  * results, records every call, serves files for getFile downloads, and can be
- * told to fail the next call of a method (429 with retry_after, 403, ...).
+ * told to fail the next call of a method (429 with retry_after, 403, a 502 on
+ * getMe, ...). Like the real one it refuses text over 4096 and captions over
+ * 1024 UTF-16 units, strings that are not valid UTF-8 (a lone surrogate), and
+ * edits of a message that is gone (deleted by the bot or by the user).
  */
 
 export type TelegramCall = { method: string; payload: Record<string, unknown>; result?: unknown };
@@ -35,6 +38,33 @@ async function parsePayload(contentType: string, body: Buffer): Promise<Record<s
   return payload;
 }
 
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The Bot API's checks of texts and captions: UTF-8 only, and limits counted in UTF-16 units. */
+function checkStrings(method: string, payload: Record<string, unknown>): void {
+  const media = payload.media as { caption?: unknown } | undefined;
+  const checks: [unknown, number, string][] = [
+    [payload.text, TEXT_LIMIT, 'message is too long'],
+    [payload.caption, CAPTION_LIMIT, 'message caption is too long'],
+    [
+      typeof media === 'object' && media !== null && !Array.isArray(media) ? media.caption : undefined,
+      CAPTION_LIMIT,
+      'message caption is too long',
+    ],
+  ];
+  for (const [value, limit, tooLong] of checks) {
+    if (typeof value !== 'string') continue;
+    if (LONE_SURROGATE.test(value))
+      throw { error_code: 400, description: 'Bad Request: strings must be encoded in UTF-8' } satisfies Failure;
+    if (value.length > limit) throw { error_code: 400, description: `Bad Request: ${tooLong}` } satisfies Failure;
+  }
+  if (method === 'answerCallbackQuery' && typeof payload.text === 'string' && payload.text.length > 200) {
+    throw { error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' } satisfies Failure;
+  }
+}
+
 export async function startFakeTelegram(token: string) {
   const calls: TelegramCall[] = [];
   const failures = new Map<string, Failure[]>();
@@ -42,16 +72,25 @@ export async function startFakeTelegram(token: string) {
   const waiters: { test: (call: TelegramCall) => boolean; resolve: (call: TelegramCall) => void }[] = [];
   let nextMessageId = 1;
 
+  /** Messages that are gone, as `chat:message`: an edit of one answers "message to edit not found". */
+  const gone = new Set<string>();
   const message = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     message_id: nextMessageId++,
     date: Math.floor(Date.now() / 1000),
-    chat: { id: Number(payload.chat_id), type: 'private' },
+    chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'group' : 'private' },
     from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username },
     ...extra,
   });
 
   function result(method: string, payload: Record<string, unknown>): unknown {
+    checkStrings(method, payload);
+    if (method.startsWith('editMessage') && gone.has(`${payload.chat_id}:${payload.message_id}`)) {
+      throw { error_code: 400, description: 'Bad Request: message to edit not found' } satisfies Failure;
+    }
     switch (method) {
+      case 'deleteMessage':
+        gone.add(`${payload.chat_id}:${payload.message_id}`);
+        return true;
       case 'getMe':
         return BOT_INFO;
       case 'sendMessage':
@@ -135,6 +174,10 @@ export async function startFakeTelegram(token: string) {
     /** The next call of `method` fails with this Bot API error. */
     failNext(method: string, failure: Failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    /** The user deleted a message in their client: later edits of it fail as Telegram's do. */
+    userDeletes(chatId: number, messageId: number) {
+      gone.add(`${chatId}:${messageId}`);
     },
     addFile(fileId: string, bytes: Buffer, path = `photos/${fileId}.jpg`) {
       files.set(fileId, { path, bytes });
