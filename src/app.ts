@@ -67,7 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps) {
 
   await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
   await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
-  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, notifier: deps.notifier });
+  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, falHttp: deps.falHttp, notifier: deps.notifier });
   const check = () =>
     runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
   await app.register(checkStatusRoutes, { token: config.internalApiToken, check });

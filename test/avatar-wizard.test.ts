@@ -77,7 +77,11 @@ t.test('the whole wizard, from /start to a portrait training on FAL', async (t) 
   t.match(started.payload.text, /Алиса в Париже.*15–25 мин/s);
 
   t.equal(submission.modelId, 'fal-ai/flux-lora-portrait-trainer');
-  t.equal(submission.webhookUrl, 'https://bot.example.com/webhooks/fal', 'the webhook is a query option, not an input field');
+  t.match(
+    submission.webhookUrl,
+    /^https:\/\/bot\.example\.com\/webhooks\/fal\?key=[0-9a-f]{32}$/,
+    'the webhook (with the attempt’s key) is a query option, not an input field',
+  );
   t.equal(submission.authorization, 'Key fal-test-key:secret');
   t.notOk('webhookUrl' in submission.input || 'webhook_url' in submission.input);
   const row = await avatarRow(env, avatarId);

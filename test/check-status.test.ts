@@ -31,6 +31,7 @@ t.test('POST /internal/check-status', async (t) => {
       generationsFailed: 0,
       filesDeleted: 0,
       prunedUpdates: 0,
+      prunedEvents: 0,
     });
   });
 

@@ -230,8 +230,15 @@ t.test('stopping a training asks first, cancels at FAL, and offers a retry', asy
 
   await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${busy.id}`, 7, ALICE, onCard));
   t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true, 'cancelled at FAL, not just locally');
+  const [stopping] = await env.deps.db.select().from(avatars).where(eq(avatars.id, busy.id));
+  t.equal(stopping?.status, 'training', 'a cancel is a request: the training stops when FAL says so');
+  t.notMatch(JSON.stringify(lastCall(env, 'editMessageMedia')?.payload.reply_markup), 'avatar_stop', 'no second stop button');
+
+  env.fal.state.jobs.set('req-Busy', { status: 'COMPLETED', result: { status: 400, body: { detail: 'Request was cancelled' } } });
+  await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
   const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, busy.id));
   t.equal(row?.status, 'cancelled');
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, 7, ALICE, onCard));
   t.match(
     buttonsOf(lastCall(env, 'editMessageMedia')?.payload.reply_markup).map((b) => b.callback_data),
     [String, String, String, `avatar_train:${busy.id}`],

@@ -6,7 +6,13 @@ import type { Notification, Sender } from '../domain/notifications.js';
 import { createFalImageFetcher } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
 import { langOf, texts } from './texts/index.js';
-import { generationDoneView, generationFailedView, trainingFailedView, trainingReadyView } from './views/outcome-messages.js';
+import {
+  generationDoneView,
+  generationFailedView,
+  trainingCancelledView,
+  trainingFailedView,
+  trainingReadyView,
+} from './views/outcome-messages.js';
 import { type View, view } from './views/view.js';
 
 export type SenderDeps = { db: Db; storage: Storage; config: Pick<Config, 'fal'> };
@@ -21,6 +27,7 @@ function textMessage(notification: Notification): View | null {
   const p = notification.payload;
   const lang = langOf(p.languageCode);
   if (p.type === 'training_completed') return trainingReadyView(lang, { id: p.avatarId, name: p.avatarName });
+  if (p.type === 'training_cancelled') return trainingCancelledView(lang, { id: p.avatarId, name: p.avatarName });
   if (p.type === 'training_failed') return trainingFailedView(lang, { id: p.avatarId, name: p.avatarName }, p.code);
   if (p.type === 'generation_failed') return generationFailedView(lang, p.generationId, p.code);
   if (p.type === 'private_only') return view(texts[lang].privateOnly, []);

@@ -58,6 +58,13 @@ export async function runMigrations(database: Pick<Database, 'db' | 'pool'>): Pr
   }
 }
 
+/** The innermost message of an error: the database's own words rather than a wrapper's "Failed query: …". */
+export function rootMessage(error: unknown): string {
+  let e = error as Error;
+  while (e?.cause instanceof Error) e = e.cause;
+  return e?.message ?? String(error);
+}
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 /**

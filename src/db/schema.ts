@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgEnum,
   pgTable,
   text,
@@ -62,6 +63,8 @@ export const avatars = pgTable(
     gender: gender('gender'),
     status: avatarStatus('status').notNull().default('draft'),
     triggerPhrase: text('trigger_phrase'),
+    /** A random key per submit attempt, carried in the webhook URL: finds a job whose submit answer was lost. */
+    submitKey: text('submit_key').unique(),
     falRequestId: text('fal_request_id').unique(),
     falModelId: text('fal_model_id'),
     trainingPreset: text('training_preset'),
@@ -71,6 +74,10 @@ export const avatars = pgTable(
     trainingStartedAt: timestamp('training_started_at', { withTimezone: true }),
     /** When a status checker last took this training: its lease against a concurrent checker. */
     statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
+    /** Status checks that got no usable answer from FAL, or could not store it; past a few the training fails. */
+    checkFailures: integer('check_failures').notNull().default(0),
+    /** The user stopped the training and FAL took the cancel; it may still finish (and keep its result). */
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     trainingFinishedAt: timestamp('training_finished_at', { withTimezone: true }),
     diffusersLoraFileUrl: text('diffusers_lora_file_url'),
     configFileUrl: text('config_file_url'),
@@ -122,15 +129,18 @@ export const generations = pgTable(
     fullPrompt: text('full_prompt').notNull(),
     modelId: text('model_id').notNull(),
     falRequestId: text('fal_request_id').unique(),
+    submitKey: text('submit_key').unique(),
     falStatusUrl: text('fal_status_url'),
     falResponseUrl: text('fal_response_url'),
     format: text('format').notNull(),
     status: generationStatus('status').notNull().default('pending'),
     imageUrls: jsonb('image_urls').$type<string[]>().notNull().default([]),
     storageKeys: jsonb('storage_keys').$type<string[]>().notNull().default([]),
-    seed: bigint('seed', { mode: 'number' }),
+    /** FAL's seeds go past 2^63 (`17454220438242315174`): kept as an exact decimal. */
+    seed: numeric('seed', { precision: 20, scale: 0 }),
     error: text('error'),
     statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
+    checkFailures: integer('check_failures').notNull().default(0),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
@@ -194,12 +204,18 @@ export const falWebhookEvents = pgTable(
   {
     requestId: text('request_id').primaryKey(),
     gatewayRequestId: text('gateway_request_id'),
+    /** The submit attempt named in the webhook URL, when there was one. */
+    submitKey: text('submit_key'),
     status: text('status').notNull(),
     body: jsonb('body').notNull(),
     deliveries: integer('deliveries').notNull().default(1),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     lastReceivedAt: timestamp('last_received_at', { withTimezone: true }).notNull().defaultNow(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
+    /** Failed attempts to apply it; after a few it is given up (failedAt) and the user told. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
   },
-  (t) => [index('fal_webhook_events_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} is null`)],
+  (t) => [index('fal_webhook_events_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} is null and ${t.failedAt} is null`)],
 );

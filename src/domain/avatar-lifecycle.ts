@@ -22,12 +22,17 @@ export const TRANSITIONS = {
   beginSubmission: { from: ['ready', 'failed', 'cancelled'], to: 'submitting' },
   /** FAL accepted the submit: the request id is attached. */
   attachSubmission: { from: ['submitting'], to: 'training' },
+  /**
+   * A webhook carrying the key of a submit whose answer was lost: FAL did queue
+   * the job (and bills it), so it is attached, even after the avatar went back to ready.
+   */
+  attachLostSubmission: { from: ['submitting', 'ready'], to: 'training' },
   /** FAL refused the submit, or a crash interrupted it: the photos are kept for a retry. */
   abandonSubmission: { from: ['submitting'], to: 'ready' },
   /** FAL's result (webhook or status check) — at most once per training. */
   complete: { from: ['training'], to: 'completed' },
   fail: { from: ['training'], to: 'failed' },
-  /** The user stopped the training and FAL accepted the cancel. */
+  /** The user stopped the training (cancelRequestedAt) and FAL ended the job without a result. */
   cancel: { from: ['training'], to: 'cancelled' },
 } as const satisfies Record<string, Transition>;
 

@@ -1,7 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import { type Db, isDatabaseUnavailable, rootMessage } from '../db/client.js';
 import type { avatars, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
@@ -24,6 +24,8 @@ export type StatusCheckSummary = {
   /** Avatar files whose earlier deletion failed, now deleted. */
   filesDeleted: number;
   prunedUpdates: number;
+  /** Stored webhook events of jobs that are not ours, deleted after a few days. */
+  prunedEvents: number;
 };
 
 export type StatusCheckDeps = {
@@ -41,6 +43,41 @@ export type CheckPass = StatusCheckDeps & { summary: StatusCheckSummary; withinB
 const BATCH = 20;
 /** A row taken by one checker is not taken by another for this long. */
 const LEASE = '60 seconds';
+
+/** Checks in a row without a usable answer from FAL (or that could not store it) before a row is failed. */
+export const MAX_CHECK_FAILURES = 5;
+
+/**
+ * Runs one row's check in isolation: a row that throws (a result that cannot be
+ * stored) never stops the others. A throw, like an answer FAL did not give
+ * (`failed(detail)` from inside), counts against the row; past
+ * MAX_CHECK_FAILURES the row is ended with `giveUp(reason)`.
+ */
+export async function checkIsolated(
+  pass: CheckPass,
+  row: { id: string; table: typeof avatars | typeof generations },
+  check: (failed: (detail: string) => Promise<void>) => Promise<void>,
+  giveUp: (reason: string) => Promise<void>,
+): Promise<void> {
+  const failed = async (detail: string) => {
+    pass.summary.errors += 1;
+    pass.logger.warn({ id: row.id, detail }, 'no usable answer from FAL; the next check asks again');
+    const [counted] = await pass.db
+      .update(row.table)
+      .set({ checkFailures: sql`${row.table.checkFailures} + 1` })
+      .where(eq(row.table.id, row.id))
+      .returning({ n: row.table.checkFailures });
+    if ((counted?.n ?? 0) >= MAX_CHECK_FAILURES) await giveUp(`no usable answer after ${counted?.n} checks: ${detail}`.slice(0, 2000));
+  };
+  try {
+    await check(failed);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    await failed(rootMessage(error)).catch((again: unknown) =>
+      pass.logger.error({ err: again, id: row.id }, 'check of one row failed twice'),
+    );
+  }
+}
 
 /** Counts an ended training or generation in the summary. */
 export function countEnded(summary: StatusCheckSummary, result: EventResult): void {

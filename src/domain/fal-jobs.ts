@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
 
 /**
@@ -9,7 +10,10 @@ import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
 export type FalVerdict =
   | { state: 'running' }
   | { state: 'done'; output: unknown }
-  /** FAL has no FAILED status: a failed job is COMPLETED and its result fetch fails with a 4xx. */
+  /**
+   * FAL has no FAILED status: a failed job is COMPLETED and its result fetch
+   * answers an error — a 4xx, or a runner error (503/504 with FAL's `error_type`).
+   */
   | { state: 'failed'; reason: string; body: unknown }
   /** No usable answer (network, 5xx): the next check asks again. */
   | { state: 'unknown'; detail: string };
@@ -24,18 +28,70 @@ export const detailOf = (answer: FalAnswer) => {
 /** Where a job stands: its status, and when it is COMPLETED, its result. */
 export async function askFal(falHttp: FalHttp, statusUrl: string, responseUrl: string): Promise<FalVerdict> {
   try {
+    // 200 when running or done, 202 while it waits in the queue: any 2xx with a status is an answer.
     const status = await falHttp.get(statusUrl);
-    if (status.status !== 200) return { state: 'unknown', detail: `status answered ${status.status}: ${detailOf(status)}` };
+    if (!isOk(status)) return { state: 'unknown', detail: `status answered ${status.status}: ${detailOf(status)}` };
     if ((status.body as { status?: unknown }).status !== 'COMPLETED') return { state: 'running' };
-    const result = await falHttp.get(responseUrl);
-    if (result.status >= 200 && result.status < 300) return { state: 'done', output: result.body };
-    if (result.status >= 400 && result.status < 500) {
-      return { state: 'failed', reason: `result fetch answered ${result.status}: ${detailOf(result)}`, body: result.body };
-    }
-    return { state: 'unknown', detail: `result fetch answered ${result.status}` };
+    return resultOf(await falHttp.get(responseUrl));
   } catch (error) {
     return { state: 'unknown', detail: (error as Error).message };
   }
+}
+
+const isOk = (answer: FalAnswer) => answer.status >= 200 && answer.status < 300;
+
+/** What a COMPLETED job's result URL answered. */
+export function resultOf(result: FalAnswer): FalVerdict {
+  if (isOk(result)) return { state: 'done', output: result.body };
+  if (result.errorType || (result.status >= 400 && result.status < 500)) {
+    const reason = `result fetch answered ${result.status}${result.errorType ? ` ${result.errorType}` : ''}: ${detailOf(result)}`;
+    return { state: 'failed', reason, body: result.body };
+  }
+  return { state: 'unknown', detail: `result fetch answered ${result.status}: ${detailOf(result)}` };
+}
+
+/** A key per submit attempt, carried in the webhook URL (`?key=`): the webhook of a job whose submit answer was lost still finds its row. */
+export const newSubmitKey = () => randomBytes(16).toString('hex');
+
+/** Our webhook URL for one submit attempt. */
+export const webhookUrlFor = (publicUrl: string, submitKey: string) => `${publicUrl}/webhooks/fal?key=${submitKey}`;
+
+/** What submit returned: the correlation key and the URLs every later question uses. */
+export type SubmittedJob = { requestId: string; statusUrl: string; responseUrl: string; cancelUrl: string };
+
+export type SubmitResult =
+  | { ok: true; job: SubmittedJob }
+  /** FAL answered and did not queue the job (a 4xx): nothing runs, nothing is billed; `temporary` for 429. */
+  | { ok: false; queued: false; temporary: boolean; detail: string }
+  /** No answer, or a 5xx: FAL may have queued the job. The submit key in the webhook URL finds it if so. */
+  | { ok: false; queued: 'unknown'; detail: string };
+
+/**
+ * Submits a job to FAL's queue, once: `POST https://queue.fal.run/<model>?fal_webhook=<url>`.
+ * Never retried here — a lost answer after FAL queued the job would make a
+ * second paid job — and never thrown: the caller decides by the result.
+ */
+export async function submitJob(falHttp: FalHttp, modelId: string, input: unknown, webhookUrl: string): Promise<SubmitResult> {
+  let answer: FalAnswer;
+  try {
+    answer = await falHttp.post(`https://queue.fal.run/${modelId}?fal_webhook=${encodeURIComponent(webhookUrl)}`, input);
+  } catch (error) {
+    return { ok: false, queued: 'unknown', detail: (error as Error).message };
+  }
+  const body = answer.body as Partial<Record<'request_id' | 'status_url' | 'response_url' | 'cancel_url', unknown>> | null;
+  if (isOk(answer) && typeof body?.request_id === 'string') {
+    const url = (value: unknown) => (typeof value === 'string' ? value : '');
+    const job = {
+      requestId: body.request_id,
+      statusUrl: url(body.status_url),
+      responseUrl: url(body.response_url),
+      cancelUrl: url(body.cancel_url),
+    };
+    return { ok: true, job };
+  }
+  const detail = `submit answered ${answer.status}: ${detailOf(answer)}`;
+  if (answer.status >= 400 && answer.status < 500) return { ok: false, queued: false, temporary: answer.status === 429, detail };
+  return { ok: false, queued: 'unknown', detail };
 }
 
 /** `requested`: FAL took the cancel; `too_late`: it refused (the job is finishing); `unreachable`: no answer. */

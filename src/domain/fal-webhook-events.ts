@@ -1,17 +1,30 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Db, type DbOrTx, isDatabaseUnavailable, rootMessage } from '../db/client.js';
 import { avatars, falWebhookEvents, generations } from '../db/schema.js';
+import type { FalHttp } from '../fal/fal-http.js';
+import { TRANSITIONS } from './avatar-lifecycle.js';
+import { resultOf } from './fal-jobs.js';
 import { completeGeneration } from './generation/completion.js';
-import { normalizeGenerationWebhook } from './generation/result.js';
+import { type GenerationOutcome, normalizeGenerationOutput, normalizeGenerationWebhook } from './generation/result.js';
 import { completeTraining } from './training/completion.js';
-import { normalizeTrainingWebhook } from './training/result.js';
+import { normalizeTrainingOutput, normalizeTrainingWebhook, type TrainingOutcome } from './training/result.js';
 
 export type FalWebhookEvent = {
   requestId: string;
   gatewayRequestId: string | null;
+  /** The key of the submit attempt, from the webhook URL (`?key=`). */
+  submitKey: string | null;
   status: string;
   body: unknown;
 };
+
+/** What applying an event needs: the database, and FAL for a result the webhook could not carry. */
+export type EventDeps = { db: Db; falHttp: FalHttp };
+
+/** Failed attempts to apply one event before it is given up and its training or generation failed. */
+const MAX_EVENT_ATTEMPTS = 3;
+/** Events nothing of ours carries (someone else's jobs pointed at our URL) are kept this long. */
+const FOREIGN_EVENT_RETENTION = '3 days';
 
 /**
  * Stores a verified FAL webhook durably, keyed by the submit request id. A
@@ -24,6 +37,7 @@ export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent):
     .values({
       requestId: event.requestId,
       gatewayRequestId: event.gatewayRequestId,
+      submitKey: event.submitKey,
       status: event.status,
       body: event.body,
     })
@@ -39,26 +53,90 @@ export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent):
 export type EventResult =
   | { applied: true; kind: 'training'; status: 'completed' | 'failed' }
   | { applied: true; kind: 'generation'; status: 'completed' | 'failed' }
-  | { applied: false };
+  | { applied: false; error?: string };
 
 /**
- * Applies a stored webhook event to whatever carries its request id: a
- * generation or a training (each ends once). An event for a request id nothing
+ * A webhook that names a submit attempt whose answer we never got: the job FAL
+ * queued is attached to the training or generation of that attempt, if it still
+ * waits for one (the user has not started another attempt since).
+ */
+async function attachBySubmitKey(db: Db, submitKey: string, requestId: string): Promise<void> {
+  const { from, to } = TRANSITIONS.attachLostSubmission;
+  await db
+    .update(avatars)
+    .set({ status: to, falRequestId: requestId, error: null, trainingStartedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(avatars.submitKey, submitKey), isNull(avatars.falRequestId), inArray(avatars.status, [...from])));
+  await db
+    .update(generations)
+    .set({ status: 'running', falRequestId: requestId })
+    .where(and(eq(generations.submitKey, submitKey), isNull(generations.falRequestId), eq(generations.status, 'pending')));
+}
+
+type Body = { status?: unknown; payload?: unknown; payload_error?: unknown };
+
+/**
+ * What a webhook says happened. `status: OK` with `payload: null` and a
+ * `payload_error` means the job succeeded but FAL could not put its result in
+ * the webhook: it is fetched from the response URL stored at submit — null when
+ * that gives no usable answer yet (the event stays pending; the checker asks again).
+ */
+async function outcomeOf<O>(
+  deps: EventDeps,
+  body: unknown,
+  responseUrl: string | null | undefined,
+  normalize: { webhook(body: unknown): O; output(output: unknown): O; failed(reason: string): O },
+): Promise<O | null> {
+  const b = (body ?? {}) as { status?: unknown; payload?: unknown; payload_error?: unknown };
+  if (!(b.status === 'OK' && b.payload == null && b.payload_error != null)) return normalize.webhook(body);
+  if (!responseUrl) return null;
+  const verdict = await deps.falHttp.get(responseUrl).then(resultOf, () => null);
+  if (verdict?.state === 'done') return normalize.output(verdict.output);
+  if (verdict?.state === 'failed') return normalize.failed(verdict.reason);
+  return null;
+}
+
+const forGeneration = {
+  webhook: normalizeGenerationWebhook,
+  output: normalizeGenerationOutput,
+  failed: (reason: string): GenerationOutcome => ({ kind: 'failed', code: 'provider_error', reason, raw: null }),
+};
+const forTraining = {
+  webhook: normalizeTrainingWebhook,
+  output: normalizeTrainingOutput,
+  failed: (reason: string): TrainingOutcome => ({ kind: 'failed', code: 'provider_error', reason, raw: null }),
+};
+
+/**
+ * Applies a stored webhook event to whatever carries its request id (or its
+ * submit key): a generation or a training, each ending once. An event nothing
  * carries yet (it arrived before submit returned) stays pending; one for
  * something already finished is marked applied; one for a deleted avatar stays
- * unmatched and is ignored.
+ * unmatched and is pruned later.
  */
-export async function applyFalWebhookEvent(db: Db, requestId: string, body: unknown): Promise<EventResult> {
-  const [generation] = await db.select({ id: generations.id }).from(generations).where(eq(generations.falRequestId, requestId));
-  let result: EventResult;
+export async function applyFalWebhookEvent(
+  deps: EventDeps,
+  requestId: string,
+  body: unknown,
+  submitKey: string | null = null,
+): Promise<EventResult> {
+  const { db } = deps;
+  if (submitKey) await attachBySubmitKey(db, submitKey, requestId);
+  const [generation] = await db
+    .select({ responseUrl: generations.falResponseUrl })
+    .from(generations)
+    .where(eq(generations.falRequestId, requestId));
+  let result: EventResult = { applied: false };
   if (generation) {
-    const done = await completeGeneration(db, requestId, normalizeGenerationWebhook(body));
-    result = done
-      ? { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' }
-      : { applied: false };
+    const outcome = await outcomeOf(deps, body, generation.responseUrl, forGeneration);
+    if (!outcome) return result;
+    const done = await completeGeneration(db, requestId, outcome);
+    if (done) result = { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' };
   } else {
-    const done = await completeTraining(db, requestId, normalizeTrainingWebhook(body));
-    result = done.applied ? { applied: true, kind: 'training', status: done.status } : { applied: false };
+    const [avatar] = await db.select({ responseUrl: avatars.falResponseUrl }).from(avatars).where(eq(avatars.falRequestId, requestId));
+    const outcome = await outcomeOf(deps, body, avatar?.responseUrl, forTraining);
+    if (!outcome) return result;
+    const done = await completeTraining(db, requestId, outcome);
+    if (done.applied) result = { applied: true, kind: 'training', status: done.status };
   }
   await db
     .update(falWebhookEvents)
@@ -74,22 +152,80 @@ export async function applyFalWebhookEvent(db: Db, requestId: string, body: unkn
   return result;
 }
 
-/** Applies stored events whose training or generation is now running (optionally only `requestId`'s). */
-export async function applyPendingWebhookEvents(db: Db, requestId?: string): Promise<EventResult[]> {
-  const pending = await db
-    .select({ requestId: falWebhookEvents.requestId, body: falWebhookEvents.body })
+/**
+ * Applies one event in isolation: an event that throws (a result that cannot
+ * be stored) never stops the others. Its attempts are counted; after a few, it
+ * is given up and its training or generation is failed with the reason, so the
+ * user is told. Only an unavailable database is thrown: then nothing can be
+ * applied, and a webhook answers 503 so FAL delivers again.
+ */
+export async function applyStoredEvent(deps: EventDeps, event: { requestId: string; body: unknown; submitKey: string | null }) {
+  try {
+    return await applyFalWebhookEvent(deps, event.requestId, event.body, event.submitKey);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    const reason = rootMessage(error).slice(0, 500);
+    const [row] = await deps.db
+      .update(falWebhookEvents)
+      .set({ attempts: sql`${falWebhookEvents.attempts} + 1`, lastError: reason })
+      .where(eq(falWebhookEvents.requestId, event.requestId))
+      .returning({ attempts: falWebhookEvents.attempts });
+    if ((row?.attempts ?? 0) >= MAX_EVENT_ATTEMPTS) await giveUp(deps.db, event.requestId, reason);
+    return { applied: false, error: reason } satisfies EventResult;
+  }
+}
+
+async function giveUp(db: Db, requestId: string, reason: string): Promise<void> {
+  await db.update(falWebhookEvents).set({ failedAt: new Date() }).where(eq(falWebhookEvents.requestId, requestId));
+  const why = `FAL's result could not be stored: ${reason}`;
+  await completeGeneration(db, requestId, { kind: 'failed', code: 'invalid_result', reason: why, raw: null });
+  await completeTraining(db, requestId, { kind: 'failed', code: 'invalid_result', reason: why, raw: null });
+}
+
+/** Applies stored events whose training or generation now waits for them (optionally only `requestId`'s). */
+export async function applyPendingWebhookEvents(deps: EventDeps, requestId?: string): Promise<EventResult[]> {
+  const pending = await deps.db
+    .select({ requestId: falWebhookEvents.requestId, body: falWebhookEvents.body, submitKey: falWebhookEvents.submitKey })
     .from(falWebhookEvents)
-    .leftJoin(avatars, and(eq(avatars.falRequestId, falWebhookEvents.requestId), eq(avatars.status, 'training')))
-    .leftJoin(generations, and(eq(generations.falRequestId, falWebhookEvents.requestId), eq(generations.status, 'running')))
+    .leftJoin(
+      avatars,
+      or(
+        and(eq(avatars.falRequestId, falWebhookEvents.requestId), eq(avatars.status, 'training')),
+        and(eq(avatars.submitKey, falWebhookEvents.submitKey), isNull(avatars.falRequestId)),
+      ),
+    )
+    .leftJoin(
+      generations,
+      or(
+        and(eq(generations.falRequestId, falWebhookEvents.requestId), eq(generations.status, 'running')),
+        and(eq(generations.submitKey, falWebhookEvents.submitKey), isNull(generations.falRequestId)),
+      ),
+    )
     .where(
       and(
         isNull(falWebhookEvents.appliedAt),
+        isNull(falWebhookEvents.failedAt),
         or(sql`${avatars.id} is not null`, sql`${generations.id} is not null`),
         requestId === undefined ? undefined : eq(falWebhookEvents.requestId, requestId),
       ),
     )
     .limit(100);
   const results: EventResult[] = [];
-  for (const event of pending) results.push(await applyFalWebhookEvent(db, event.requestId, event.body));
+  for (const event of pending) results.push(await applyStoredEvent(deps, event));
   return results;
+}
+
+/** Deletes events older than a few days that nothing of ours carries: other people's jobs pointed at our URL. */
+export async function pruneForeignEvents(db: Db): Promise<number> {
+  const rows = await db
+    .delete(falWebhookEvents)
+    .where(
+      and(
+        lt(falWebhookEvents.receivedAt, sql`now() - ${FOREIGN_EVENT_RETENTION}::interval`),
+        sql`not exists (select 1 from ${avatars} where ${avatars.falRequestId} = ${falWebhookEvents.requestId})`,
+        sql`not exists (select 1 from ${generations} where ${generations.falRequestId} = ${falWebhookEvents.requestId})`,
+      ),
+    )
+    .returning({ requestId: falWebhookEvents.requestId });
+  return rows.length;
 }

@@ -10,6 +10,8 @@ export type TrainingFailureNotice = FailureCode | 'submit_interrupted';
 /** What a message says; the bot renders it in the user's language when it is sent. */
 export type NotificationPayload =
   | { type: 'training_completed'; avatarId: string; avatarName: string; languageCode: string | null }
+  /** The user stopped it, and FAL ended it without a result. */
+  | { type: 'training_cancelled'; avatarId: string; avatarName: string; languageCode: string | null }
   | {
       type: 'training_failed';
       avatarId: string;

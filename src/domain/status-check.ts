@@ -4,7 +4,7 @@ export type { StatusCheckDeps, StatusCheckSummary };
 
 const UPDATE_CLAIM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
-import { applyPendingWebhookEvents } from './fal-webhook-events.js';
+import { applyPendingWebhookEvents, pruneForeignEvents } from './fal-webhook-events.js';
 import { checkGenerations } from './generation/check.js';
 import { retryStorageDeletions } from './storage-deletions.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
@@ -34,10 +34,14 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     generationsFailed: 0,
     filesDeleted: 0,
     prunedUpdates: 0,
+    prunedEvents: 0,
   };
   const pass: CheckPass = { ...deps, summary, withinBudget: () => Date.now() - started < config.checkStatusBudgetMs };
 
-  for (const result of await applyPendingWebhookEvents(db)) countEnded(summary, result);
+  for (const result of await applyPendingWebhookEvents(deps)) {
+    if ('error' in result) summary.errors += 1;
+    countEnded(summary, result);
+  }
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
   await checkTrainings(pass);
   await checkGenerations(pass);
@@ -45,6 +49,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);
   summary.prunedUpdates = await pruneProcessedUpdates(db, new Date(Date.now() - UPDATE_CLAIM_RETENTION_MS));
+  summary.prunedEvents = await pruneForeignEvents(db);
   const busy = Object.values(summary).some((n) => n > 0);
   deps.logger[busy ? 'info' : 'debug']({ ...summary, ms: Date.now() - started }, 'status check done');
   return summary;

@@ -1,13 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { applyFalWebhookEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
-
+import { applyStoredEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
+import type { FalHttp } from '../fal/fal-http.js';
+import { parseFalJson } from '../fal/fal-json.js';
 import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
 import type { Notifier } from '../notifier.js';
 
-export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; notifier: Notifier };
+export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; falHttp: FalHttp; notifier: Notifier };
+
+/** `?key=`: the submit attempt the webhook URL was made for (domain/fal-jobs.ts). Anything else is ignored. */
+const submitKeyOf = (query: unknown) => {
+  const key = (query as { key?: unknown } | null)?.key;
+  return typeof key === 'string' && /^[0-9a-f]{32}$/.test(key) ? key : null;
+};
 
 const webhookBody = z.object({
   request_id: z.string().min(1),
@@ -29,9 +36,10 @@ declare module 'fastify' {
  * context parses JSON itself and keeps the bytes. A verified event is stored,
  * then applied (a training completes once, however often it is delivered),
  * and only then acknowledged; if the database fails, FAL gets a 5xx and retries.
- * An event no avatar carries the request id of yet stays pending.
+ * An event nothing carries the request id (or submit key) of yet stays pending;
+ * one that cannot be applied is stored all the same and retried by the checker.
  */
-export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, notifier }) => {
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier }) => {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     done(null, body);
@@ -54,7 +62,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
 
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      json = parseFalJson(raw.toString('utf8'));
     } catch {
       return sendError(reply, 400, 'body is not valid JSON');
     }
@@ -66,20 +74,23 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
       return sendError(reply, 400, 'body request_id differs from the signed X-Fal-Webhook-Request-Id');
     }
 
+    const submitKey = submitKeyOf(request.query);
     const { deliveries } = await recordFalWebhookEvent(db, {
       requestId: parsed.data.request_id,
       gatewayRequestId: parsed.data.gateway_request_id ?? null,
+      submitKey,
       status: parsed.data.status,
       body: json,
     });
     // Answered only after both commits: the event, then the completion it causes.
-    const completion = await applyFalWebhookEvent(db, parsed.data.request_id, json);
-    request.log.info(
+    const completion = await applyStoredEvent({ db, falHttp }, { requestId: parsed.data.request_id, body: json, submitKey });
+    request.log[completion.applied || !('error' in completion) ? 'info' : 'error'](
       {
         fal_request_id: verdict.requestId,
         status: parsed.data.status,
         deliveries,
         completion: completion.applied ? completion.status : 'none',
+        ...('error' in completion ? { apply_error: completion.error } : {}),
       },
       'FAL webhook stored',
     );

@@ -133,7 +133,7 @@ export function galleryFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_stop', deps, async (ctx, avatar) => {
-      if (avatar.status !== 'training') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (avatar.status !== 'training' || avatar.cancelRequestedAt) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
       await editPressedMessage(ctx, stopConfirmView(ctx.lang, avatar));
     }),
@@ -146,7 +146,7 @@ export function galleryFeature(deps: BotDeps) {
       ctx.log.info({ avatar_id: avatar.id, result }, 'stop training');
       if (result === 'unreachable') return ctx.answerCbQuery(g.stopFailed, { show_alert: true });
       if (result === 'too_late') return ctx.answerCbQuery(g.stopTooLate, { show_alert: true });
-      await ctx.answerCbQuery(g.stopped(avatar.name));
+      await ctx.answerCbQuery(g.stopping(avatar.name));
       await onCard(ctx, avatar.id);
     }),
   );

@@ -148,6 +148,7 @@ export const en: Texts = {
     `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. I add the trigger word myself.`,
   trainingFailed: (name, code) =>
     `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
+  trainingCancelled: (name) => `⏹ The training of “${name}” is stopped.\n\nYour photos are kept — you can start the training again.`,
   generateButton: '🎨 Generate',
   retryTraining: '🔁 Retry training',
 
@@ -157,7 +158,7 @@ export const en: Texts = {
     card: (c) =>
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
-      `📊 Status: ${enStatus[c.status]}\n` +
+      `📊 Status: ${c.stopping ? '⏳ Stopping' : enStatus[c.status]}\n` +
       `📅 Created: ${c.createdAt.toLocaleDateString('en-GB', { timeZone: 'UTC' })}\n` +
       `📸 Photos: ${c.photos}\n` +
       `🎨 Generations: ${c.generations}` +
@@ -181,7 +182,7 @@ export const en: Texts = {
       'The training is stopped on the server and its result is lost. The photos stay — you can train again.',
     stopYes: '⏹ Yes, cancel',
     stopNo: '◀️ No, keep training',
-    stopped: (name) => `⏹ Training of “${name}” cancelled.`,
+    stopping: (name) => `⏳ Stopping the training of “${name}”…`,
     stopFailed: 'Could not reach the training service. Please try again a little later.',
     stopTooLate: 'The training is finishing already — wait for the result.',
     noPreviewPhotos: 'This avatar has no photos',

@@ -26,6 +26,8 @@ export type CardView = {
   name: string;
   type: TrainingType;
   status: AvatarStatus;
+  /** A training the user stopped, until FAL ends it. */
+  stopping: boolean;
   isMain: boolean;
   createdAt: Date;
   photos: number;
@@ -86,6 +88,7 @@ export type Texts = {
   retry: string;
 
   trainingReady: Name;
+  trainingCancelled: Name;
   trainingFailed: (name: string, code: TrainingFailureNotice) => string;
   generateButton: string;
   retryTraining: string;
@@ -111,7 +114,7 @@ export type Texts = {
     stopConfirm: Name;
     stopYes: string;
     stopNo: string;
-    stopped: Name;
+    stopping: Name;
     stopFailed: string;
     stopTooLate: string;
     noPreviewPhotos: string;

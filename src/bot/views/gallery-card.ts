@@ -14,7 +14,7 @@ export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
   if (card.status === 'completed') rows.push([button(g.generate, { action: 'avatar_generate', avatarId })]);
   if (isUnfinished(card)) rows.push([button(g.resume, { action: 'avatar_resume', avatarId })]);
   if (canRetrain(card)) rows.push([button(t.retryTraining, { action: 'avatar_train', avatarId })]);
-  if (card.status === 'training') rows.push([button(g.stopTraining, { action: 'avatar_stop', avatarId })]);
+  if (card.status === 'training' && !card.cancelRequestedAt) rows.push([button(g.stopTraining, { action: 'avatar_stop', avatarId })]);
   if (canBeMain(card) && !card.isMain) rows.push([button(g.makeMain, { action: 'avatar_main', avatarId })]);
   rows.push([
     button(g.photos, { action: 'gallery_photos', avatarId, index: 0 }),
@@ -27,6 +27,7 @@ export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
       name: card.name,
       type: card.trainingType,
       status: card.status,
+      stopping: card.status === 'training' && card.cancelRequestedAt !== null,
       isMain: card.isMain,
       createdAt: card.createdAt,
       photos: card.photos,

@@ -18,6 +18,11 @@ export function trainingFailedView(lang: Lang, avatar: { id: string; name: strin
   return view(t.trainingFailed(avatar.name, code), [[button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })]]);
 }
 
+export function trainingCancelledView(lang: Lang, avatar: { id: string; name: string }): View {
+  const t = texts[lang];
+  return view(t.trainingCancelled(avatar.name), [[button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })]]);
+}
+
 export function generationFailedView(lang: Lang, generationId: string, code: GenerationFailure): View {
   const t = texts[lang];
   return view(t.gen.failed(code), [[button(t.gen.again, { action: 'gen_again', generationId })]]);

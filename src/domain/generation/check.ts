@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { generations } from '../../db/schema.js';
-import { type CheckPass, claimBatch, countEnded } from '../check-pass.js';
+import { type CheckPass, checkIsolated, claimBatch, countEnded } from '../check-pass.js';
 import { askFal } from '../fal-jobs.js';
 import { completeGeneration, failGeneration } from './completion.js';
 import { type GenerationOutcome, normalizeGenerationOutput } from './result.js';
@@ -46,12 +46,20 @@ async function checkGeneration(pass: CheckPass, row: Claimed): Promise<void> {
     const done = await completeGeneration(pass.db, row.fal_request_id, outcome);
     if (done) countEnded(pass.summary, { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' });
   };
-  if (Date.now() - new Date(row.created_at).getTime() > GENERATION_TIMEOUT_MS) {
-    return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
-  }
-  if (!row.fal_status_url || !row.fal_response_url) return;
-  const verdict = await askFal(pass.falHttp, row.fal_status_url, row.fal_response_url);
-  if (verdict.state === 'done') await finish(normalizeGenerationOutput(verdict.output));
-  else if (verdict.state === 'failed') await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
-  else if (verdict.state === 'unknown') pass.summary.errors += 1;
+  await checkIsolated(
+    pass,
+    { id: row.id, table: generations },
+    async (failed) => {
+      if (Date.now() - new Date(row.created_at).getTime() > GENERATION_TIMEOUT_MS) {
+        return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
+      }
+      if (!row.fal_status_url || !row.fal_response_url) return failed('the generation has no status or response URL');
+      const verdict = await askFal(pass.falHttp, row.fal_status_url, row.fal_response_url);
+      if (verdict.state === 'done') await finish(normalizeGenerationOutput(verdict.output));
+      else if (verdict.state === 'failed')
+        await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+      else if (verdict.state === 'unknown') await failed(verdict.detail);
+    },
+    (reason) => finish({ kind: 'failed', code: 'provider_error', reason, raw: null }),
+  );
 }

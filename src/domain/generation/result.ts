@@ -6,8 +6,15 @@
 export type GenerationFailure = 'provider_error' | 'invalid_result' | 'nsfw' | 'timed_out';
 
 export type GenerationOutcome =
-  | { kind: 'images'; urls: string[]; seed: number | null; raw: unknown }
+  /** `seed` as an exact decimal: FAL's go past 2^63. */
+  | { kind: 'images'; urls: string[]; seed: string | null; raw: unknown }
   | { kind: 'failed'; code: GenerationFailure; reason: string; raw: unknown };
+
+/** A seed as FAL sent it: a number, or the digits parseFalJson kept as a string. */
+function seedOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? value : null;
+}
 
 /** FAL's image output (`{ images: [{ url }], seed, has_nsfw_concepts }`): flagged images are dropped. */
 export function normalizeGenerationOutput(output: unknown): GenerationOutcome {
@@ -20,7 +27,7 @@ export function normalizeGenerationOutput(output: unknown): GenerationOutcome {
     const url = (image as { url?: unknown } | null)?.url;
     return typeof url === 'string' && /^https?:\/\//.test(url) && nsfw[i] !== true ? [url] : [];
   });
-  if (urls.length > 0) return { kind: 'images', urls, seed: typeof o.seed === 'number' ? o.seed : null, raw: output };
+  if (urls.length > 0) return { kind: 'images', urls, seed: seedOf(o.seed), raw: output };
   if (nsfw.some((flag) => flag === true)) return { kind: 'failed', code: 'nsfw', reason: 'flagged by the safety checker', raw: output };
   return { kind: 'failed', code: 'invalid_result', reason: 'result has no image URL', raw: output };
 }

@@ -1,11 +1,11 @@
-import type { FalClient } from '@fal-ai/client';
-import { ApiError } from '@fal-ai/client';
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
+import type { FalHttp } from '../../fal/fal-http.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import type { Avatar } from '../avatars.js';
+import { newSubmitKey, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
 import { failGeneration } from './completion.js';
 import type { Generation } from './queries.js';
@@ -44,20 +44,30 @@ export async function startGeneration(
     const { modelId } = generationRequest(config, input.avatar, fullPrompt, input.format);
     const [generation] = await tx
       .insert(generations)
-      .values({ avatarId: input.avatar.id, userId: input.userId, prompt: input.prompt.trim(), fullPrompt, modelId, format: input.format })
+      .values({
+        avatarId: input.avatar.id,
+        userId: input.userId,
+        prompt: input.prompt.trim(),
+        fullPrompt,
+        modelId,
+        format: input.format,
+        submitKey: newSubmitKey(),
+      })
       .returning();
     await tx.update(users).set({ generationFormat: input.format }).where(eq(users.id, input.userId));
     return { ok: true, generation: generation! };
   });
 }
 
-export type GenerationDeps = { db: Db; fal: FalClient; logger: Logger; config: GenerationConfig };
+export type GenerationDeps = { db: Db; falHttp: FalHttp; logger: Logger; config: GenerationConfig };
 
 /**
- * Submits a recorded generation to the FAL queue with our webhook:
+ * Submits a recorded generation to the FAL queue, once, with our webhook:
  * pending → running; a webhook that beat the submit's answer is applied right
- * after. A refused submit fails it (nothing is kept in the history) and the user
- * is told. Either way the outbox may have a message to send.
+ * after. A refused submit fails it (nothing is kept in the history) and the
+ * user is told. An unanswered one stays pending: if FAL queued it, its webhook
+ * finds it by the attempt's key; if not, the checker fails it after
+ * SUBMIT_STUCK_MINUTES. Either way the outbox may have a message to send.
  */
 export async function submitGeneration(deps: GenerationDeps, generationId: string): Promise<{ ok: boolean }> {
   const { db } = deps;
@@ -66,27 +76,26 @@ export async function submitGeneration(deps: GenerationDeps, generationId: strin
     .from(generations)
     .innerJoin(avatars, eq(avatars.id, generations.avatarId))
     .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
-  if (!row) return { ok: false };
+  if (!row?.generation.submitKey) return { ok: false };
   const { generation, avatar } = row;
   const { modelId, input } = generationRequest(deps.config, avatar, generation.fullPrompt, formatOr(generation.format));
-  try {
-    const submitted = await deps.fal.queue.submit(modelId, { input, webhookUrl: `${deps.config.publicUrl}/webhooks/fal` });
-    const attached = await db
-      .update(generations)
-      .set({
-        status: 'running',
-        falRequestId: submitted.request_id,
-        falStatusUrl: submitted.status_url,
-        falResponseUrl: submitted.response_url,
-      })
-      .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')))
-      .returning({ id: generations.id });
-    if (attached.length > 0) await applyPendingWebhookEvents(db, submitted.request_id);
-    return { ok: true };
-  } catch (error) {
-    const temporary = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
-    deps.logger.error({ err: error, generation_id: generationId, temporary }, 'generation submission failed');
-    await failGeneration(db, generationId, `submit failed: ${(error as Error).message}`.slice(0, 2000), 'provider_error');
+  const submitted = await submitJob(deps.falHttp, modelId, input, webhookUrlFor(deps.config.publicUrl, generation.submitKey!));
+  if (!submitted.ok) {
+    deps.logger.error({ generation_id: generationId, queued: submitted.queued, detail: submitted.detail }, 'generation submission failed');
+    if (submitted.queued === false)
+      await failGeneration(db, generationId, `submit failed: ${submitted.detail}`.slice(0, 2000), 'provider_error');
     return { ok: false };
   }
+  const { job } = submitted;
+  await db
+    .update(generations)
+    .set({ status: 'running', falRequestId: job.requestId, falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl })
+    .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
+  // Attached by its key first, the generation still lacks the URLs its check needs.
+  await db
+    .update(generations)
+    .set({ falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl })
+    .where(and(eq(generations.id, generationId), eq(generations.falRequestId, job.requestId), isNull(generations.falStatusUrl)));
+  await applyPendingWebhookEvents(deps, job.requestId);
+  return { ok: true };
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
 import { TRANSITIONS } from '../avatar-lifecycle.js';
-import { type CheckPass, claimBatch, countEnded } from '../check-pass.js';
+import { type CheckPass, checkIsolated, claimBatch, countEnded } from '../check-pass.js';
 import { askFal, cancelFalJob } from '../fal-jobs.js';
 import { enqueueNotification } from '../notifications.js';
 import { completeTraining } from './completion.js';
@@ -39,26 +39,29 @@ async function checkTraining(pass: CheckPass, row: Claimed): Promise<void> {
     const done = await completeTraining(pass.db, row.fal_request_id, outcome);
     countEnded(summary, done.applied ? { ...done, kind: 'training' } : done);
   };
+  const giveUp = (reason: string) => finish({ kind: 'failed', code: 'provider_error', reason, raw: null });
 
-  const startedAt = row.training_started_at ? new Date(row.training_started_at).getTime() : Date.now();
-  if (Date.now() - startedAt > pass.config.training.timeoutMs) {
-    if (row.fal_cancel_url && (await cancelFalJob(pass.falHttp, row.fal_cancel_url)) === 'unreachable') {
-      log.warn('could not cancel the timed-out training at FAL');
-    }
-    return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
-  }
-  if (!row.fal_status_url || !row.fal_response_url) {
-    summary.errors += 1;
-    return log.error('training has no status or response URL');
-  }
-  const verdict = await askFal(pass.falHttp, row.fal_status_url, row.fal_response_url);
-  if (verdict.state === 'running') summary.stillRunning += 1;
-  else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
-  else if (verdict.state === 'failed') await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
-  else {
-    summary.errors += 1;
-    log.warn({ detail: verdict.detail }, 'no answer from FAL; the next check asks again');
-  }
+  await checkIsolated(
+    pass,
+    { id: row.id, table: avatars },
+    async (failed) => {
+      const startedAt = row.training_started_at ? new Date(row.training_started_at).getTime() : Date.now();
+      if (Date.now() - startedAt > pass.config.training.timeoutMs) {
+        if (row.fal_cancel_url && (await cancelFalJob(pass.falHttp, row.fal_cancel_url)) === 'unreachable') {
+          log.warn('could not cancel the timed-out training at FAL');
+        }
+        return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });
+      }
+      if (!row.fal_status_url || !row.fal_response_url) return failed('the training has no status or response URL');
+      const verdict = await askFal(pass.falHttp, row.fal_status_url, row.fal_response_url);
+      if (verdict.state === 'running') summary.stillRunning += 1;
+      else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
+      else if (verdict.state === 'failed')
+        await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+      else await failed(verdict.detail);
+    },
+    giveUp,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
-import { TRANSITIONS } from '../avatar-lifecycle.js';
+import { type AvatarStatus, TRANSITIONS } from '../avatar-lifecycle.js';
 import { enqueueNotification } from '../notifications.js';
 import type { TrainingOutcome } from './result.js';
 
@@ -25,7 +25,8 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
       .set(
         outcome.kind === 'failed'
           ? {
-              status: TRANSITIONS.fail.to,
+              // The user stopped it and FAL ended it without a result: cancelled, as they asked.
+              status: sql<AvatarStatus>`case when ${avatars.cancelRequestedAt} is null then ${TRANSITIONS.fail.to} else ${TRANSITIONS.cancel.to} end::avatar_status`,
               error: outcome.reason,
               falResponse: outcome.raw,
               trainingFinishedAt: finishedAt,
@@ -59,7 +60,11 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
       chatId: user.chatId,
       dedupeKey: `training:${requestId}`,
       payload:
-        outcome.kind === 'failed' ? { type: 'training_failed', ...common, code: outcome.code } : { type: 'training_completed', ...common },
+        outcome.kind !== 'failed'
+          ? { type: 'training_completed', ...common }
+          : avatar.status === TRANSITIONS.cancel.to
+            ? { type: 'training_cancelled', ...common }
+            : { type: 'training_failed', ...common, code: outcome.code },
     });
     return { applied: true, avatarId: avatar.id, status: outcome.kind === 'failed' ? 'failed' : 'completed' };
   });

@@ -6,22 +6,25 @@ import { TRANSITIONS } from '../avatar-lifecycle.js';
 import type { Avatar } from '../avatars.js';
 import { cancelFalJob } from '../fal-jobs.js';
 
-export type StopResult = 'stopped' | 'too_late' | 'unreachable';
+/** `stopping`: FAL took the cancel; the job ends soon (cancelled, or finished after all, keeping its result). */
+export type StopResult = 'stopping' | 'too_late' | 'unreachable';
 
 /**
- * Cancels a running training at FAL, then marks it cancelled. FAL refusing
- * (the job is finishing) leaves it to complete normally; FAL not answering
- * changes nothing, so the user can try again.
+ * Asks FAL to cancel a running training. A cancel is a request: a running job
+ * gets a signal and may still finish (and be billed). So the avatar stays in
+ * training, marked as stopping, until FAL's result arrives: a result that came
+ * anyway is kept (completed), an ended job is cancelled (completeTraining). FAL
+ * refusing (ALREADY_COMPLETED) leaves it to complete normally; FAL not
+ * answering changes nothing, so the user can try again.
  */
 export async function stopTraining(db: Db, falHttp: FalHttp, avatar: Avatar): Promise<StopResult> {
   if (avatar.status !== 'training' || !avatar.falCancelUrl) return 'too_late';
   const cancel = await cancelFalJob(falHttp, avatar.falCancelUrl);
   if (cancel !== 'requested') return cancel;
-  const { from, to } = TRANSITIONS.cancel;
   const rows = await db
     .update(avatars)
-    .set({ status: to, error: 'cancelled by the user', trainingFinishedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(avatars.id, avatar.id), inArray(avatars.status, [...from])))
+    .set({ cancelRequestedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(avatars.id, avatar.id), inArray(avatars.status, [...TRANSITIONS.cancel.from])))
     .returning({ id: avatars.id });
-  return rows.length === 1 ? 'stopped' : 'too_late';
+  return rows.length === 1 ? 'stopping' : 'too_late';
 }

@@ -3,7 +3,8 @@ import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError, type FalClient, type InQueueQueueStatus } from '@fal-ai/client';
+import type { FalClient } from '@fal-ai/client';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
@@ -12,7 +13,7 @@ import type { FalHttp } from '../../fal/fal-http.js';
 import type { Storage } from '../../storage/storage.js';
 import { TRANSITIONS } from '../avatar-lifecycle.js';
 import { type Avatar, inStatusFor, listPhotos } from '../avatars.js';
-import { cancelFalJob } from '../fal-jobs.js';
+import { cancelFalJob, newSubmitKey, type SubmitResult, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
 import { zipPhotosToFile } from './photo-archive.js';
 import { presetOf, type TrainingPreset, trainingInput } from './presets.js';
@@ -41,7 +42,10 @@ export async function beginSubmission(db: Db, avatarId: string, preset: Training
     .set({
       status: TRANSITIONS.beginSubmission.to,
       triggerPhrase: newTriggerPhrase(),
+      submitKey: newSubmitKey(),
       trainingPreset: preset,
+      cancelRequestedAt: null,
+      checkFailures: 0,
       error: null,
       falRequestId: null,
       falResponse: null,
@@ -70,19 +74,22 @@ const trainerOf = (avatar: Avatar, models: Config['fal']['models']) =>
 
 /**
  * Zips the photos from storage into a temporary file, uploads it to FAL
- * storage, submits the training with our webhook, and records the request:
- * submitting → training. Any failure puts the avatar back to ready with the
- * error kept, photos untouched.
+ * storage, submits the training once with our webhook, and records the
+ * request: submitting → training. A refused or unanswered submit puts the
+ * avatar back to ready with the error kept, photos untouched; if FAL did queue
+ * the job after all, its webhook carries the attempt's key and finds the avatar
+ * (domain/fal-webhook-events.ts) — the user never pays twice without pressing
+ * retry themselves.
  */
 export async function submitTraining(deps: SubmissionDeps, avatarId: string): Promise<SubmitOutcome> {
   const { db, config } = deps;
   const [avatar] = await db.select().from(avatars).where(inStatusFor(avatarId, 'attachSubmission'));
-  if (!avatar?.triggerPhrase) return { ok: false, avatar: null };
+  if (!avatar?.triggerPhrase || !avatar.submitKey) return { ok: false, avatar: null };
   const log = deps.logger.child({ avatar_id: avatarId });
   const modelId = trainerOf(avatar, config.fal.models);
   const zipFile = path.join(os.tmpdir(), `avatar-${avatarId}-${randomBytes(4).toString('hex')}.zip`);
 
-  let submitted: InQueueQueueStatus;
+  let submitted: SubmitResult;
   try {
     await zipPhotosToFile(deps.storage, await listPhotos(db, avatarId), zipFile);
     // A file-backed Blob: the upload streams from disk instead of holding the zip in memory.
@@ -95,45 +102,54 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
       trigger: avatar.triggerPhrase,
       avatarName: avatar.name,
     });
-    submitted = await deps.fal.queue.submit(modelId, { input, webhookUrl: `${config.publicUrl}/webhooks/fal` });
+    submitted = await submitJob(deps.falHttp, modelId, input, webhookUrlFor(config.publicUrl, avatar.submitKey));
   } catch (error) {
-    const temporary = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
-    log.error({ err: error, model: modelId, temporary }, 'training submission failed');
-    const [back] = await db
-      .update(avatars)
-      .set({
-        status: TRANSITIONS.abandonSubmission.to,
-        error: `submit failed: ${(error as Error).message}`.slice(0, 2000),
-        updatedAt: new Date(),
-      })
-      .where(inStatusFor(avatarId, 'abandonSubmission'))
-      .returning();
-    return back ? { ok: false, avatar: back, temporary } : { ok: false, avatar: null };
+    // Zipping or the upload failed: nothing was submitted.
+    submitted = { ok: false, queued: false, temporary: true, detail: (error as Error).message };
   } finally {
     await rm(zipFile, { force: true });
   }
 
+  if (!submitted.ok) {
+    log.error({ model: modelId, queued: submitted.queued, detail: submitted.detail }, 'training submission failed');
+    const [back] = await db
+      .update(avatars)
+      .set({ status: TRANSITIONS.abandonSubmission.to, error: `submit failed: ${submitted.detail}`.slice(0, 2000), updatedAt: new Date() })
+      .where(inStatusFor(avatarId, 'abandonSubmission'))
+      .returning();
+    const temporary = submitted.queued === 'unknown' || submitted.temporary;
+    return back ? { ok: false, avatar: back, temporary } : { ok: false, avatar: null };
+  }
+
+  const { job } = submitted;
   const [training] = await db
     .update(avatars)
     .set({
       status: TRANSITIONS.attachSubmission.to,
-      falRequestId: submitted.request_id,
+      falRequestId: job.requestId,
       falModelId: modelId,
-      falStatusUrl: submitted.status_url,
-      falResponseUrl: submitted.response_url,
-      falCancelUrl: submitted.cancel_url,
+      falStatusUrl: job.statusUrl,
+      falResponseUrl: job.responseUrl,
+      falCancelUrl: job.cancelUrl,
       trainingStartedAt: new Date(),
       updatedAt: new Date(),
     })
-    .where(inStatusFor(avatarId, 'attachSubmission'))
+    .where(and(inStatusFor(avatarId, 'attachSubmission'), isNull(avatars.falRequestId)))
     .returning();
-  log.info({ fal_request_id: submitted.request_id, model: modelId, attached: Boolean(training) }, 'training submitted');
+  log.info({ fal_request_id: job.requestId, model: modelId, attached: Boolean(training) }, 'training submitted');
   if (training) {
-    const early = await applyPendingWebhookEvents(db, submitted.request_id);
+    const early = await applyPendingWebhookEvents(deps, job.requestId);
     return { ok: true, avatar: training, finishedEarly: early.some((r) => r.applied) };
   }
+  // The webhook may have come first and attached the job by its key: then it is ours, with its URLs to fill in.
+  const [attached] = await db
+    .update(avatars)
+    .set({ falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl, falCancelUrl: job.cancelUrl, falModelId: modelId })
+    .where(and(eq(avatars.id, avatarId), eq(avatars.falRequestId, job.requestId)))
+    .returning();
+  if (attached) return { ok: true, avatar: attached, finishedEarly: attached.status !== 'training' };
   // Deleted while we were submitting: nobody wants this training any more.
-  const cancel = await cancelFalJob(deps.falHttp, submitted.cancel_url);
-  if (cancel !== 'requested') log.warn({ fal_request_id: submitted.request_id, cancel }, 'could not cancel the orphaned training');
+  const cancel = await cancelFalJob(deps.falHttp, job.cancelUrl);
+  if (cancel !== 'requested') log.warn({ fal_request_id: job.requestId, cancel }, 'could not cancel the orphaned training');
   return { ok: false, avatar: null };
 }

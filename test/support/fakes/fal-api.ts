@@ -1,10 +1,18 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { listen, readBody, sendJson } from './http.js';
+import { listen, RawJson, readBody, sendJson } from './http.js';
+
+export { RawJson };
 
 /**
  * A local FAL: serves a JWKS of its own ED25519 keys and signs webhook
  * deliveries exactly as FAL does (headers, message and ED25519 as FAL documents
- * them), so the app's real verification code runs against it. `jwksStatus` makes the key endpoint fail.
+ * them), so the app's real verification code runs against it. `jwksStatus`
+ * makes the key endpoint fail. Like the real queue it answers a status with 202
+ * while a job waits, has no FAILED status (a failed job is COMPLETED and its
+ * result answers an error, runner errors as 503/504 with `error_type`), takes a
+ * cancel of a running job only as a request (the job may still finish), refuses
+ * one of a finished job (ALREADY_COMPLETED), can lose a submit's answer after
+ * queueing the job, and carries seeds past 2^63 (`RawJson` results).
  */
 
 export type SignOptions = { requestId: string; userId?: string; timestamp?: number; key?: KeyObject };
@@ -24,9 +32,15 @@ type Failure = { status: number; body: unknown };
 export type Job = {
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
   /** What the result URL answers once COMPLETED. */
-  result?: { status: number; body: unknown };
+  result?: { status: number; body: unknown; headers?: Record<string, string> };
+  /** A cancel was requested; an IN_QUEUE job is then COMPLETED with a cancelled result at once. */
   cancelled?: boolean;
 };
+
+/** A runner error as FAL's result URL answers it: a flat `{ detail, error_type }` and the same type in a header. */
+export function runnerError(status: 503 | 504, errorType: string, detail: string): NonNullable<Job['result']> {
+  return { status, body: { detail, error_type: errorType }, headers: { 'x-fal-error-type': errorType } };
+}
 
 export function newSigningKey(): KeyObject {
   return generateKeyPairSync('ed25519').privateKey;
@@ -61,6 +75,8 @@ export async function startFakeFal() {
     submissions: [] as Submission[],
     /** Failures for the next queue submits, in order. */
     submitFailures: [] as Failure[],
+    /** How many next submits are queued but their answer lost (the connection drops before it is sent). */
+    loseSubmitAnswers: 0,
     /** Queue jobs by request id: what status and result URLs answer. */
     jobs: new Map<string, Job>(),
     /** Every queue GET/PUT the fake answered, as `METHOD /path`. */
@@ -122,12 +138,19 @@ export async function startFakeFal() {
       const known = state.jobs.get(job[1]!);
       if (!known) return sendJson(response, 404, { detail: 'Request not found' });
       if (job[2] === '/cancel') {
+        if (known.status === 'COMPLETED') return sendJson(response, 400, { status: 'ALREADY_COMPLETED' });
         known.cancelled = true;
+        if (known.status === 'IN_QUEUE') {
+          known.status = 'COMPLETED';
+          known.result = { status: 400, body: { detail: 'Request was cancelled' } };
+        }
         return sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
       }
-      if (job[2] === '/status') return sendJson(response, 200, { status: known.status, request_id: job[1] });
+      if (job[2] === '/status') {
+        return sendJson(response, known.status === 'IN_QUEUE' ? 202 : 200, { status: known.status, request_id: job[1] });
+      }
       if (known.status !== 'COMPLETED' || !known.result) return sendJson(response, 400, { detail: 'Request is still in progress' });
-      return sendJson(response, known.result.status, known.result.body);
+      return sendJson(response, known.result.status, known.result.body, known.result.headers);
     }
     if (request.method === 'POST' && host === 'queue.fal.run') {
       const input = JSON.parse((await readBody(request)).toString('utf8')) as Record<string, unknown>;
@@ -146,6 +169,11 @@ export async function startFakeFal() {
       state.submissions.push(submission);
       state.jobs.set(requestId, { status: 'IN_PROGRESS' });
       await state.onSubmit?.(submission);
+      if (state.loseSubmitAnswers > 0) {
+        state.loseSubmitAnswers -= 1;
+        response.socket?.destroy();
+        return;
+      }
       const base = `${server.url}/queue.fal.run/${owner}/${alias}/requests/${requestId}`;
       return sendJson(response, 200, {
         status: 'IN_QUEUE',
