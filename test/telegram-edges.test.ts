@@ -62,13 +62,14 @@ t.test('a progress message the user deleted is sent again instead of failing the
   const fresh = env.telegram
     .callsOf('sendMessage')
     .filter((c) => isTo(ALICE, '📊')(c.payload))
-    .at(-1);
-  t.not((fresh?.result as Message).message_id, progressMessageId, 'a new progress message');
-  t.match(String(fresh?.payload.text), /1\/20/);
+    .at(-1)!;
+  const freshId = (fresh.result as Message).message_id;
+  t.not(freshId, progressMessageId, 'a new progress message');
+  t.match(String(fresh.payload.text), /1\/20/);
   const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id));
-  t.equal(state?.data.progressMessageId, (fresh?.result as Message).message_id, 'later photos edit the new one');
+  t.equal(state?.data.progressMessageId, freshId, 'later photos edit the new one');
   await uploadPhotos(env, ALICE, 1, 'q');
-  t.match(progressText(env, ALICE.id, (fresh?.result as Message).message_id), /2\/20/);
+  t.match(progressText(env, ALICE.id, freshId), /2\/20/);
 });
 
 const GROUP = { id: -100777, type: 'supergroup', title: 'Friends' };

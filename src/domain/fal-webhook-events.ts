@@ -72,8 +72,6 @@ async function attachBySubmitKey(db: Db, submitKey: string, requestId: string): 
     .where(and(eq(generations.submitKey, submitKey), isNull(generations.falRequestId), eq(generations.status, 'pending')));
 }
 
-type Body = { status?: unknown; payload?: unknown; payload_error?: unknown };
-
 /**
  * What a webhook says happened. `status: OK` with `payload: null` and a
  * `payload_error` means the job succeeded but FAL could not put its result in
