@@ -30,6 +30,8 @@ t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks 
   t.match(picture.payload.photo, { size: Number }, 'a real picture file, uploaded from storage');
   const [generation] = await env.deps.db.select().from(generations);
   t.equal(generation?.status, 'completed');
+  t.match(generation?.seed, /^\d{1,20}$/, 'a 64-bit seed, as FAL sends them, kept exactly');
+  t.ok(BigInt(generation!.seed!) > 2n ** 53n, 'past what a JavaScript number holds');
   const stored = await env.deps.storage.get(generation!.storageKeys[0]!);
   const head: Buffer[] = [];
   for await (const chunk of stored!) head.push(chunk as Buffer);

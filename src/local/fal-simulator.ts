@@ -22,9 +22,14 @@ type Job = {
   id: string;
   modelId: string;
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
-  result?: { status: number; body: unknown };
+  /** The result as JSON text: a seed past 2^53 is written as FAL writes it, a bare number. */
+  result?: { status: number; json: string };
+  webhookUrl?: string | undefined;
   timer?: NodeJS.Timeout;
 };
+
+/** JSON text of a result; `seed` given as a decimal string is written as a bare number, like FAL's 64-bit seeds. */
+const resultJson = (body: unknown) => JSON.stringify(body).replace(/"seed":"(\d+)"/, '"seed":$1');
 
 export type FalSimulatorOptions = {
   config: Pick<Config, 'dataDir' | 'fal'> & { fal: { simulator: NonNullable<Config['fal']['simulator']> } };
@@ -33,6 +38,8 @@ export type FalSimulatorOptions = {
 };
 
 const GENERATION_SECONDS = 2;
+/** How long a job waits in the queue, and a cancelled running job takes to stop. */
+const QUEUE_MS = 1_000;
 
 const isTrainer = (modelId: string) => /train/.test(modelId);
 
@@ -93,14 +100,12 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
   });
 
   async function deliver(job: Job, webhookUrl: string): Promise<void> {
-    const ok = job.result!.status === 200;
-    const body = JSON.stringify({
-      request_id: job.id,
-      gateway_request_id: job.id,
-      status: ok ? 'OK' : 'ERROR',
-      payload: ok ? job.result!.body : null,
-      ...(ok ? {} : { error: (job.result!.body as { detail: string }).detail }),
-    });
+    const { status, json } = job.result!;
+    const ok = status === 200;
+    const envelope = { request_id: job.id, gateway_request_id: job.id, status: ok ? 'OK' : 'ERROR' };
+    const body = ok
+      ? `${JSON.stringify(envelope).slice(0, -1)},"payload":${json}}`
+      : JSON.stringify({ ...envelope, payload: null, error: (JSON.parse(json) as { detail: string }).detail });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const hash = createHash('sha256').update(body).digest('hex');
     const signature = sign(null, Buffer.from(`${job.id}\nsimulator\n${timestamp}\n${hash}`), key).toString('hex');
@@ -123,7 +128,7 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     app.log.warn({ fal_request_id: job.id }, 'simulator: webhook not accepted');
   }
 
-  async function finish(job: Job, input: Record<string, unknown>): Promise<Job['result']> {
+  async function finish(job: Job, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
     const prompt = String(input.prompt ?? '');
     if (Math.random() < settings.failureRate || /fail/i.test(prompt)) {
       return { status: 422, body: { detail: 'Simulated failure' } };
@@ -166,26 +171,37 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
       status: 200,
       body: {
         images: [{ url: `${base}/files/${name}`, width, height, content_type: 'image/png' }],
-        seed: hue.readUInt32BE(4),
+        seed: hue.readBigUInt64BE(4).toString(),
         has_nsfw_concepts: [false],
         prompt,
       },
     };
   }
 
+  /** Completes a job with its result and delivers the webhook (unless it is dropped). */
+  function end(job: Job, result: NonNullable<Job['result']>, sendWebhook: boolean): void {
+    job.result = result;
+    job.status = 'COMPLETED';
+    if (job.webhookUrl && sendWebhook) {
+      deliver(job, job.webhookUrl).catch((error: unknown) => app.log.error({ err: error }, 'simulator: webhook failed'));
+    }
+  }
+
   app.post('/queue.fal.run/*', async (request) => {
     const modelId = (request.params as { '*': string })['*'];
     const input = (request.body ?? {}) as Record<string, unknown>;
     const webhookUrl = (request.query as { fal_webhook?: string }).fal_webhook;
-    const job: Job = { id: newId(), modelId, status: 'IN_QUEUE' };
+    const job: Job = { id: newId(), modelId, status: 'IN_QUEUE', webhookUrl };
     jobs.set(job.id, job);
     const seconds = isTrainer(modelId) ? settings.trainingSeconds : GENERATION_SECONDS;
-    job.status = 'IN_PROGRESS';
+    // A moment in the queue (its status answers 202), then running.
+    setTimeout(() => {
+      if (job.status === 'IN_QUEUE') job.status = 'IN_PROGRESS';
+    }, QUEUE_MS).unref();
     job.timer = setTimeout(() => {
       void (async () => {
-        job.result = await finish(job, input);
-        job.status = 'COMPLETED';
-        if (webhookUrl && Math.random() >= settings.webhookDropRate) await deliver(job, webhookUrl);
+        const { status, body } = await finish(job, input);
+        end(job, { status, json: resultJson(body) }, Math.random() >= settings.webhookDropRate);
       })().catch((error: unknown) => app.log.error({ err: error }, 'simulator: job failed'));
     }, seconds * 1000);
     const [owner, alias] = modelId.split('/');
@@ -204,21 +220,23 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
 
   app.get('/queue.fal.run/:owner/:alias/requests/:id/status', async (request, reply) => {
     const job = jobOf(request);
-    return job ? { status: job.status, request_id: job.id } : reply.code(404).send({ detail: 'Request not found' });
+    if (!job) return reply.code(404).send({ detail: 'Request not found' });
+    return reply.code(job.status === 'IN_QUEUE' ? 202 : 200).send({ status: job.status, request_id: job.id });
   });
   app.get('/queue.fal.run/:owner/:alias/requests/:id', async (request, reply) => {
     const job = jobOf(request);
     if (!job) return reply.code(404).send({ detail: 'Request not found' });
     if (!job.result) return reply.code(400).send({ detail: 'Request is still in progress' });
-    return reply.code(job.result.status).send(job.result.body);
+    return reply.code(job.result.status).type('application/json').send(job.result.json);
   });
   app.put('/queue.fal.run/:owner/:alias/requests/:id/cancel', async (request, reply) => {
     const job = jobOf(request);
     if (!job) return reply.code(404).send({ detail: 'Request not found' });
-    if (job.status === 'COMPLETED') return reply.code(400).send({ detail: 'Request already completed' });
+    if (job.status === 'COMPLETED') return reply.code(400).send({ status: 'ALREADY_COMPLETED' });
+    // A cancel is a request: the job ends a moment later, and its webhook says so.
     clearTimeout(job.timer);
-    job.status = 'COMPLETED';
-    job.result = { status: 400, body: { detail: 'Request was cancelled' } };
+    const cancelled = { status: 400, json: JSON.stringify({ detail: 'Request was cancelled' }) };
+    job.timer = setTimeout(() => end(job, cancelled, true), job.status === 'IN_QUEUE' ? 0 : QUEUE_MS);
     return reply.code(202).send({ status: 'CANCELLATION_REQUESTED' });
   });
 };
