@@ -32,7 +32,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => pgLog.debug(line) });
       await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
       url = embedded.urlFor(EMBEDDED_DATABASE);
-      logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+      logger.info({ dataDir: config.dataDir, cluster: embedded.clusterDir, binaries: embedded.binariesDir }, 'embedded PostgreSQL started');
     }
     database = createDatabase(url, { onError: (err) => logger.warn({ err }, 'idle database connection failed') });
     await runMigrations(database);

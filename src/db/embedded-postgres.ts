@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,9 @@ const START_TIMEOUT_MS = 60_000;
 const POSTGRES_ENV = { LC_ALL: 'C' };
 
 export type EmbeddedPostgres = {
+  /** Where the cluster lives, and the binaries it runs: said at start, as they may not be under DATA_DIR. */
+  clusterDir: string;
+  binariesDir: string;
   /** Connection URL of the maintenance database `postgres`. */
   adminUrl: string;
   /** Connection URL of a database, created on first use by ensureDatabase(). */
@@ -60,6 +63,54 @@ async function runAs(): Promise<RunAs> {
   }
 }
 
+/** Where the cluster and a copy of the binaries go when the `postgres` user cannot reach ours (root in /root/app). */
+const SHARED_BASE = '/var/lib/avatar-bot';
+
+/** Whether `user` can enter `dir` and read what is in it: every directory on its path must let them through. */
+async function canReach(user: NonNullable<RunAs>, target: string): Promise<boolean> {
+  return exec('/bin/sh', ['-c', 'test -r "$1" && test -x "$1"', 'sh', target], { ...user, env: POSTGRES_ENV }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The binaries where the `postgres` user can run them: the package's own when
+ * it can reach them, else a copy under SHARED_BASE (made once per version).
+ */
+async function reachableBinaries(bin: Binaries, user: RunAs): Promise<Binaries & { dir: string }> {
+  const native = path.dirname(path.dirname(bin.postgres));
+  if (!user || (await canReach(user, bin.postgres))) return { ...bin, dir: native };
+  const version = (await readFile(path.join(native, '..', 'package.json'), 'utf8').then((text) => JSON.parse(text).version)) as string;
+  const copy = path.join(SHARED_BASE, `postgres-${version}`);
+  if (!(await exists(path.join(copy, 'bin', 'postgres')))) {
+    await mkdir(SHARED_BASE, { recursive: true, mode: 0o755 });
+    await chmod(SHARED_BASE, 0o755);
+    const partial = `${copy}.${randomBytes(4).toString('hex')}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    await rename(partial, copy).catch(async (error: NodeJS.ErrnoException) => {
+      // Another start made the same copy first.
+      await rm(partial, { recursive: true, force: true });
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+  }
+  return { initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres'), dir: copy };
+}
+
+/**
+ * The cluster's directory: `DATA_DIR/postgres`, or — when the `postgres` user
+ * cannot reach DATA_DIR — one under SHARED_BASE named after DATA_DIR, so each
+ * DATA_DIR keeps its own cluster.
+ */
+async function clusterDir(dataDir: string, user: RunAs): Promise<string> {
+  const own = path.join(dataDir, 'postgres');
+  if (!user || (await canReach(user, dataDir))) return own;
+  const name = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+  await mkdir(SHARED_BASE, { recursive: true, mode: 0o755 });
+  await chmod(SHARED_BASE, 0o755);
+  return path.join(SHARED_BASE, `cluster-${name}`);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -86,15 +137,46 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function refuseIfAlreadyRunning(pgDir: string): Promise<void> {
+/** The parent pid of a process (Linux /proc), or null where it cannot be read. */
+async function parentOf(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+  const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : Number.NaN;
+  return Number.isInteger(ppid) ? ppid : null;
+}
+
+/**
+ * A server left running on this cluster by an earlier run that was killed
+ * (kill -9 skips our exit handler, and the server runs in its own process
+ * group) is an orphan: its launcher is gone, so it was re-parented. It is
+ * stopped (a fast shutdown) and this start goes on. A server whose launcher is
+ * alive belongs to another instance on the same DATA_DIR: that is refused.
+ */
+async function stopOrphanedServer(pgDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(pgDir, 'postmaster.pid');
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
-  if (pid > 0 && isAlive(pid)) {
+  if (!(pid > 0 && isAlive(pid))) return; // none, or a stale file PostgreSQL itself clears
+  const parent = await parentOf(pid);
+  const orphaned = parent !== null && (parent <= 1 || !(await isLauncher(parent)));
+  if (!orphaned) {
     throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${pgDir}: another instance uses this DATA_DIR, ` +
-        `or an earlier run was killed. Stop it with "kill -INT ${pid}" or choose another DATA_DIR.`,
+      `PostgreSQL (pid ${pid}) is already running on ${pgDir} for another instance of this service ` +
+        `(pid ${parent}). Stop that instance, or give this one another DATA_DIR.`,
     );
   }
+  log(`stopping PostgreSQL (pid ${pid}) left running by an earlier run that was killed`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) left by an earlier run did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether a process is a Node.js process (our launcher) rather than init or a container's reaper. */
+async function isLauncher(pid: number): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return /(^|\/)node(\0|$)/.test(cmdline.split('\0')[0] ?? '');
 }
 
 async function initialise(bin: Binaries, pgDir: string, passwordFile: string, user: RunAs): Promise<void> {
@@ -158,9 +240,8 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
 }): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
-  const bin = await binaries();
   const user = await runAs();
-  const pgDir = path.join(options.dataDir, 'postgres');
+  const bin = await reachableBinaries(await binaries(), user);
   const passwordFile = path.join(options.dataDir, 'postgres.password');
 
   await mkdir(options.dataDir, { recursive: true });
@@ -169,8 +250,9 @@ export async function startEmbeddedPostgres(options: {
     const { mode } = await stat(options.dataDir);
     await chmod(options.dataDir, (mode & 0o777) | 0o011);
   }
+  const pgDir = await clusterDir(options.dataDir, user);
   if (!(await exists(path.join(pgDir, 'PG_VERSION')))) await initialise(bin, pgDir, passwordFile, user);
-  await refuseIfAlreadyRunning(pgDir);
+  await stopOrphanedServer(pgDir, log);
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
   const port = options.port ?? (await freePort());
@@ -193,6 +275,8 @@ export async function startEmbeddedPostgres(options: {
   const urlFor = (database: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
+    clusterDir: pgDir,
+    binariesDir: bin.dir,
     adminUrl: urlFor('postgres'),
     urlFor,
     async stop() {
