@@ -37,7 +37,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
     return503OnClosing: true,
   });
 
-  await app.register(helmet);
+  // The playground is plain http on any host name (an IP on a LAN): no upgrade to https.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
 
   // Keep-alive connections that were busy when shutdown began would keep the server open
   // after their answer: answers sent while closing ask the client to close the connection.

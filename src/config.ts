@@ -23,7 +23,7 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: port.default(3000),
-    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    HOST: z.string().trim().min(1).optional(),
     PUBLIC_URL: url.optional(),
     DATA_DIR: z.string().trim().min(1).default('./.data'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
@@ -82,6 +82,7 @@ const envSchema = z
     if (env.NODE_ENV === 'production') {
       require('INTERNAL_API_TOKEN', 'when NODE_ENV=production');
       require('FAL_KEY', 'when NODE_ENV=production (without it FAL is simulated)');
+      require('TELEGRAM_BOT_TOKEN', 'when NODE_ENV=production (without it anyone could use the local playground and your FAL key)');
       if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
     }
     if (env.MIN_PHOTOS > env.MAX_PHOTOS) {
@@ -176,7 +177,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    // Without a token the playground serves anyone who reaches it: only this machine, unless HOST says otherwise.
+    host: e.HOST ?? (e.TELEGRAM_BOT_TOKEN ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,

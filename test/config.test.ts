@@ -15,7 +15,9 @@ function problems(env: Record<string, string>): string[] {
 t.test('defaults need no variables at all', async (t) => {
   const config = loadConfig({});
   t.equal(config.port, 3000);
-  t.equal(config.host, '0.0.0.0');
+  t.equal(config.host, '127.0.0.1', 'no token: the playground listens on this machine only');
+  t.equal(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }).host, '0.0.0.0');
+  t.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0', 'unless HOST says otherwise');
   t.equal(config.publicUrl, 'http://localhost:3000');
   t.equal(config.databaseUrl, undefined, 'embedded PostgreSQL');
   t.equal(config.s3, undefined, 'files under DATA_DIR');
@@ -69,6 +71,7 @@ t.test('production requires the internal token, a FAL key, and the webhook secre
   t.same(problems({ NODE_ENV: 'production' }), [
     'INTERNAL_API_TOKEN is required when NODE_ENV=production',
     'FAL_KEY is required when NODE_ENV=production (without it FAL is simulated)',
+    'TELEGRAM_BOT_TOKEN is required when NODE_ENV=production (without it anyone could use the local playground and your FAL key)',
   ]);
   t.same(problems({ NODE_ENV: 'production', FAL_KEY: 'k', INTERNAL_API_TOKEN: 'x'.repeat(32), TELEGRAM_BOT_TOKEN: '1:abc' }), [
     'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set in production',

@@ -17,6 +17,7 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
 
   const page = await fetch(`${base}/`);
   t.equal(page.status, 200);
+  t.notMatch(page.headers.get('content-security-policy'), /upgrade-insecure-requests/, 'the page works over plain http on any host name');
   t.match(await page.text(), '<script src="/__playground/app.js"></script>');
   t.match(await (await fetch(`${base}/__playground/app.js`)).text(), "new EventSource('/__playground/events')");
 
