@@ -1,10 +1,10 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { solidPng } from '../solid-png.js';
 
@@ -32,12 +32,24 @@ type Job = {
 const resultJson = (body: unknown) => JSON.stringify(body).replace(/"seed":"(\d+)"/, '"seed":$1');
 
 export type FalSimulatorOptions = {
-  config: Pick<Config, 'dataDir' | 'fal'> & { fal: { simulator: NonNullable<Config['fal']['simulator']> } };
+  config: Pick<Config, 'dataDir' | 'fal' | 'publicUrl'> & { fal: { simulator: NonNullable<Config['fal']['simulator']> } };
   /** Public base of the simulator (what the app's FAL_BASE_URL points at). */
   base: string;
 };
 
 const GENERATION_SECONDS = 2;
+/** The largest upload one file may be: 20 photos of 20 MB zipped, with room to spare. */
+const UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
+
+/** Passes a stream through while it stays within `max` bytes; past that it fails with a 413. */
+async function* within(source: AsyncIterable<Buffer>, max: number, already = 0): AsyncGenerator<Buffer> {
+  let total = already;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > max) throw Object.assign(new Error(`uploads are limited to ${max} bytes`), { statusCode: 413 });
+    yield chunk;
+  }
+}
 /** How long a job waits in the queue, and a cancelled running job takes to stop. */
 const QUEUE_MS = 1_000;
 
@@ -79,14 +91,28 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     return reply.send({ upload_url: `${base}/uploads/${id}`, file_url: `${base}/files/${id}` });
   });
 
+  /** Streams an upload to its file, refusing (and removing) one past the limit, announced or not. */
+  async function receive(request: FastifyRequest, file: string, flags: 'w' | 'a'): Promise<void> {
+    const already = flags === 'a' ? ((await stat(file).catch(() => null))?.size ?? 0) : 0;
+    if (already + Number(request.headers['content-length'] ?? 0) > UPLOAD_LIMIT_BYTES) {
+      throw Object.assign(new Error(`uploads are limited to ${UPLOAD_LIMIT_BYTES} bytes`), { statusCode: 413 });
+    }
+    try {
+      await pipeline(request.body as Readable, (source) => within(source, UPLOAD_LIMIT_BYTES, already), createWriteStream(file, { flags }));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+  }
+
   app.put('/uploads/:id', async (request) => {
-    await pipeline(request.body as Readable, createWriteStream(fileOf((request.params as { id: string }).id)));
+    await receive(request, fileOf((request.params as { id: string }).id), 'w');
     return {};
   });
   // Multipart uploads (over 90 MB): parts arrive in order and are appended.
   app.put('/uploads/:id/:part', async (request) => {
     const { id, part } = request.params as { id: string; part: string };
-    await pipeline(request.body as Readable, createWriteStream(fileOf(id), { flags: 'a' }));
+    await receive(request, fileOf(id), 'a');
     return { partNumber: Number(part), etag: `etag-${part}` };
   });
   app.post('/uploads/:id/complete', async () => ({}));
@@ -190,7 +216,10 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
   app.post('/queue.fal.run/*', async (request) => {
     const modelId = (request.params as { '*': string })['*'];
     const input = (request.body ?? {}) as Record<string, unknown>;
-    const webhookUrl = (request.query as { fal_webhook?: string }).fal_webhook;
+    const requested = (request.query as { fal_webhook?: string }).fal_webhook;
+    // Webhooks go only to this app: the simulator is no way to make the server post anywhere else.
+    const webhookUrl = requested?.startsWith(`${config.publicUrl}/webhooks/fal`) ? requested : undefined;
+    if (requested && !webhookUrl) app.log.warn({ webhook: requested }, 'simulator: webhook outside PUBLIC_URL not called');
     const job: Job = { id: newId(), modelId, status: 'IN_QUEUE', webhookUrl };
     jobs.set(job.id, job);
     const seconds = isTrainer(modelId) ? settings.trainingSeconds : GENERATION_SECONDS;

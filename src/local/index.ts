@@ -16,7 +16,11 @@ const SIMULATED_CHECK_INTERVAL_MS = 30_000;
  */
 export const localTools: FastifyPluginAsync<{ config: Config; check: () => Promise<unknown> }> = async (app, { config, check }) => {
   if (config.telegram.playground) {
-    await app.register(localBotApi, { prefix: '/__playground', webhookSecret: config.telegram.webhookSecret });
+    await app.register(localBotApi, {
+      prefix: '/__playground',
+      webhookSecret: config.telegram.webhookSecret,
+      mediaBase: config.fal.baseUrl,
+    });
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
     app.get('/__playground/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(PAGE_SCRIPT));
   }

@@ -21,14 +21,31 @@ type Message = {
   buttons?: Button[][];
 };
 
-export type LocalBotApiOptions = { webhookSecret: string };
+export type LocalBotApiOptions = {
+  webhookSecret: string;
+  /** The only places a photo may be fetched from by URL: the FAL simulator, or FAL's CDN. */
+  mediaBase: string | undefined;
+};
 
 const CHAT_ID = 1;
 const USER = { id: 1, is_bot: false, first_name: 'Гость', language_code: 'ru' };
 const BOT = { id: 2, is_bot: true, first_name: 'Avatar Bot', username: 'avatar_playground_bot' };
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+/** The chat and its files live in memory: the oldest go first past these. */
+const MAX_MESSAGES = 1_000;
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const FAL_CDN = /(^|\.)fal\.media$/;
 
-export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, { webhookSecret }) => {
+/** Drops the oldest entries of a Map (insertion order) while `over()` holds. */
+function trim<K, V>(map: Map<K, V>, over: () => boolean, onDrop: (value: V) => void = () => {}) {
+  for (const [key, value] of map) {
+    if (!over()) return;
+    map.delete(key);
+    onDrop(value);
+  }
+}
+
+export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, { webhookSecret, mediaBase }) => {
   const messages = new Map<number, Message>();
   const files = new Map<string, Buffer>();
   const listeners = new Set<ServerResponse>();
@@ -38,10 +55,29 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   const emit = (event: string, data: unknown) => {
     for (const listener of listeners) listener.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
+  let fileBytes = 0;
   const keepFile = (bytes: Buffer) => {
     const id = `pg-${randomBytes(8).toString('hex')}`;
     files.set(id, bytes);
+    fileBytes += bytes.length;
+    trim(
+      files,
+      () => fileBytes > MAX_FILE_BYTES,
+      (dropped) => {
+        fileBytes -= dropped.length;
+      },
+    );
     return id;
+  };
+  const keepMessage = (message: Message) => {
+    keepMessage(message);
+    trim(messages, () => messages.size > MAX_MESSAGES);
+  };
+  /** Only our own media, never an arbitrary URL: the server must not fetch what a caller names. */
+  const mayFetch = (url: string) => {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (!parsed) return false;
+    return (mediaBase !== undefined && url.startsWith(`${mediaBase}/`)) || (parsed.protocol === 'https:' && FAL_CDN.test(parsed.hostname));
   };
   const buttonsOf = (markup: unknown): Button[][] | undefined =>
     (markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.map((row) =>
@@ -58,7 +94,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     });
   const userMessage = (content: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) => {
     const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'user', ...shown };
-    messages.set(message.message_id, message);
+    keepMessage(message);
     emit('message', message);
     return {
       message_id: message.message_id,
@@ -90,16 +126,19 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     if (typeof value === 'string' && value.startsWith('attach://')) return photoId(fields[value.slice('attach://'.length)], fields);
     if (typeof value === 'object' && value !== null && 'upload' in value) return (value as { upload: string }).upload;
     if (typeof value === 'string' && files.has(value)) return value;
-    if (typeof value === 'string' && /^https?:\/\//.test(value)) {
-      const response = await fetch(value);
-      return keepFile(Buffer.from(await response.arrayBuffer()));
+    if (typeof value === 'string' && mayFetch(value)) {
+      const response = await fetch(value, { signal: AbortSignal.timeout(30_000) });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (!response.ok || bytes.length > MAX_PHOTO_BYTES)
+        throw Object.assign(new Error('Bad Request: failed to get HTTP URL content'), { code: 400 });
+      return keepFile(bytes);
     }
     throw Object.assign(new Error('Bad Request: wrong file identifier'), { code: 400 });
   }
 
   function botMessage(fields: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) {
     const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'bot', ...shown };
-    messages.set(message.message_id, message);
+    keepMessage(message);
     emit('message', message);
     const photo = message.photos?.[0];
     return {
