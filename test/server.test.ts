@@ -92,3 +92,19 @@ t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits
   t.equal(code, 0);
   t.match(server.output(), /FAL webhook stored[\s\S]*"msg":"stopped"/, 'stored before the process stopped');
 });
+
+t.test('Ctrl-C with the playground page open exits 0 at once', async (t) => {
+  const port = await freePort();
+  const server = startServer({ PORT: String(port), DATA_DIR: t.testdir() });
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  const events = await fetch(`http://127.0.0.1:${port}/__playground/events`);
+  const reader = events.body!.getReader();
+  await reader.read(); // connected
+  server.child.kill('SIGINT');
+  const [code] = await server.exited;
+  t.equal(code, 0, 'exits 0: the open event stream did not hold the shutdown to its timeout (exit 1)');
+  t.notMatch(server.output(), /shutdown timed out/);
+});

@@ -225,7 +225,8 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     listeners.add(reply.raw);
     request.raw.on('close', () => listeners.delete(reply.raw));
   });
-  api.addHook('onClose', async () => {
+  // Before the server waits for open connections: an open page would hold a shutdown until its timeout.
+  api.addHook('preClose', async () => {
     for (const listener of listeners) listener.end();
   });
 
