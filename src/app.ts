@@ -67,7 +67,12 @@ export async function buildApp(config: Config, deps: AppDeps) {
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url}`));
 
   await app.register(healthRoutes, { db: deps.db, storage: deps.storage });
-  await app.register(telegramWebhookRoutes, { secret: config.telegram.webhookSecret, bot: deps.bot, db: deps.db });
+  await app.register(telegramWebhookRoutes, {
+    secret: config.telegram.webhookSecret,
+    botId: config.telegram.botId,
+    bot: deps.bot,
+    db: deps.db,
+  });
   await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, falHttp: deps.falHttp, notifier: deps.notifier });
   const check = () =>
     runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });

@@ -119,6 +119,8 @@ export type Config = {
   s3: S3Config | undefined;
   telegram: {
     botToken: string | undefined;
+    /** The bot's id, the token's number part (0 for the playground): update ids are per bot. */
+    botId: number;
     webhookSecret: string;
     /** False when webhookSecret was made up for this process because none is configured. */
     webhookSecretConfigured: boolean;
@@ -194,6 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
+      botId: e.TELEGRAM_BOT_TOKEN ? Number(e.TELEGRAM_BOT_TOKEN.split(':')[0]) : 0,
       // Without a configured secret (local runs only) the webhook still needs one: a random one per process.
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
       webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import type { Update } from 'telegraf/types';
-import { avatarPhotos, botState, generations, users } from '../src/db/schema.js';
+import { avatarPhotos, botState, generations, processedUpdates, users } from '../src/db/schema.js';
 import { ALICE, BOB, buildTestApp, callbackUpdate, postUpdate, textUpdate } from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { isTo, type Message, progressText, startWizard, uploadPhotos } from './support/wizard-driver.js';
@@ -133,4 +133,28 @@ t.test('captions are cut by characters: a history never ends in half an emoji', 
   const caption = String(env.telegram.callsOf('editMessageCaption').at(-1)?.payload.caption);
   t.ok(caption.length <= 1024 && caption.length > 900, 'as much as fits');
   t.notMatch(caption, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, 'no lone high surrogate');
+});
+
+t.test('an update claim is a lease: a crash mid-update is handled on redelivery, a running one is retried later', async (t) => {
+  const env = await buildTestApp(t);
+  const botId = env.config.telegram.botId;
+  t.equal(botId, 123456789, 'claims are per bot: the token’s number');
+  const crashed = textUpdate('/start');
+  // As a process killed mid-update leaves it: claimed, never finished, its lease run out.
+  await env.deps.db.insert(processedUpdates).values({ botId, updateId: crashed.update_id, leaseUntil: new Date(Date.now() - 1000) });
+  t.equal((await postUpdate(env.app, crashed)).statusCode, 200);
+  t.equal(env.telegram.callsOf('sendMessage').length, 1, 'the redelivery is handled, not skipped');
+  t.equal((await postUpdate(env.app, crashed)).statusCode, 200);
+  t.equal(env.telegram.callsOf('sendMessage').length, 1, 'once handled, a redelivery is a duplicate');
+
+  const running = textUpdate('/help');
+  await env.deps.db.insert(processedUpdates).values({ botId, updateId: running.update_id, leaseUntil: new Date(Date.now() + 60_000) });
+  const busy = await postUpdate(env.app, running);
+  t.equal(busy.statusCode, 503, 'in progress elsewhere: Telegram delivers it again later');
+  t.equal(env.telegram.callsOf('sendMessage').length, 1);
+
+  const otherBots = textUpdate('/help');
+  await env.deps.db.insert(processedUpdates).values({ botId: 42, updateId: otherBots.update_id, doneAt: new Date() });
+  t.equal((await postUpdate(env.app, otherBots)).statusCode, 200);
+  t.equal(env.telegram.callsOf('sendMessage').length, 2, 'another bot’s update with the same id is no duplicate');
 });

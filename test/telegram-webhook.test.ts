@@ -62,11 +62,13 @@ t.test('the Telegram webhook', async (t) => {
     const from = { id: 778, first_name: 'Race' };
     const update = textUpdate('/start', from);
     const answers = await Promise.all(Array.from({ length: 8 }, () => postUpdate(app, update)));
-    t.same(
-      answers.map((r) => r.statusCode),
-      Array(8).fill(200),
+    const codes = answers.map((r) => r.statusCode);
+    t.ok(
+      codes.every((code) => code === 200 || code === 503),
+      'each is answered: handled, a duplicate, or 503 while the first is still running (Telegram retries those)',
     );
-    t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1);
+    t.ok(codes.includes(200));
+    t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1, 'handled once');
   });
 
   t.test('other text gets the menu hint, not silence', async (t) => {

@@ -9,6 +9,7 @@ import {
   numeric,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -188,14 +189,22 @@ export const botState = pgTable('bot_state', {
   updatedAt: updatedAt(),
 });
 
-/** Telegram redelivers updates it thinks were not answered; each update_id is handled once. */
+/**
+ * Telegram redelivers updates it thinks were not answered; each update is handled
+ * once. A claim is a lease until the handler finishes (doneAt): a process that
+ * dies mid-update leaves a lease that runs out, and the redelivery is handled.
+ * Keyed by bot too: update ids are per bot (and the playground's restart).
+ */
 export const processedUpdates = pgTable(
   'processed_updates',
   {
-    updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+    botId: bigint('bot_id', { mode: 'number' }).notNull().default(0),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
   },
-  (t) => [index('processed_updates_processed_at_idx').on(t.processedAt)],
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('processed_updates_processed_at_idx').on(t.processedAt)],
 );
 
 /** Every verified FAL webhook, stored before it is acknowledged, keyed by the submit request id. */

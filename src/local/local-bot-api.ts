@@ -50,7 +50,8 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   const files = new Map<string, Buffer>();
   const listeners = new Set<ServerResponse>();
   let nextMessageId = 1;
-  let nextUpdateId = 1;
+  // Update ids only grow, across restarts too: a restarted playground's first update is no duplicate.
+  let nextUpdateId = Date.now();
 
   const emit = (event: string, data: unknown) => {
     for (const listener of listeners) listener.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -70,7 +71,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     return id;
   };
   const keepMessage = (message: Message) => {
-    keepMessage(message);
+    messages.set(message.message_id, message);
     trim(messages, () => messages.size > MAX_MESSAGES);
   };
   /** Only our own media, never an arbitrary URL: the server must not fetch what a caller names. */

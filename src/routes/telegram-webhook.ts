@@ -3,11 +3,11 @@ import type { Update } from 'telegraf/types';
 import type { Bot } from '../bot/create-bot.js';
 import { botIdentity } from '../bot/telegram-client.js';
 import type { Db } from '../db/client.js';
-import { claimUpdate, releaseUpdate } from '../domain/telegram-updates.js';
+import { claimUpdate, finishUpdate, releaseUpdate } from '../domain/telegram-updates.js';
 import { sendError } from '../http-errors.js';
 import { secretEquals } from '../security.js';
 
-export type TelegramWebhookOptions = { secret: string; bot: Bot; db: Db };
+export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; db: Db };
 
 // Only the parts the bot relies on are checked: shapes Telegram never sends are refused
 // here, with a 400, instead of failing inside a handler.
@@ -32,7 +32,7 @@ const updateSchema = {
 } as const;
 
 /** Telegram's webhook: authenticated by the secret token Telegram echoes in a header. */
-export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, bot, db }) => {
+export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, botId, bot, db }) => {
   app.post<{ Body: Update }>(
     '/telegram/webhook',
     {
@@ -54,20 +54,27 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         log.error({ err: error }, 'getMe failed; Telegram will deliver the update again');
         return sendError(reply, 503, 'the Bot API did not answer getMe; retry later');
       }
-      if (!(await claimUpdate(db, update.update_id))) {
+      const claim = await claimUpdate(db, botId, update.update_id);
+      if (claim === 'done') {
         log.info('duplicate update ignored');
         return { ok: true, duplicate: true };
+      }
+      if (claim === 'busy') {
+        log.info('update is being handled by another request; Telegram will deliver it again');
+        return sendError(reply, 503, 'this update is being handled; retry later');
       }
       try {
         await bot.handleUpdate(update);
       } catch (error) {
         // Only what the bot's error boundary lets through gets here: an unavailable database.
-        // Telegram will redeliver; give the claim back so that redelivery is handled.
-        await releaseUpdate(db, update.update_id).catch((releaseError: unknown) =>
-          log.error({ err: releaseError }, 'could not release the update claim; the redelivery will be skipped'),
+        // Telegram will redeliver; give the claim back so that redelivery is handled (if even
+        // that fails, the lease runs out and the redelivery after it is handled).
+        await releaseUpdate(db, botId, update.update_id).catch((releaseError: unknown) =>
+          log.error({ err: releaseError }, 'could not release the update claim; its lease will run out'),
         );
         throw error;
       }
+      await finishUpdate(db, botId, update.update_id);
       return { ok: true };
     },
   );
