@@ -1,4 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars } from '../src/db/schema.js';
 import { gif, jpeg, png } from './support/fixtures/images.js';
@@ -211,4 +213,21 @@ t.test('"✅ Готово" with too few photos is refused with the minimum', asy
   t.equal(back?.status, 'photos_uploading', '"◀️ К загрузке фото" reopens the upload');
   await uploadPhotos(env, ALICE, 1, 'eleventh');
   t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 11\/20/);
+});
+
+t.test('an image past 100 megapixels is refused before it is stored; a row that cannot be written leaves no file', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId } = await startWizard(env, ALICE, 'portrait', 'Huge');
+  const stored = () => readdir(path.join(env.config.dataDir, 'files', 'avatars', avatarId, 'photos')).catch(() => []);
+  env.telegram.addFile('bomb', png(30_000, 30_000, 'bomb'));
+  await postUpdate(env.app, documentUpdate('bomb', ALICE, { file_name: 'bomb.png', mime_type: 'image/png' }));
+  t.equal(lastReplyTo(env, ALICE.id), '❌ Фото не принято: слишком большое изображение (больше 100 мегапикселей или 20000 px по стороне)');
+  t.same(await stored(), [], 'nothing stored');
+
+  await env.deps.db.execute(sql`
+    create function refuse_photo() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$;
+    create trigger refuse_photo before insert on avatar_photos for each row execute function refuse_photo()`);
+  await uploadPhotos(env, ALICE, 1);
+  t.same(await photosOf(env, avatarId), [], 'no row');
+  t.same(await stored(), [], 'and no orphan file');
 });

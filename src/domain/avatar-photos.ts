@@ -41,7 +41,7 @@ export async function addPhoto(
   const storageKey = `${avatarPrefix(avatarId)}photos/${sha256}.${extensionOf(info.format)}`;
   await storage.put(storageKey, bytes, { contentType: contentTypeOf(info.format) });
 
-  const result = await db.transaction(async (tx): Promise<AddPhotoResult> => {
+  const insertRow = db.transaction(async (tx): Promise<AddPhotoResult> => {
     const [avatar] = await tx.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
     if (!avatar || !isCollectingPhotos(avatar)) return { ok: false, refusal: null };
     const [stats] = await tx
@@ -73,11 +73,20 @@ export async function addPhoto(
     return { ok: true, count: n + 1 };
   });
 
-  if (!result.ok) {
-    // The key is shared by identical photos: keep the file if a row (a concurrent copy) uses it.
+  // The key is shared by identical photos: the file stays only if a row (a concurrent copy) uses it.
+  const removeUnused = async () => {
     const [used] = await db.select({ id: avatarPhotos.id }).from(avatarPhotos).where(eq(avatarPhotos.storageKey, storageKey));
     if (!used) await storage.delete(storageKey);
+  };
+  let result: AddPhotoResult;
+  try {
+    result = await insertRow;
+  } catch (error) {
+    // Stored, but no row: the file would be an orphan that counts toward nothing.
+    await removeUnused().catch(() => {});
+    throw error;
   }
+  if (!result.ok) await removeUnused();
   return result;
 }
 

@@ -6,11 +6,17 @@ export type PhotoRefusal =
   | { kind: 'unsupported_format'; format: string }
   | { kind: 'too_large'; maxBytes: number }
   | { kind: 'too_small'; side: number; minSide: number }
+  /** Past what any camera takes: a decompression bomb, or a header that lies. */
+  | { kind: 'too_many_pixels'; maxSide: number; maxMegapixels: number }
   | { kind: 'duplicate' }
   | { kind: 'over_limit'; max: number }
   | { kind: 'download_failed' };
 
 export type ImageInfo = { format: 'jpeg' | 'png' | 'webp'; width: number; height: number };
+
+/** No phone takes more; anything bigger is refused before it is stored. */
+const MAX_SIDE = 20_000;
+const MAX_MEGAPIXELS = 100;
 
 const ACCEPTED: Record<string, ImageInfo['format']> = { jpg: 'jpeg', png: 'png', webp: 'webp' };
 
@@ -31,6 +37,9 @@ export function checkImage(bytes: Buffer, limits: { maxBytes: number; minSide: n
   // EXIF orientations 5-8 swap width and height; the short side is the same either way.
   const side = Math.min(size.width, size.height);
   if (side < limits.minSide) return { kind: 'too_small', side, minSide: limits.minSide };
+  if (Math.max(size.width, size.height) > MAX_SIDE || size.width * size.height > MAX_MEGAPIXELS * 1e6) {
+    return { kind: 'too_many_pixels', maxSide: MAX_SIDE, maxMegapixels: MAX_MEGAPIXELS };
+  }
   return { format, width: size.width, height: size.height };
 }
 

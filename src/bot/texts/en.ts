@@ -44,6 +44,8 @@ function enRefusal(r: PhotoRefusal): string {
       return `the file is larger than ${size(r.maxBytes, 'MB', 'KB')}`;
     case 'too_small':
       return `too small (${r.side} px on the short side, at least ${r.minSide} px needed)`;
+    case 'too_many_pixels':
+      return `the image is too large (over ${r.maxMegapixels} megapixels or ${r.maxSide} px a side)`;
     case 'duplicate':
       return 'this photo is already uploaded';
     case 'over_limit':

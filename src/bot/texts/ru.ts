@@ -44,6 +44,8 @@ function ruRefusal(r: PhotoRefusal): string {
       return `файл больше ${size(r.maxBytes, 'МБ', 'КБ')}`;
     case 'too_small':
       return `слишком маленькое (${r.side} px по короткой стороне, нужно от ${r.minSide} px)`;
+    case 'too_many_pixels':
+      return `слишком большое изображение (больше ${r.maxMegapixels} мегапикселей или ${r.maxSide} px по стороне)`;
     case 'duplicate':
       return 'такое фото уже загружено';
     case 'over_limit':
