@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { avatars, users } from '../src/db/schema.js';
-import { buildTestApp } from './support/helper.js';
+import { buildTestApp, postgresDataDir } from './support/helper.js';
 
 t.test('the database stops during a FAL webhook: 503; the same delivery after the restart completes once', async (t) => {
   // A PostgreSQL of this test's own, so stopping it disturbs nobody else.
-  const dataDir = t.testdir();
+  const dataDir = await postgresDataDir(t);
   let pg = await startEmbeddedPostgres({ dataDir });
   const port = Number(new URL(pg.adminUrl).port);
   await ensureDatabase(pg.adminUrl, 'restart');

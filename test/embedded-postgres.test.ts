@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import t from 'tap';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { postgresDataDir } from './support/helper.js';
 
 /** The embedded PostgreSQL across the ways a process really ends and the places people really run it. */
 
@@ -30,7 +31,7 @@ async function answers(url: string): Promise<number> {
 }
 
 t.test('kill -9 of the process, then a start: the server it left running is stopped and the start goes on', async (t) => {
-  const dataDir = t.testdir();
+  const dataDir = await postgresDataDir(t);
   const script = `const { startEmbeddedPostgres } = await import(${JSON.stringify(MODULE)});
     const db = await startEmbeddedPostgres({ dataDir: process.argv[1] });
     console.log('ready ' + db.clusterDir);
@@ -67,7 +68,9 @@ t.test('DATA_DIR inside a directory only its owner can enter', async (t) => {
   const db = await startEmbeddedPostgres({ dataDir });
   t.teardown(async () => {
     await db.stop();
-    if (!db.clusterDir.startsWith(dataDir)) await rm(db.clusterDir, { recursive: true, force: true });
+    if (db.clusterDir.startsWith(dataDir)) return;
+    await rm(db.clusterDir, { recursive: true, force: true });
+    await rm(`${db.clusterDir}.password`, { force: true });
   });
   t.equal(await answers(db.adminUrl), 1);
   if (process.getuid?.() === 0) {

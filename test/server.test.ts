@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { freePort } from './support/helper.js';
+import { freePort, postgresDataDir } from './support/helper.js';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
@@ -34,7 +34,7 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<Response> {
 }
 
 t.test('starts on embedded defaults, serves health, stops cleanly on SIGTERM, and starts again on the same data', async (t) => {
-  const dataDir = t.testdir();
+  const dataDir = await postgresDataDir(t);
   for (const run of ['first start', 'second start']) {
     const port = await freePort();
     const server = startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
@@ -52,14 +52,14 @@ t.test('starts on embedded defaults, serves health, stops cleanly on SIGTERM, an
 });
 
 t.test('a bad setting stops start-up with a message naming the variable', async (t) => {
-  const server = startServer({ PORT: 'eighty', DATA_DIR: t.testdir() });
+  const server = startServer({ PORT: 'eighty', DATA_DIR: await postgresDataDir(t) });
   const [code] = await server.exited;
   t.equal(code, 1);
   t.match(server.output(), /Invalid configuration:\n {2}- PORT must be a whole number/);
 });
 
 t.test('production refuses to start without its secrets', async (t) => {
-  const server = startServer({ NODE_ENV: 'production', DATA_DIR: t.testdir() });
+  const server = startServer({ NODE_ENV: 'production', DATA_DIR: await postgresDataDir(t) });
   const [code] = await server.exited;
   t.equal(code, 1);
   t.match(server.output(), /INTERNAL_API_TOKEN is required when NODE_ENV=production/);
@@ -71,7 +71,12 @@ t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits
   t.teardown(fal.close);
   fal.state.jwksDelayMs = 1500;
   const port = await freePort();
-  const server = startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: t.testdir(), FAL_WEBHOOK_JWKS_URL: fal.jwksUrl });
+  const server = startServer({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: await postgresDataDir(t),
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+  });
   t.teardown(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
@@ -95,7 +100,7 @@ t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits
 
 t.test('Ctrl-C with the playground page open exits 0 at once', async (t) => {
   const port = await freePort();
-  const server = startServer({ PORT: String(port), DATA_DIR: t.testdir() });
+  const server = startServer({ PORT: String(port), DATA_DIR: await postgresDataDir(t) });
   t.teardown(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });

@@ -66,9 +66,9 @@ async function runAs(): Promise<RunAs> {
 /** Where the cluster and a copy of the binaries go when the `postgres` user cannot reach ours (root in /root/app). */
 const SHARED_BASE = '/var/lib/avatar-bot';
 
-/** Whether `user` can enter `dir` and read what is in it: every directory on its path must let them through. */
+/** Whether `user` can pass through (or run) `target`: every directory on its path must let them through. */
 async function canReach(user: NonNullable<RunAs>, target: string): Promise<boolean> {
-  return exec('/bin/sh', ['-c', 'test -r "$1" && test -x "$1"', 'sh', target], { ...user, env: POSTGRES_ENV }).then(
+  return exec('/bin/sh', ['-c', 'test -x "$1"', 'sh', target], { ...user, env: POSTGRES_ENV }).then(
     () => true,
     () => false,
   );
@@ -242,8 +242,6 @@ export async function startEmbeddedPostgres(options: {
   const log = options.log ?? (() => {});
   const user = await runAs();
   const bin = await reachableBinaries(await binaries(), user);
-  const passwordFile = path.join(options.dataDir, 'postgres.password');
-
   await mkdir(options.dataDir, { recursive: true });
   if (user) {
     // The postgres user must be able to pass through DATA_DIR to reach its own directory.
@@ -251,6 +249,8 @@ export async function startEmbeddedPostgres(options: {
     await chmod(options.dataDir, (mode & 0o777) | 0o011);
   }
   const pgDir = await clusterDir(options.dataDir, user);
+  // Beside the cluster (DATA_DIR/postgres.password, as before), so a cluster kept elsewhere keeps its password too.
+  const passwordFile = `${pgDir}.password`;
   if (!(await exists(path.join(pgDir, 'PG_VERSION')))) await initialise(bin, pgDir, passwordFile, user);
   await stopOrphanedServer(pgDir, log);
   const password = (await readFile(passwordFile, 'utf8')).trim();

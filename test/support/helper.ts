@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import type { Test } from 'tap';
@@ -215,4 +218,17 @@ export async function buildSimulatedApp(t: Test, options: { playground?: boolean
   });
   const base = await env.app.listen({ port, host: '127.0.0.1' });
   return { ...env, base, port };
+}
+
+/**
+ * A DATA_DIR for a test that starts the embedded PostgreSQL, under the system's
+ * temporary directory: reachable by the `postgres` user wherever the clone is
+ * (as root in /root/app, a DATA_DIR inside it would put its cluster under
+ * /var/lib/avatar-bot), and removed at teardown.
+ */
+export async function postgresDataDir(t: Test): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'avatar-bot-test-'));
+  await chmod(dir, 0o755);
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
