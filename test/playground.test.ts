@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import t from 'tap';
+import { avatars, users } from '../src/db/schema.js';
 import { buildSimulatedApp } from './support/helper.js';
 
 type Message = {
@@ -85,4 +87,66 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   const confirm = await waitForBot((m) => textOf(m).startsWith('🗑️ Подтверждение удаления'));
   await press(confirm, 'avatar_delete_confirm:');
   await waitForBot((m) => textOf(m).startsWith('🎭 У вас пока нет аватаров'));
+});
+
+t.test('a playground restart keeps the chat, its files and a running training, and the bot answers the next message', async (t) => {
+  const first = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2' } });
+  const same = {
+    DATABASE_URL: first.database.url,
+    DATA_DIR: first.config.dataDir,
+    PORT: String(first.port),
+    PUBLIC_URL: first.config.publicUrl,
+    SIMULATED_TRAINING_SECONDS: '2',
+  };
+  const say = (base: string, text: string) =>
+    fetch(`${base}/__playground/say`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const history = async (base: string) => (await (await fetch(`${base}/__playground/history`)).json()) as Message[];
+
+  await say(first.base, '/start');
+  const [photo] = ((await (await fetch(`${first.base}/__playground/samples`, { method: 'POST' })).json()) as { statuses: number[] })
+    .statuses;
+  t.equal(photo, 200);
+  const sample = (await history(first.base)).find((m) => m.photos?.length)!.photos![0]!;
+  const [user] = await first.deps.db.select().from(users);
+  const submitted = (await (
+    await fetch(
+      `${first.base}/__fal/queue.fal.run/fal-ai/flux-lora-portrait-trainer?fal_webhook=${encodeURIComponent(`${first.config.publicUrl}/webhooks/fal`)}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger_phrase: 'TOK_1' }) },
+    )
+  ).json()) as { request_id: string; status_url: string; response_url: string; cancel_url: string };
+  const [avatar] = await first.deps.db
+    .insert(avatars)
+    .values({
+      userId: user!.id,
+      name: 'Restarted',
+      trainingType: 'portrait',
+      status: 'training',
+      triggerPhrase: 'TOK_1',
+      falRequestId: submitted.request_id,
+      falStatusUrl: submitted.status_url,
+      falResponseUrl: submitted.response_url,
+      falCancelUrl: submitted.cancel_url,
+      trainingStartedAt: new Date(),
+    })
+    .returning();
+  const before = await history(first.base);
+  await first.app.close(); // Ctrl-C while the training runs
+
+  const second = await buildSimulatedApp(t, { playground: true, env: same });
+  t.same(await history(second.base), before, 'the page shows the chat the bot knows');
+  t.equal((await fetch(`${second.base}/__playground/files/${sample}`)).status, 200, 'file ids from before the restart still open');
+  await say(second.base, '/help');
+  const help = (await history(second.base)).at(-1);
+  t.match(help?.text, /Как это работает/, 'the next message gets a reply: no "duplicate update" silence');
+
+  const deadline = Date.now() + 15_000;
+  let row = avatar;
+  while (row?.status === 'training' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    [row] = await second.deps.db.select().from(avatars).where(eq(avatars.id, avatar!.id));
+  }
+  t.equal(row?.status, 'completed', 'the training that ran across the restart completes');
+  await second.deps.tasks.drain(5_000);
+  const ready = (await history(second.base)).filter((m) => m.text?.startsWith('✅ Аватар «Restarted» готов!'));
+  t.equal(ready.length, 1, 'with one message');
 });

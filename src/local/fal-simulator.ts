@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +25,9 @@ type Job = {
   /** The result as JSON text: a seed past 2^53 is written as FAL writes it, a bare number. */
   result?: { status: number; json: string };
   webhookUrl?: string | undefined;
+  input: Record<string, unknown>;
+  /** When the job finishes (ms since the epoch): a restart resumes it with the time left. */
+  endsAt: number;
   timer?: NodeJS.Timeout;
 };
 
@@ -38,6 +41,8 @@ export type FalSimulatorOptions = {
 };
 
 const GENERATION_SECONDS = 2;
+/** Finished jobs kept (and saved) for their status and result URLs. */
+const MAX_JOBS = 500;
 /** The largest upload one file may be: 20 photos of 20 MB zipped, with room to spare. */
 const UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
 
@@ -72,11 +77,18 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
   await mkdir(dir, { recursive: true });
   const key: KeyObject = generateKeyPairSync('ed25519').privateKey;
   const jobs = new Map<string, Job>();
+  const jobsFile = path.join(dir, 'jobs.json');
+  let saving = Promise.resolve();
+  const saveJobs = () => {
+    const snapshot = JSON.stringify([...jobs.values()].map(({ timer: _timer, ...job }) => job));
+    saving = saving.then(() => writeFile(jobsFile, snapshot)).catch(() => {});
+  };
   const fileOf = (id: string) => path.join(dir, id.replace(/[^\w.-]/g, '_'));
   const newId = () => randomBytes(8).toString('hex');
 
   app.addHook('onClose', async () => {
     for (const job of jobs.values()) clearTimeout(job.timer);
+    await saving;
   });
   // Uploads stream to disk: a training zip can weigh hundreds of megabytes.
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
@@ -208,9 +220,32 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
   function end(job: Job, result: NonNullable<Job['result']>, sendWebhook: boolean): void {
     job.result = result;
     job.status = 'COMPLETED';
+    saveJobs();
     if (job.webhookUrl && sendWebhook) {
       deliver(job, job.webhookUrl).catch((error: unknown) => app.log.error({ err: error }, 'simulator: webhook failed'));
     }
+  }
+
+  /** Runs a job to its end: a moment in the queue (its status answers 202), then in progress until `endsAt`. */
+  function run(job: Job): void {
+    setTimeout(() => {
+      if (job.status === 'IN_QUEUE') job.status = 'IN_PROGRESS';
+    }, QUEUE_MS).unref();
+    job.timer = setTimeout(
+      () => {
+        void (async () => {
+          const { status, body } = await finish(job, job.input);
+          end(job, { status, json: resultJson(body) }, Math.random() >= settings.webhookDropRate);
+        })().catch((error: unknown) => app.log.error({ err: error }, 'simulator: job failed'));
+      },
+      Math.max(0, job.endsAt - Date.now()),
+    );
+  }
+
+  // Jobs outlive a restart of the playground: those still running are resumed with the time they had left.
+  for (const job of (await readFile(jobsFile, 'utf8').then(JSON.parse, () => [])) as Job[]) {
+    jobs.set(job.id, job);
+    if (!job.result) run(job);
   }
 
   app.post('/queue.fal.run/*', async (request) => {
@@ -220,19 +255,15 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     // Webhooks go only to this app: the simulator is no way to make the server post anywhere else.
     const webhookUrl = requested?.startsWith(`${config.publicUrl}/webhooks/fal`) ? requested : undefined;
     if (requested && !webhookUrl) app.log.warn({ webhook: requested }, 'simulator: webhook outside PUBLIC_URL not called');
-    const job: Job = { id: newId(), modelId, status: 'IN_QUEUE', webhookUrl };
-    jobs.set(job.id, job);
     const seconds = isTrainer(modelId) ? settings.trainingSeconds : GENERATION_SECONDS;
-    // A moment in the queue (its status answers 202), then running.
-    setTimeout(() => {
-      if (job.status === 'IN_QUEUE') job.status = 'IN_PROGRESS';
-    }, QUEUE_MS).unref();
-    job.timer = setTimeout(() => {
-      void (async () => {
-        const { status, body } = await finish(job, input);
-        end(job, { status, json: resultJson(body) }, Math.random() >= settings.webhookDropRate);
-      })().catch((error: unknown) => app.log.error({ err: error }, 'simulator: job failed'));
-    }, seconds * 1000);
+    const job: Job = { id: newId(), modelId, status: 'IN_QUEUE', webhookUrl, input, endsAt: Date.now() + seconds * 1000 };
+    jobs.set(job.id, job);
+    for (const [id, old] of jobs) {
+      if (jobs.size <= MAX_JOBS) break;
+      if (old.result) jobs.delete(id);
+    }
+    run(job);
+    saveJobs();
     const [owner, alias] = modelId.split('/');
     const url = `${base}/queue.fal.run/${owner}/${alias}/requests/${job.id}`;
     return {
@@ -265,7 +296,9 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     // A cancel is a request: the job ends a moment later, and its webhook says so.
     clearTimeout(job.timer);
     const cancelled = { status: 400, json: JSON.stringify({ detail: 'Request was cancelled' }) };
-    job.timer = setTimeout(() => end(job, cancelled, true), job.status === 'IN_QUEUE' ? 0 : QUEUE_MS);
+    job.endsAt = Date.now() + (job.status === 'IN_QUEUE' ? 0 : QUEUE_MS);
+    job.timer = setTimeout(() => end(job, cancelled, true), job.endsAt - Date.now());
+    saveJobs();
     return reply.code(202).send({ status: 'CANCELLATION_REQUESTED' });
   });
 };

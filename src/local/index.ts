@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
 import { falSimulator } from './fal-simulator.js';
@@ -20,6 +21,7 @@ export const localTools: FastifyPluginAsync<{ config: Config; check: () => Promi
       prefix: '/__playground',
       webhookSecret: config.telegram.webhookSecret,
       mediaBase: config.fal.baseUrl,
+      dir: path.join(config.dataDir, 'playground'),
     });
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
     app.get('/__playground/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(PAGE_SCRIPT));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { solidPng } from '../solid-png.js';
+import { type Message, openPlaygroundStore } from './playground-store.js';
 
 /**
  * The playground's Bot API: with no bot token, telegraf's apiRoot points here,
@@ -11,69 +12,34 @@ import { solidPng } from '../solid-png.js';
  */
 
 type Button = { text: string; callback_data?: string };
-type Message = {
-  message_id: number;
-  date: number;
-  from: 'bot' | 'user';
-  text?: string;
-  caption?: string;
-  photos?: string[];
-  buttons?: Button[][];
-};
 
 export type LocalBotApiOptions = {
   webhookSecret: string;
   /** The only places a photo may be fetched from by URL: the FAL simulator, or FAL's CDN. */
   mediaBase: string | undefined;
+  /** Where the chat and its files are kept across restarts. */
+  dir: string;
 };
 
 const CHAT_ID = 1;
 const USER = { id: 1, is_bot: false, first_name: 'Гость', language_code: 'ru' };
 const BOT = { id: 2, is_bot: true, first_name: 'Avatar Bot', username: 'avatar_playground_bot' };
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
-/** The chat and its files live in memory: the oldest go first past these. */
-const MAX_MESSAGES = 1_000;
-const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const FAL_CDN = /(^|\.)fal\.media$/;
 
-/** Drops the oldest entries of a Map (insertion order) while `over()` holds. */
-function trim<K, V>(map: Map<K, V>, over: () => boolean, onDrop: (value: V) => void = () => {}) {
-  for (const [key, value] of map) {
-    if (!over()) return;
-    map.delete(key);
-    onDrop(value);
-  }
-}
-
-export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, { webhookSecret, mediaBase }) => {
-  const messages = new Map<number, Message>();
-  const files = new Map<string, Buffer>();
+export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, { webhookSecret, mediaBase, dir }) => {
+  const store = await openPlaygroundStore(dir);
+  const { messages } = store;
   const listeners = new Set<ServerResponse>();
-  let nextMessageId = 1;
+  let nextMessageId = store.nextMessageId;
   // Update ids only grow, across restarts too: a restarted playground's first update is no duplicate.
   let nextUpdateId = Date.now();
 
   const emit = (event: string, data: unknown) => {
     for (const listener of listeners) listener.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  let fileBytes = 0;
-  const keepFile = (bytes: Buffer) => {
-    const id = `pg-${randomBytes(8).toString('hex')}`;
-    files.set(id, bytes);
-    fileBytes += bytes.length;
-    trim(
-      files,
-      () => fileBytes > MAX_FILE_BYTES,
-      (dropped) => {
-        fileBytes -= dropped.length;
-      },
-    );
-    return id;
-  };
-  const keepMessage = (message: Message) => {
-    messages.set(message.message_id, message);
-    trim(messages, () => messages.size > MAX_MESSAGES);
-  };
+  const keepFile = (bytes: Buffer) => store.keepFile(bytes);
+  const keepMessage = (message: Message) => store.keep(message);
   /** Only our own media, never an arbitrary URL: the server must not fetch what a caller names. */
   const mayFetch = (url: string) => {
     const parsed = URL.canParse(url) ? new URL(url) : null;
@@ -116,7 +82,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     const form = await new Response(body as Buffer, { headers: { 'content-type': contentType } }).formData();
     const fields: Record<string, unknown> = {};
     for (const [key, value] of form.entries()) {
-      if (typeof value !== 'string') fields[key] = { upload: keepFile(Buffer.from(await value.arrayBuffer())) };
+      if (typeof value !== 'string') fields[key] = { upload: await keepFile(Buffer.from(await value.arrayBuffer())) };
       else fields[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
     }
     return fields;
@@ -126,7 +92,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   async function photoId(value: unknown, fields: Record<string, unknown>): Promise<string> {
     if (typeof value === 'string' && value.startsWith('attach://')) return photoId(fields[value.slice('attach://'.length)], fields);
     if (typeof value === 'object' && value !== null && 'upload' in value) return (value as { upload: string }).upload;
-    if (typeof value === 'string' && files.has(value)) return value;
+    if (typeof value === 'string' && store.hasFile(value)) return value;
     if (typeof value === 'string' && mayFetch(value)) {
       const response = await fetch(value, { signal: AbortSignal.timeout(30_000) });
       const bytes = Buffer.from(await response.arrayBuffer());
@@ -156,6 +122,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     const message = messages.get(Number(fields.message_id));
     if (!message) throw Object.assign(new Error('Bad Request: message to edit not found'), { code: 400 });
     Object.assign(message, change);
+    keepMessage(message);
     emit('edit', message);
     return true;
   }
@@ -178,7 +145,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       return [botMessage(f, { photos, caption: media[0]?.caption })];
     },
     deleteMessage: (f) => {
-      messages.delete(Number(f.message_id));
+      store.remove(Number(f.message_id));
       emit('delete', { message_id: Number(f.message_id) });
       return true;
     },
@@ -187,9 +154,9 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       return true;
     },
     getFile: (f) => {
-      const file = files.get(String(f.file_id));
-      if (!file) throw Object.assign(new Error('Bad Request: invalid file_id'), { code: 400 });
-      return { file_id: f.file_id, file_unique_id: f.file_id, file_size: file.length, file_path: String(f.file_id) };
+      const size = store.fileSize(String(f.file_id));
+      if (size === undefined) throw Object.assign(new Error('Bad Request: invalid file_id'), { code: 400 });
+      return { file_id: f.file_id, file_unique_id: f.file_id, file_size: size, file_path: String(f.file_id) };
     },
   };
 
@@ -208,8 +175,8 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     }
   });
 
-  const sendFile = (id: string, reply: FastifyReply) => {
-    const file = files.get(id);
+  const sendFile = async (id: string, reply: FastifyReply) => {
+    const file = await store.readFile(id);
     if (!file) return reply.code(404).send({ error: 'NotFound', message: 'no such file' });
     const type = file[0] === 0x89 ? 'image/png' : 'image/jpeg';
     return reply.type(type).send(file);
@@ -229,6 +196,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   // Before the server waits for open connections: an open page would hold a shutdown until its timeout.
   api.addHook('preClose', async () => {
     for (const listener of listeners) listener.end();
+    await store.flush();
   });
 
   api.post('/say', async (request) => {
@@ -267,7 +235,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     for (const data of (photos ?? []).slice(0, 30)) {
       const bytes = Buffer.from(data, 'base64');
       if (bytes.length > MAX_PHOTO_BYTES) continue;
-      const id = keepFile(bytes);
+      const id = await keepFile(bytes);
       const res = await deliver({
         message: userMessage(
           { photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] },

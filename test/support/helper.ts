@@ -205,7 +205,8 @@ export async function freePort(): Promise<number> {
  * listening on a real port: the simulator calls back over HTTP. Returns the app and its base URL.
  */
 export async function buildSimulatedApp(t: Test, options: { playground?: boolean; env?: Record<string, string> } = {}) {
-  const port = await freePort();
+  // A given PORT is kept: a restart on the same address, as `npm start` after Ctrl-C.
+  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
   const env = await buildTestApp(t, {
     FAL_KEY: '',
     FAL_BASE_URL: '',
