@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { and, count, eq, inArray, like, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatarPhotos, avatars } from '../db/schema.js';
@@ -6,6 +6,9 @@ import type { Storage } from '../storage/storage.js';
 import { COLLECTING_PHOTOS, isCollectingPhotos, TRANSITIONS } from './avatar-lifecycle.js';
 import { avatarPrefix, inStatusFor } from './avatars.js';
 import { checkImage, contentTypeOf, extensionOf, type PhotoRefusal } from './image-check.js';
+
+/** A photo received into a temporary file, hashed on the way in. */
+export type UploadedFile = { path: string; size: number; sha256: string };
 
 export type PhotoLimits = { maxPhotos: number; maxBytes: number; minSide: number };
 
@@ -24,12 +27,12 @@ export type AddPhotoResult =
 export async function addPhoto(
   db: Db,
   storage: Storage,
-  input: { avatarId: string; bytes: Buffer; telegramFileId: string | null; limits: PhotoLimits },
+  input: { avatarId: string; file: UploadedFile; telegramFileId: string | null; limits: PhotoLimits },
 ): Promise<AddPhotoResult> {
-  const { avatarId, bytes, limits } = input;
-  const info = checkImage(bytes, { maxBytes: limits.maxBytes, minSide: limits.minSide });
+  const { avatarId, file, limits } = input;
+  const info = await checkImage(file, { maxBytes: limits.maxBytes, minSide: limits.minSide });
   if ('kind' in info) return { ok: false, refusal: info };
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { sha256 } = file;
 
   const [known] = await db
     .select({ id: avatarPhotos.id })
@@ -39,7 +42,7 @@ export async function addPhoto(
 
   // Named by content: two concurrent copies of one photo write the same bytes to the same key.
   const storageKey = `${avatarPrefix(avatarId)}photos/${sha256}.${extensionOf(info.format)}`;
-  await storage.put(storageKey, bytes, { contentType: contentTypeOf(info.format) });
+  await storage.put(storageKey, createReadStream(file.path), { contentType: contentTypeOf(info.format) });
 
   const insertRow = db.transaction(async (tx): Promise<AddPhotoResult> => {
     const [avatar] = await tx.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
@@ -57,7 +60,7 @@ export async function addPhoto(
         storageKey,
         telegramFileId: input.telegramFileId,
         sha256,
-        sizeBytes: bytes.length,
+        sizeBytes: file.size,
         width: info.width,
         height: info.height,
         format: info.format,

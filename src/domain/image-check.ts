@@ -1,4 +1,4 @@
-import { imageSize } from 'image-size';
+import { imageSizeFromFile } from 'image-size/fromFile';
 
 /** Why a photo was not accepted; the bot words it for the user. */
 export type PhotoRefusal =
@@ -21,14 +21,18 @@ const MAX_MEGAPIXELS = 100;
 const ACCEPTED: Record<string, ImageInfo['format']> = { jpg: 'jpeg', png: 'png', webp: 'webp' };
 
 /**
- * Judges an uploaded file by its bytes (never by its name or declared type):
- * JPEG, PNG or WebP, no larger than `maxBytes`, at least `minSide` px on its short side.
+ * Judges an uploaded file by its bytes (never by its name or declared type),
+ * reading only its header: JPEG, PNG or WebP, no larger than `maxBytes`, at
+ * least `minSide` px on its short side, and not past what any camera takes.
  */
-export function checkImage(bytes: Buffer, limits: { maxBytes: number; minSide: number }): ImageInfo | PhotoRefusal {
-  if (bytes.length > limits.maxBytes) return { kind: 'too_large', maxBytes: limits.maxBytes };
-  let size: ReturnType<typeof imageSize>;
+export async function checkImage(
+  file: { path: string; size: number },
+  limits: { maxBytes: number; minSide: number },
+): Promise<ImageInfo | PhotoRefusal> {
+  if (file.size > limits.maxBytes) return { kind: 'too_large', maxBytes: limits.maxBytes };
+  let size: Awaited<ReturnType<typeof imageSizeFromFile>>;
   try {
-    size = imageSize(bytes);
+    size = await imageSizeFromFile(file.path);
   } catch {
     return { kind: 'not_image' };
   }

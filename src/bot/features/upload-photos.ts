@@ -97,9 +97,9 @@ export function uploadPhotosFeature(deps: BotDeps) {
     if (file.declaredSize !== undefined && file.declaredSize > limits.maxPhotoBytes) {
       return refuse(ctx, { kind: 'too_large', maxBytes: limits.maxPhotoBytes });
     }
-    let bytes: Buffer;
+    let download: Awaited<ReturnType<typeof downloadTelegramFile>>;
     try {
-      bytes = await downloadTelegramFile(ctx.telegram, file.fileId, limits.maxPhotoBytes);
+      download = await downloadTelegramFile(ctx.telegram, file.fileId, limits.maxPhotoBytes);
     } catch (error) {
       if (error instanceof FileTooLargeError) {
         return refuse(ctx, { kind: 'too_large', maxBytes: limits.maxPhotoBytes });
@@ -109,10 +109,10 @@ export function uploadPhotosFeature(deps: BotDeps) {
     }
     const result = await addPhoto(deps.db, deps.storage, {
       avatarId: state.avatarId,
-      bytes,
+      file: download,
       telegramFileId: 'photo' in ctx.message ? file.fileId : null,
       limits: { maxPhotos: limits.maxPhotos, maxBytes: limits.maxPhotoBytes, minSide: limits.minPhotoSide },
-    });
+    }).finally(download.dispose);
     if (!result.ok) {
       if (result.refusal === null) return ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
       await refuse(ctx, result.refusal);
