@@ -100,11 +100,29 @@ function toast(text) {
   setTimeout(() => (box.style.display = 'none'), 2500);
 }
 
-fetch('/__playground/history').then((r) => r.json()).then((history) => {
+/** Shows the chat as the server keeps it: bubbles it no longer has go, the others are redrawn. */
+function sync(history) {
+  const kept = new Set(history.map((m) => m.message_id));
+  for (const [id, node] of nodes) {
+    if (!kept.has(id)) {
+      node.remove();
+      nodes.delete(id);
+    }
+  }
   history.forEach(render);
+}
+
+fetch('/__playground/history').then((r) => r.json()).then((history) => {
+  sync(history);
   if (history.length === 0) post('say', { text: '/start' });
 });
 const events = new EventSource('/__playground/events');
+// After the server restarted, the page reconnects by itself and catches up with what it missed.
+let connected = false;
+events.addEventListener('open', () => {
+  if (connected) fetch('/__playground/history').then((r) => r.json()).then(sync);
+  connected = true;
+});
 events.addEventListener('message', (e) => render(JSON.parse(e.data)));
 events.addEventListener('edit', (e) => render(JSON.parse(e.data)));
 events.addEventListener('delete', (e) => {
