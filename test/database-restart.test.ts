@@ -3,6 +3,7 @@ import t from 'tap';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { avatars, users } from '../src/db/schema.js';
 import { buildTestApp, postgresDataDir } from './support/helper.js';
+import { trainingRow } from './support/seed.js';
 
 t.test('the database stops during a FAL webhook: 503; the same delivery after the restart completes once', async (t) => {
   // A PostgreSQL of this test's own, so stopping it disturbs nobody else.
@@ -15,17 +16,7 @@ t.test('the database stops during a FAL webhook: 503; the same delivery after th
   const { app, deps, telegram, fal } = await buildTestApp(t, { DATABASE_URL: pg.urlFor('restart'), DATA_DIR: dataDir });
 
   const [user] = await deps.db.insert(users).values({ telegramId: 77, chatId: 77, firstName: 'R', languageCode: 'ru' }).returning();
-  const [avatar] = await deps.db
-    .insert(avatars)
-    .values({
-      userId: user!.id,
-      name: 'Restarted',
-      trainingType: 'portrait',
-      status: 'training',
-      falRequestId: 'req-restart',
-      trainingStartedAt: new Date(),
-    })
-    .returning();
+  const avatar = await trainingRow(deps.db, { userId: user!.id, name: 'Restarted', requestId: 'req-restart' });
   const raw = JSON.stringify({
     request_id: 'req-restart',
     status: 'OK',

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, users } from '../src/db/schema.js';
 import { buildSimulatedApp } from './support/helper.js';
+import { trainingRow } from './support/seed.js';
 
 type Message = {
   message_id: number;
@@ -114,21 +115,12 @@ t.test('a playground restart keeps the chat, its files and a running training, a
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger_phrase: 'TOK_1' }) },
     )
   ).json()) as { request_id: string; status_url: string; response_url: string; cancel_url: string };
-  const [avatar] = await first.deps.db
-    .insert(avatars)
-    .values({
-      userId: user!.id,
-      name: 'Restarted',
-      trainingType: 'portrait',
-      status: 'training',
-      triggerPhrase: 'TOK_1',
-      falRequestId: submitted.request_id,
-      falStatusUrl: submitted.status_url,
-      falResponseUrl: submitted.response_url,
-      falCancelUrl: submitted.cancel_url,
-      trainingStartedAt: new Date(),
-    })
-    .returning();
+  const avatar = await trainingRow(first.deps.db, {
+    userId: user!.id,
+    name: 'Restarted',
+    requestId: submitted.request_id,
+    urls: submitted,
+  });
   const before = await history(first.base);
   await first.app.close(); // Ctrl-C while the training runs
 
@@ -140,10 +132,10 @@ t.test('a playground restart keeps the chat, its files and a running training, a
   t.match(help?.text, /Как это работает/, 'the next message gets a reply: no "duplicate update" silence');
 
   const deadline = Date.now() + 15_000;
-  let row = avatar;
+  let row: typeof avatar | undefined = avatar;
   while (row?.status === 'training' && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    [row] = await second.deps.db.select().from(avatars).where(eq(avatars.id, avatar!.id));
+    [row] = await second.deps.db.select().from(avatars).where(eq(avatars.id, avatar.id));
   }
   t.equal(row?.status, 'completed', 'the training that ran across the restart completes');
   await second.deps.tasks.drain(5_000);

@@ -72,3 +72,26 @@ export async function seedAvatar(env: TestEnv, userId: number, name: string, sta
   }
   return avatar!;
 }
+
+/** A training in flight at FAL, as submit leaves it: the request id and, when given, the URLs FAL handed back. */
+export async function trainingRow(
+  db: TestEnv['deps']['db'],
+  input: { userId: number; name: string; requestId: string; urls?: { status_url: string; response_url: string; cancel_url: string } },
+) {
+  const [avatar] = await db
+    .insert(avatars)
+    .values({
+      userId: input.userId,
+      name: input.name,
+      trainingType: 'portrait',
+      status: 'training',
+      triggerPhrase: 'TOK_1',
+      falRequestId: input.requestId,
+      falStatusUrl: input.urls?.status_url,
+      falResponseUrl: input.urls?.response_url,
+      falCancelUrl: input.urls?.cancel_url,
+      trainingStartedAt: new Date(),
+    })
+    .returning();
+  return avatar!;
+}
