@@ -32,6 +32,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   }, config.shutdownTimeoutMs);
   timer.unref();
   try {
+    // The built-in FAL simulator is this very server: work that talks to it (a submission) finishes while it still serves.
+    if (config.fal.simulator) await deps.tasks.drain(config.shutdownTimeoutMs);
     await app.close(); // stops accepting, waits for in-flight requests
     await deps.close(); // then the pool and the embedded database
     logger.info('stopped');

@@ -1,8 +1,17 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
-import { freePort, postgresDataDir } from './support/helper.js';
+import { eq } from 'drizzle-orm';
+import t, { type Test } from 'tap';
+import { createDatabase } from '../src/db/client.js';
+import { avatarPhotos, avatars, users } from '../src/db/schema.js';
+import { createFsStorage } from '../src/storage/fs-storage.js';
+import { startFakeFal } from './support/fakes/fal-api.js';
+import { startFakeTelegram } from './support/fakes/telegram-api.js';
+import { jpeg } from './support/fixtures/images.js';
+import { ALICE, BOT_TOKEN, callbackUpdate, createTestDatabase, freePort, postgresDataDir, WEBHOOK_SECRET } from './support/helper.js';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
@@ -66,7 +75,6 @@ t.test('production refuses to start without its secrets', async (t) => {
 });
 
 t.test('SIGTERM during an in-flight webhook: it finishes, then the process exits 0', async (t) => {
-  const { startFakeFal } = await import('./support/fakes/fal-api.js');
   const fal = await startFakeFal();
   t.teardown(fal.close);
   fal.state.jwksDelayMs = 1500;
@@ -112,4 +120,107 @@ t.test('Ctrl-C with the playground page open exits 0 at once', async (t) => {
   const [code] = await server.exited;
   t.equal(code, 0, 'exits 0: the open event stream did not hold the shutdown to its timeout (exit 1)');
   t.notMatch(server.output(), /shutdown timed out/);
+});
+
+/** A user with a ready avatar and its ten photos (of `photoBytes` each) in the server's file storage. */
+async function readyAvatar(t: Test, databaseUrl: string, dataDir: string, photoBytes: number) {
+  const seeded = createDatabase(databaseUrl);
+  t.teardown(() => seeded.close());
+  const [user] = await seeded.db.insert(users).values({ telegramId: ALICE.id, chatId: ALICE.id, firstName: 'A' }).returning();
+  const [avatar] = await seeded.db
+    .insert(avatars)
+    .values({ userId: user!.id, name: 'Held', trainingType: 'portrait', status: 'ready' })
+    .returning();
+  const storage = createFsStorage(path.join(dataDir, 'files'));
+  for (let i = 0; i < 10; i++) {
+    const head = jpeg(1024, 1024, `held-${i}`, 16);
+    const bytes = Buffer.concat([head, randomBytes(Math.max(0, photoBytes - head.length))]);
+    const key = `avatars/${avatar!.id}/photos/${i}.jpg`;
+    await storage.put(key, bytes);
+    await seeded.db.insert(avatarPhotos).values({
+      avatarId: avatar!.id,
+      storageKey: key,
+      sha256: String(i).padEnd(64, '0'),
+      sizeBytes: bytes.length,
+      width: 1024,
+      height: 1024,
+      format: 'jpeg',
+      position: i + 1,
+    });
+  }
+  const status = async () => (await seeded.db.select().from(avatars).where(eq(avatars.id, avatar!.id)))[0]!;
+  return { avatarId: avatar!.id, status };
+}
+
+const pressTrain = (port: number, avatarId: string) =>
+  fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+    body: JSON.stringify(callbackUpdate(`avatar_train:${avatarId}`, 5, ALICE)),
+  });
+
+t.test('SIGTERM during a training submission waits for it: the job FAL queued is attached, not lost', async (t) => {
+  const fal = await startFakeFal();
+  t.teardown(fal.close);
+  const telegram = await startFakeTelegram(BOT_TOKEN);
+  t.teardown(telegram.close);
+  const database = await createTestDatabase(t);
+  const dataDir = await postgresDataDir(t);
+  const seeded = await readyAvatar(t, database.url, dataDir, 2048);
+  // FAL queues the job, then takes its time to answer: SIGTERM lands while the submit is in flight.
+  fal.state.onSubmit = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+
+  const port = await freePort();
+  const server = startServer({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    FAL_KEY: 'fal-test-key:secret',
+    FAL_BASE_URL: fal.url,
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+  });
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  t.equal((await pressTrain(port, seeded.avatarId)).status, 200, 'the button is answered before the submission');
+  const submission = await fal.waitForSubmission(1);
+  server.child.kill('SIGTERM');
+  const [code] = await server.exited;
+  t.equal(code, 0);
+  const row = await seeded.status();
+  t.equal(row.status, 'training', 'the submission finished before the process stopped');
+  t.equal(row.falRequestId, submission.requestId);
+});
+
+t.test('Ctrl-C during a submission to the built-in FAL simulator: it finishes first (the simulator is this server)', async (t) => {
+  const telegram = await startFakeTelegram(BOT_TOKEN);
+  t.teardown(telegram.close);
+  const database = await createTestDatabase(t);
+  const dataDir = await postgresDataDir(t);
+  // Big enough photos that zipping and uploading them takes a while.
+  const seeded = await readyAvatar(t, database.url, dataDir, 12 * 1024 * 1024);
+  const port = await freePort();
+  const server = startServer({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+  });
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  t.equal((await pressTrain(port, seeded.avatarId)).status, 200);
+  server.child.kill('SIGINT');
+  const [code] = await server.exited;
+  t.equal(code, 0);
+  const row = await seeded.status();
+  t.equal(row.status, 'training', 'submitted to the simulator before the server stopped serving it');
+  t.ok(row.falRequestId);
 });
