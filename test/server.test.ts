@@ -159,17 +159,13 @@ const pressTrain = (port: number, avatarId: string) =>
     body: JSON.stringify(callbackUpdate(`avatar_train:${avatarId}`, 5, ALICE)),
   });
 
-t.test('SIGTERM during a training submission waits for it: the job FAL queued is attached, not lost', async (t) => {
-  const fal = await startFakeFal();
-  t.teardown(fal.close);
+/** The real entry point with a bot token (the fake Bot API) and a user's ready avatar; `env` adds FAL's settings. */
+async function serverWithReadyAvatar(t: Test, photoBytes: number, env: Record<string, string> = {}) {
   const telegram = await startFakeTelegram(BOT_TOKEN);
   t.teardown(telegram.close);
   const database = await createTestDatabase(t);
   const dataDir = await postgresDataDir(t);
-  const seeded = await readyAvatar(t, database.url, dataDir, 2048);
-  // FAL queues the job, then takes its time to answer: SIGTERM lands while the submit is in flight.
-  fal.state.onSubmit = () => new Promise((resolve) => setTimeout(resolve, 1_500));
-
+  const seeded = await readyAvatar(t, database.url, dataDir, photoBytes);
   const port = await freePort();
   const server = startServer({
     PORT: String(port),
@@ -178,15 +174,26 @@ t.test('SIGTERM during a training submission waits for it: the job FAL queued is
     TELEGRAM_BOT_TOKEN: BOT_TOKEN,
     TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TELEGRAM_API_ROOT: telegram.url,
-    FAL_KEY: 'fal-test-key:secret',
-    FAL_BASE_URL: fal.url,
-    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+    ...env,
   });
   t.teardown(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   await waitFor(`http://127.0.0.1:${port}/readyz`);
-  t.equal((await pressTrain(port, seeded.avatarId)).status, 200, 'the button is answered before the submission');
+  return { server, seeded, pressTrain: () => pressTrain(port, seeded.avatarId) };
+}
+
+t.test('SIGTERM during a training submission waits for it: the job FAL queued is attached, not lost', async (t) => {
+  const fal = await startFakeFal();
+  t.teardown(fal.close);
+  // FAL queues the job, then takes its time to answer: SIGTERM lands while the submit is in flight.
+  fal.state.onSubmit = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+  const { server, seeded, pressTrain } = await serverWithReadyAvatar(t, 2048, {
+    FAL_KEY: 'fal-test-key:secret',
+    FAL_BASE_URL: fal.url,
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+  });
+  t.equal((await pressTrain()).status, 200, 'the button is answered before the submission');
   const submission = await fal.waitForSubmission(1);
   server.child.kill('SIGTERM');
   const [code] = await server.exited;
@@ -197,26 +204,9 @@ t.test('SIGTERM during a training submission waits for it: the job FAL queued is
 });
 
 t.test('Ctrl-C during a submission to the built-in FAL simulator: it finishes first (the simulator is this server)', async (t) => {
-  const telegram = await startFakeTelegram(BOT_TOKEN);
-  t.teardown(telegram.close);
-  const database = await createTestDatabase(t);
-  const dataDir = await postgresDataDir(t);
   // Big enough photos that zipping and uploading them takes a while.
-  const seeded = await readyAvatar(t, database.url, dataDir, 12 * 1024 * 1024);
-  const port = await freePort();
-  const server = startServer({
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TELEGRAM_API_ROOT: telegram.url,
-  });
-  t.teardown(() => {
-    if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  });
-  await waitFor(`http://127.0.0.1:${port}/readyz`);
-  t.equal((await pressTrain(port, seeded.avatarId)).status, 200);
+  const { server, seeded, pressTrain } = await serverWithReadyAvatar(t, 12 * 1024 * 1024);
+  t.equal((await pressTrain()).status, 200);
   server.child.kill('SIGINT');
   const [code] = await server.exited;
   t.equal(code, 0);
