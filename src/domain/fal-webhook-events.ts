@@ -104,6 +104,17 @@ const forTraining = {
   failed: (reason: string): TrainingOutcome => ({ kind: 'failed', code: 'provider_error', reason, raw: null }),
 };
 
+/** The generation or training that carries a request id, with the response URL stored at submit. */
+async function carrierOf(db: Db, requestId: string): Promise<{ kind: 'generation' | 'training'; responseUrl: string | null } | null> {
+  const [generation] = await db
+    .select({ responseUrl: generations.falResponseUrl })
+    .from(generations)
+    .where(eq(generations.falRequestId, requestId));
+  if (generation) return { kind: 'generation', ...generation };
+  const [avatar] = await db.select({ responseUrl: avatars.falResponseUrl }).from(avatars).where(eq(avatars.falRequestId, requestId));
+  return avatar ? { kind: 'training', ...avatar } : null;
+}
+
 /**
  * Applies a stored webhook event to whatever carries its request id (or its
  * submit key): a generation or a training, each ending once. An event nothing
@@ -118,20 +129,20 @@ export async function applyFalWebhookEvent(
   submitKey: string | null = null,
 ): Promise<EventResult> {
   const { db } = deps;
-  if (submitKey) await attachBySubmitKey(db, submitKey, requestId);
-  const [generation] = await db
-    .select({ responseUrl: generations.falResponseUrl })
-    .from(generations)
-    .where(eq(generations.falRequestId, requestId));
+  let target = await carrierOf(db, requestId);
+  // Only a webhook no row carries yet can be a lost submit's: a known job costs no extra writes.
+  if (!target && submitKey) {
+    await attachBySubmitKey(db, submitKey, requestId);
+    target = await carrierOf(db, requestId);
+  }
   let result: EventResult = { applied: false };
-  if (generation) {
-    const outcome = await outcomeOf(deps, body, generation.responseUrl, forGeneration);
+  if (target?.kind === 'generation') {
+    const outcome = await outcomeOf(deps, body, target.responseUrl, forGeneration);
     if (!outcome) return result;
     const done = await completeGeneration(db, requestId, outcome);
     if (done) result = { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' };
   } else {
-    const [avatar] = await db.select({ responseUrl: avatars.falResponseUrl }).from(avatars).where(eq(avatars.falRequestId, requestId));
-    const outcome = await outcomeOf(deps, body, avatar?.responseUrl, forTraining);
+    const outcome = await outcomeOf(deps, body, target?.responseUrl, forTraining);
     if (!outcome) return result;
     const done = await completeTraining(db, requestId, outcome);
     if (done.applied) result = { applied: true, kind: 'training', status: done.status };
