@@ -87,15 +87,18 @@ export async function submitGeneration(deps: GenerationDeps, generationId: strin
     return { ok: false };
   }
   const { job } = submitted;
-  await db
+  const attached = await db
     .update(generations)
     .set({ status: 'running', falRequestId: job.requestId, falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl })
-    .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
-  // Attached by its key first, the generation still lacks the URLs its check needs.
-  await db
-    .update(generations)
-    .set({ falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl })
-    .where(and(eq(generations.id, generationId), eq(generations.falRequestId, job.requestId), isNull(generations.falStatusUrl)));
+    .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')))
+    .returning({ id: generations.id });
+  if (attached.length === 0) {
+    // The webhook came first and attached the job by its key: the URLs its check needs are still missing.
+    await db
+      .update(generations)
+      .set({ falStatusUrl: job.statusUrl, falResponseUrl: job.responseUrl })
+      .where(and(eq(generations.id, generationId), eq(generations.falRequestId, job.requestId), isNull(generations.falStatusUrl)));
+  }
   await applyPendingWebhookEvents(deps, job.requestId);
   return { ok: true };
 }
