@@ -44,7 +44,7 @@ const BATCH = 20;
 /** A row taken by one checker is not taken by another for this long. */
 const LEASE = '60 seconds';
 
-/** Checks in a row without a usable answer from FAL (or that could not store it) before a row is failed. */
+/** Checks without a usable answer from FAL (or that could not store it) before a row is failed. */
 export const MAX_CHECK_FAILURES = 5;
 
 /**

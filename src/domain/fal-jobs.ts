@@ -19,7 +19,7 @@ export type FalVerdict =
   | { state: 'unknown'; detail: string };
 
 /** The human part of a FAL error answer (`{ detail }`), short enough for a log line or a row. */
-export const detailOf = (answer: FalAnswer) => {
+const detailOf = (answer: FalAnswer) => {
   const body = answer.body as { detail?: unknown } | string;
   const detail = typeof body === 'object' && body !== null && 'detail' in body ? body.detail : body;
   return (typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 500);

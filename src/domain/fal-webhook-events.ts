@@ -122,7 +122,7 @@ async function carrierOf(db: Db, requestId: string): Promise<{ kind: 'generation
  * something already finished is marked applied; one for a deleted avatar stays
  * unmatched and is pruned later.
  */
-export async function applyFalWebhookEvent(
+async function applyFalWebhookEvent(
   deps: EventDeps,
   requestId: string,
   body: unknown,

@@ -13,8 +13,7 @@ export const bar = (ratio: number) => {
 /** `📊 ███░░░░░░░ 30%`. */
 export const progressLine = (uploaded: number, max: number) => `📊 ${bar(uploaded / max)} ${Math.round((uploaded / max) * 100)}%`;
 
-/** Telegram's limits, in UTF-16 code units as it counts them. */
-export const TEXT_LIMIT = 4096;
+/** Telegram's caption limit, in UTF-16 code units as it counts them. */
 export const CAPTION_LIMIT = 1024;
 
 const graphemes = new Intl.Segmenter();

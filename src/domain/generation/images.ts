@@ -11,7 +11,7 @@ import { findGeneration, type Generation } from './queries.js';
  * avatar's prefix, so its history outlives FAL's URLs and deleting the avatar
  * removes them. Idempotent: the keys are fixed by the generation.
  */
-export async function storeGenerationImages(
+async function storeGenerationImages(
   db: Db,
   storage: Storage,
   generation: Generation,

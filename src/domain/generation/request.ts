@@ -9,7 +9,7 @@ export const FORMATS = {
   cinema: { imageSize: 'landscape_16_9', aspectRatio: '16:9' },
 } as const;
 export type FormatName = keyof typeof FORMATS;
-export const isFormat = (value: unknown): value is FormatName => typeof value === 'string' && Object.hasOwn(FORMATS, value);
+const isFormat = (value: unknown): value is FormatName => typeof value === 'string' && Object.hasOwn(FORMATS, value);
 /** A stored format, or the default for a value an older version may have stored. */
 export const formatOr = (value: unknown): FormatName => (isFormat(value) ? value : 'portrait');
 
