@@ -66,6 +66,12 @@ async function runAs(): Promise<RunAs> {
 /** Where the cluster and a copy of the binaries go when the `postgres` user cannot reach ours (root in /root/app). */
 const SHARED_BASE = '/var/lib/avatar-bot';
 
+/** SHARED_BASE, made so that the postgres user can pass through it (a umask may have narrowed an earlier mkdir). */
+async function openSharedBase(): Promise<void> {
+  await mkdir(SHARED_BASE, { recursive: true, mode: 0o755 });
+  await chmod(SHARED_BASE, 0o755);
+}
+
 /** Whether `user` can pass through (or run) `target`: every directory on its path must let them through. */
 async function canReach(user: NonNullable<RunAs>, target: string): Promise<boolean> {
   return exec('/bin/sh', ['-c', 'test -x "$1"', 'sh', target], { ...user, env: POSTGRES_ENV }).then(
@@ -84,8 +90,7 @@ async function reachableBinaries(bin: Binaries, user: RunAs): Promise<Binaries &
   const version = (await readFile(path.join(native, '..', 'package.json'), 'utf8').then((text) => JSON.parse(text).version)) as string;
   const copy = path.join(SHARED_BASE, `postgres-${version}`);
   if (!(await exists(path.join(copy, 'bin', 'postgres')))) {
-    await mkdir(SHARED_BASE, { recursive: true, mode: 0o755 });
-    await chmod(SHARED_BASE, 0o755);
+    await openSharedBase();
     const partial = `${copy}.${randomBytes(4).toString('hex')}`;
     await cp(native, partial, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
     await rename(partial, copy).catch(async (error: NodeJS.ErrnoException) => {
@@ -106,8 +111,7 @@ async function clusterDir(dataDir: string, user: RunAs): Promise<string> {
   const own = path.join(dataDir, 'postgres');
   if (!user || (await canReach(user, dataDir))) return own;
   const name = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
-  await mkdir(SHARED_BASE, { recursive: true, mode: 0o755 });
-  await chmod(SHARED_BASE, 0o755);
+  await openSharedBase();
   return path.join(SHARED_BASE, `cluster-${name}`);
 }
 
