@@ -15,6 +15,9 @@ const optionalString = z.string().trim().min(1).optional();
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const integer = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number');
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
+/** Telegram takes 1-10000 Stars in one invoice. */
+export const MAX_INVOICE_STARS = 10_000;
+const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -67,6 +70,20 @@ const envSchema = z
     GENERATION_LORA_SCALE: z.coerce.number({ error: 'must be a number' }).min(0).max(2).default(1.1),
     GENERATION_FINETUNE_STRENGTH: z.coerce.number({ error: 'must be a number' }).min(0).max(2).default(1),
     MAX_RUNNING_GENERATIONS: integer.min(1).max(10).default(1),
+    MAX_AVATARS_PER_USER: integer.min(1).max(1000).default(10),
+    MAX_TRAININGS_IN_FLIGHT_PER_USER: integer.min(1).max(100).default(1),
+    MAX_TRAININGS_PER_DAY_PER_USER: integer.min(1).max(1000).default(3),
+    PRICE_TRAINING: stars.default(0),
+    PRICE_GENERATION: stars.default(0),
+    FREE_CREDITS: integer.min(0).max(1_000_000).default(0),
+    STAR_PACKS: z
+      .string()
+      .trim()
+      .regex(/^\d+(\s*,\s*\d+)*$/, 'must be amounts of Stars separated by commas, e.g. 100,300,1000')
+      .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => a - b))
+      .refine((packs) => packs.every((n) => n >= 1 && n <= MAX_INVOICE_STARS), `each pack must be 1-${MAX_INVOICE_STARS} Stars`)
+      .default([100, 300, 1000]),
+    SUPPORT_CONTACT: optionalString,
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     BODY_LIMIT_BYTES: integer
@@ -84,6 +101,9 @@ const envSchema = z
       require('FAL_KEY', 'when NODE_ENV=production (without it FAL is simulated)');
       require('TELEGRAM_BOT_TOKEN', 'when NODE_ENV=production (without it anyone could use the local playground and your FAL key)');
       if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
+    }
+    if (env.NODE_ENV === 'production' && (env.PRICE_TRAINING > 0 || env.PRICE_GENERATION > 0)) {
+      require('SUPPORT_CONTACT', 'when prices are set in production (/paysupport must name someone)');
     }
     if (env.MIN_PHOTOS > env.MAX_PHOTOS) {
       ctx.addIssue({ code: 'custom', path: ['MIN_PHOTOS'], message: `must not exceed MAX_PHOTOS (${env.MAX_PHOTOS})` });
@@ -148,6 +168,20 @@ export type Config = {
     submitStuckMs: number;
   };
   generation: { loraScale: number; finetuneStrength: number; maxRunningPerUser: number };
+  /** What one user may do, paid or free: checked under the user's row lock. */
+  limits: { avatarsPerUser: number; trainingsInFlightPerUser: number; trainingsPerDayPerUser: number };
+  /** Telegram Stars: off while both prices are 0. */
+  billing: {
+    enabled: boolean;
+    priceTraining: number;
+    priceGeneration: number;
+    /** Credited once to each user the first time their balance is needed. */
+    freeCredits: number;
+    /** The top-up amounts offered, in Stars, smallest first. */
+    packs: number[];
+    /** Who answers /paysupport (an @username, a link or an e-mail). */
+    supportContact: string | undefined;
+  };
   /** How long one status check may run. */
   checkStatusBudgetMs: number;
   internalApiToken: string | undefined;
@@ -235,6 +269,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       loraScale: e.GENERATION_LORA_SCALE,
       finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,
       maxRunningPerUser: e.MAX_RUNNING_GENERATIONS,
+    },
+    limits: {
+      avatarsPerUser: e.MAX_AVATARS_PER_USER,
+      trainingsInFlightPerUser: e.MAX_TRAININGS_IN_FLIGHT_PER_USER,
+      trainingsPerDayPerUser: e.MAX_TRAININGS_PER_DAY_PER_USER,
+    },
+    billing: {
+      enabled: e.PRICE_TRAINING > 0 || e.PRICE_GENERATION > 0,
+      priceTraining: e.PRICE_TRAINING,
+      priceGeneration: e.PRICE_GENERATION,
+      freeCredits: e.FREE_CREDITS,
+      packs: e.STAR_PACKS,
+      supportContact: e.SUPPORT_CONTACT,
     },
     checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,
     internalApiToken: e.INTERNAL_API_TOKEN,

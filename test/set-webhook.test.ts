@@ -32,7 +32,7 @@ t.test('npm run set-webhook registers the webhook with its secret and the comman
   const [setWebhook] = telegram.callsOf('setWebhook');
   t.equal(setWebhook?.payload.url, 'https://bot.example.com/telegram/webhook');
   t.equal(setWebhook?.payload.secret_token, WEBHOOK_SECRET);
-  t.same(setWebhook?.payload.allowed_updates, ['message', 'callback_query']);
+  t.same(setWebhook?.payload.allowed_updates, ['message', 'callback_query', 'pre_checkout_query']);
   const commands = telegram.callsOf('setMyCommands');
   t.equal(commands.length, 2);
   t.same(commands[1]?.payload.language_code, 'en');

@@ -2,7 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { and, eq, isNull } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, falWebhookEvents, notifications, users } from '../src/db/schema.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, type From, INTERNAL_TOKEN, postUpdate, type TestEnv } from './support/helper.js';
+import {
+  ALICE,
+  BOB,
+  buildTestApp,
+  callbackUpdate,
+  deliverFalWebhook,
+  type From,
+  INTERNAL_TOKEN,
+  postUpdate,
+  type TestEnv,
+} from './support/helper.js';
 import { isTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 const seedResult = JSON.parse(await readFile(new URL('./support/fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as {
@@ -17,16 +27,7 @@ const okBody = (requestId: string, payload: unknown = seedResult) => ({
   payload,
 });
 
-/** A signed FAL webhook delivery, as FAL sends it. */
-function deliver(env: TestEnv, requestId: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  return env.app.inject({
-    method: 'POST',
-    url: '/webhooks/fal',
-    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
-    payload: raw,
-  });
-}
+const deliver = deliverFalWebhook;
 
 const checkStatus = (env: TestEnv) =>
   env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });

@@ -16,5 +16,5 @@ export type BotDeps = {
   tasks: BackgroundTasks;
   notifier: Notifier;
   logger: Logger;
-  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation'>;
+  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing'>;
 };

@@ -36,6 +36,8 @@ type Actions = {
   avatar_delete: { avatarId: string };
   avatar_delete_confirm: { avatarId: string };
   avatar_delete_cancel: { avatarId: string };
+  stars_buy: { offerId: string; stars: number };
+  stars_resume: { offerId: string };
 };
 
 export type CallbackAction = { [K in keyof Actions]: { action: K } & Actions[K] }[keyof Actions];
@@ -104,6 +106,12 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_delete: byAvatar('avatar_delete'),
   avatar_delete_confirm: byAvatar('avatar_delete_confirm'),
   avatar_delete_cancel: byAvatar('avatar_delete_cancel'),
+  stars_buy: {
+    pattern: new RegExp(`^stars_buy:(${UUID}):(\\d{1,5})$`),
+    parse: (m) => ({ offerId: m[1]!, stars: Number(m[2]) }),
+    format: (a) => `${a.offerId}:${a.stars}`,
+  },
+  stars_resume: { pattern: new RegExp(`^stars_resume:(${UUID})$`), parse: (m) => ({ offerId: m[1]! }), format: (a) => a.offerId },
 };
 
 /** The callback data of an action. */

@@ -11,6 +11,7 @@ import { deleteAvatarFeature } from './features/delete-avatar.js';
 import { galleryFeature } from './features/gallery.js';
 import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
+import { starsFeature } from './features/stars.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
 import { uploadPhotosFeature } from './features/upload-photos.js';
@@ -54,6 +55,8 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
 
   bot.use(startFeature());
   bot.use(helpFeature());
+  // Before the wizard: a payment arriving mid-step is a payment, not a name or a prompt.
+  bot.use(starsFeature(deps));
   bot.use(createAvatarFeature(deps));
   bot.use(uploadPhotosFeature(deps));
   bot.use(startTrainingFeature(deps));

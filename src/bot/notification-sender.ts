@@ -27,9 +27,9 @@ function textMessage(notification: Notification): View | null {
   const p = notification.payload;
   const lang = langOf(p.languageCode);
   if (p.type === 'training_completed') return trainingReadyView(lang, { id: p.avatarId, name: p.avatarName });
-  if (p.type === 'training_cancelled') return trainingCancelledView(lang, { id: p.avatarId, name: p.avatarName });
-  if (p.type === 'training_failed') return trainingFailedView(lang, { id: p.avatarId, name: p.avatarName }, p.code);
-  if (p.type === 'generation_failed') return generationFailedView(lang, p.generationId, p.code);
+  if (p.type === 'training_cancelled') return trainingCancelledView(lang, { id: p.avatarId, name: p.avatarName }, p.refunded);
+  if (p.type === 'training_failed') return trainingFailedView(lang, { id: p.avatarId, name: p.avatarName }, p.code, p.refunded);
+  if (p.type === 'generation_failed') return generationFailedView(lang, p.generationId, p.code, p.refunded);
   if (p.type === 'private_only') return view(texts[lang].privateOnly, []);
   return null;
 }

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const url = `${config.publicUrl}/telegram/webhook`;
   await telegram.setWebhook(url, {
     secret_token: config.telegram.webhookSecret,
-    allowed_updates: ['message', 'callback_query'],
+    allowed_updates: ['message', 'callback_query', 'pre_checkout_query'],
     max_connections: 40,
   });
   await telegram.setMyCommands(botCommands.ru);

@@ -228,3 +228,74 @@ export const falWebhookEvents = pgTable(
   },
   (t) => [index('fal_webhook_events_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} is null and ${t.failedAt} is null`)],
 );
+
+/**
+ * Every change of a user's Stars balance: the balance is their sum. The key
+ * names what caused it (`payment:<charge id>`, `training:<submit key>`,
+ * `refund:generation:<id>`, …), so a change happens once however often the
+ * update or webhook behind it is redelivered.
+ */
+export const balanceEntries = pgTable(
+  'balance_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull().unique(),
+    kind: text('kind').notNull(),
+    /** Stars: positive in, negative out. */
+    amount: integer('amount').notNull(),
+    /** What it was for, as /balance shows it (an avatar's name: the avatar may be deleted since). */
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('balance_entries_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** A top-up the bot offered: an invoice's payload names it, with what the user was doing when the price stopped them. */
+export const starOffers = pgTable('star_offers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: bigint('user_id', { mode: 'number' })
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  resume: jsonb('resume').$type<Record<string, unknown>>(),
+  /** Once the resume button was used: it starts what it names once. */
+  resumedAt: timestamp('resumed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Every successful Stars payment Telegram reported, credited or not: the operator's record of real money. */
+export const starPayments = pgTable('star_payments', {
+  chargeId: text('charge_id').primaryKey(),
+  telegramUserId: bigint('telegram_user_id', { mode: 'number' }).notNull(),
+  userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+  offerId: uuid('offer_id'),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  payload: text('payload').notNull(),
+  /** Why nothing was credited (an unknown offer, another amount, …); null when it was. */
+  problem: text('problem'),
+  refundedAt: timestamp('refunded_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/**
+ * One row per training attempt (its submit key): the daily limit counts them.
+ * An attempt FAL refused, failed or never started is released: its price is
+ * refunded and it no longer counts.
+ */
+export const trainingRuns = pgTable(
+  'training_runs',
+  {
+    submitKey: text('submit_key').primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** No reference: deleting the avatar must not give the day's attempt back. */
+    avatarId: uuid('avatar_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+  },
+  (t) => [index('training_runs_user_idx').on(t.userId, t.startedAt)],
+);

@@ -4,7 +4,9 @@ import { avatarPhotos, avatars, generations, users } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
 import { TRANSITIONS, type TransitionName, UNFINISHED } from './avatar-lifecycle.js';
+import { lockUser } from './billing/ledger.js';
 import { type CancelResult, cancelFalJob } from './fal-jobs.js';
+import { type AvatarRefusal, checkAvatarLimit } from './limits.js';
 import { deleteStoredFiles } from './storage-deletions.js';
 import type { TrainingType } from './training/presets.js';
 
@@ -18,16 +20,25 @@ export const avatarPrefix = (avatarId: string) => `avatars/${avatarId}/`;
 export const inStatusFor = (avatarId: string, transition: TransitionName) =>
   and(eq(avatars.id, avatarId), inArray(avatars.status, [...TRANSITIONS[transition].from]));
 
+export type DraftResult = { ok: true; avatar: Avatar } | { ok: false; refusal: AvatarRefusal };
+
+/** A new draft, unless the user has `maxAvatars` already (drafts count): counted under the user's row lock. */
 export async function createDraftAvatar(
-  db: DbOrTx,
+  db: Db,
   input: { userId: number; name: string; type: TrainingType; gender: 'male' | 'female' | null },
-): Promise<Avatar> {
-  const [avatar] = await db
-    .insert(avatars)
-    .values({ userId: input.userId, name: input.name, trainingType: input.type, gender: input.gender })
-    .returning();
-  if (!avatar) throw new Error('avatar insert returned no row');
-  return avatar;
+  maxAvatars: number,
+): Promise<DraftResult> {
+  return db.transaction(async (tx) => {
+    await lockUser(tx, input.userId);
+    const refusal = await checkAvatarLimit(tx, input.userId, maxAvatars);
+    if (refusal) return { ok: false, refusal };
+    const [avatar] = await tx
+      .insert(avatars)
+      .values({ userId: input.userId, name: input.name, trainingType: input.type, gender: input.gender })
+      .returning();
+    if (!avatar) throw new Error('avatar insert returned no row');
+    return { ok: true, avatar };
+  });
 }
 
 export type OwnedAvatar = { ok: true; avatar: Avatar } | { ok: false; reason: 'missing' | 'foreign' };

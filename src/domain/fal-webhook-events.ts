@@ -3,6 +3,7 @@ import { type Db, type DbOrTx, isDatabaseUnavailable, rootMessage } from '../db/
 import { avatars, falWebhookEvents, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { TRANSITIONS } from './avatar-lifecycle.js';
+import { reclaimTrainingRun } from './billing/charges.js';
 import { resultOf } from './fal-jobs.js';
 import { completeGeneration } from './generation/completion.js';
 import { type GenerationOutcome, normalizeGenerationOutput, normalizeGenerationWebhook } from './generation/result.js';
@@ -62,10 +63,15 @@ export type EventResult =
  */
 async function attachBySubmitKey(db: Db, submitKey: string, requestId: string): Promise<void> {
   const { from, to } = TRANSITIONS.attachLostSubmission;
-  await db
-    .update(avatars)
-    .set({ status: to, falRequestId: requestId, error: null, trainingStartedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(avatars.submitKey, submitKey), isNull(avatars.falRequestId), inArray(avatars.status, [...from])));
+  await db.transaction(async (tx) => {
+    const attached = await tx
+      .update(avatars)
+      .set({ status: to, falRequestId: requestId, error: null, trainingStartedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(avatars.submitKey, submitKey), isNull(avatars.falRequestId), inArray(avatars.status, [...from])))
+      .returning({ id: avatars.id });
+    // Back in ready, its price was refunded: the job runs after all, so it is charged again.
+    if (attached.length > 0) await reclaimTrainingRun(tx, submitKey);
+  });
   await db
     .update(generations)
     .set({ status: 'running', falRequestId: requestId })

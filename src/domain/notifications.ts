@@ -10,17 +10,25 @@ export type TrainingFailureNotice = FailureCode | 'submit_interrupted';
 /** What a message says; the bot renders it in the user's language when it is sent. */
 export type NotificationPayload =
   | { type: 'training_completed'; avatarId: string; avatarName: string; languageCode: string | null }
-  /** The user stopped it, and FAL ended it without a result. */
-  | { type: 'training_cancelled'; avatarId: string; avatarName: string; languageCode: string | null }
+  /** The user stopped it, and FAL ended it without a result. `refunded`: Stars given back (absent when free). */
+  | { type: 'training_cancelled'; avatarId: string; avatarName: string; languageCode: string | null; refunded?: number }
   | {
       type: 'training_failed';
       avatarId: string;
       avatarName: string;
       languageCode: string | null;
       code: TrainingFailureNotice;
+      refunded?: number;
     }
   | { type: 'generation_completed'; generationId: string; avatarName: string; languageCode: string | null }
-  | { type: 'generation_failed'; generationId: string; avatarName: string; languageCode: string | null; code: GenerationFailure }
+  | {
+      type: 'generation_failed';
+      generationId: string;
+      avatarName: string;
+      languageCode: string | null;
+      code: GenerationFailure;
+      refunded?: number;
+    }
   /** The bot was written to in a group or a channel: it works in private chats only. */
   | { type: 'private_only'; languageCode: string | null };
 

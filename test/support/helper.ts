@@ -233,3 +233,42 @@ export async function postgresDataDir(t: Test): Promise<string> {
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** A signed FAL webhook delivery, as FAL sends it. */
+export function deliverFalWebhook(env: TestEnv, requestId: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  return env.app.inject({
+    method: 'POST',
+    url: '/webhooks/fal',
+    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
+    payload: raw,
+  });
+}
+
+/** Telegram asking whether to take the Stars of an invoice the user is paying. */
+export function preCheckoutUpdate(from: From, payload: string, amount: number, currency = 'XTR'): Update {
+  const updateId = nextUpdateId++;
+  return {
+    update_id: updateId,
+    pre_checkout_query: {
+      id: `pcq-${updateId}`,
+      from: { is_bot: false, ...from },
+      currency,
+      total_amount: amount,
+      invoice_payload: payload,
+    },
+  } as Update;
+}
+
+/** The message Telegram sends once it took the Stars. */
+export function paymentUpdate(from: From, payload: string, amount: number, chargeId: string, currency = 'XTR'): Update {
+  return messageUpdate(from, {
+    successful_payment: {
+      currency,
+      total_amount: amount,
+      invoice_payload: payload,
+      telegram_payment_charge_id: chargeId,
+      provider_payment_charge_id: '',
+    },
+  });
+}

@@ -2,12 +2,14 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { createDraftAvatar, findUnfinishedAvatar } from '../../domain/avatars.js';
+import { checkAvatarLimit } from '../../domain/limits.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
 import { chooseGenderView, chooseTypeView } from '../views/avatar-type.js';
+import { limitText } from '../views/refusal.js';
 import { unfinishedView } from '../views/unfinished-avatar.js';
 import { openReview, openUpload } from './upload-photos.js';
 
@@ -27,6 +29,13 @@ export function checkAvatarName(raw: string): NameCheck {
 export function createAvatarFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
 
+  /** Said before the wizard starts; the draft's creation counts again under the user's lock. */
+  async function refusedByAvatarLimit(ctx: BotContext): Promise<boolean> {
+    const refusal = ctx.user ? await checkAvatarLimit(deps.db, ctx.user.id, deps.config.limits.avatarsPerUser) : null;
+    if (refusal) await ctx.reply(limitText(ctx.lang, refusal));
+    return refusal !== null;
+  }
+
   feature.hears([texts.ru.menu.createAvatar, texts.en.menu.createAvatar], async (ctx) => {
     if (!ctx.user) return;
     const unfinished = await findUnfinishedAvatar(deps.db, ctx.user.id);
@@ -35,6 +44,7 @@ export function createAvatarFeature(deps: BotDeps) {
       const v = unfinishedView(ctx.lang, unfinished.avatar, unfinished.photos);
       return ctx.reply(v.text, v.markup);
     }
+    if (await refusedByAvatarLimit(ctx)) return;
     await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
     const v = chooseTypeView(ctx.lang);
     return ctx.reply(v.text, v.markup);
@@ -43,6 +53,7 @@ export function createAvatarFeature(deps: BotDeps) {
   feature.use(
     onAction('avatar_new', async (ctx) => {
       await ctx.answerCbQuery();
+      if (await refusedByAvatarLimit(ctx)) return;
       await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
       const v = chooseTypeView(ctx.lang);
       return ctx.editMessageText(v.text, v.markup);
@@ -90,14 +101,17 @@ export function createAvatarFeature(deps: BotDeps) {
     if (!('text' in ctx.message)) return ctx.reply(t.nameIsText);
     const checked = checkAvatarName(ctx.message.text);
     if (!checked.ok) return ctx.reply(`${t[checked.reason]}\n\n${t.askName}`);
-    const avatar = await createDraftAvatar(deps.db, {
-      userId: ctx.user.id,
-      name: checked.name,
-      type: state.type,
-      gender: state.gender,
-    });
-    ctx.log.info({ avatar_id: avatar.id, type: avatar.trainingType }, 'avatar draft created');
-    return openUpload(ctx, deps, avatar);
+    const created = await createDraftAvatar(
+      deps.db,
+      { userId: ctx.user.id, name: checked.name, type: state.type, gender: state.gender },
+      deps.config.limits.avatarsPerUser,
+    );
+    if (!created.ok) {
+      await clearWizardState(deps.db, ctx.chat.id);
+      return ctx.reply(limitText(ctx.lang, created.refusal));
+    }
+    ctx.log.info({ avatar_id: created.avatar.id, type: created.avatar.trainingType }, 'avatar draft created');
+    return openUpload(ctx, deps, created.avatar);
   });
 
   return feature;

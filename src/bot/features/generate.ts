@@ -9,6 +9,31 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
 import { generationFormatView } from '../views/generation-format.js';
+import { refuse } from './stars.js';
+
+/**
+ * Records and submits a generation, its price taken; refuses a second one while
+ * one is running, and offers a top-up when the balance is short.
+ */
+export async function generatePicture(ctx: BotContext, deps: BotDeps, avatar: Avatar, prompt: string, format: FormatName) {
+  if (!ctx.user) return;
+  const g = texts[ctx.lang].gen;
+  const started = await startGeneration(deps.db, deps.config, { userId: ctx.user.id, avatar, prompt, format });
+  if (!started.ok) {
+    if (started.reason === 'busy') return ctx.reply(g.busy);
+    if (started.reason === 'balance') {
+      return refuse(ctx, deps, started.refusal, { kind: 'generation', avatarId: avatar.id, prompt: prompt.trim(), format });
+    }
+    return ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name));
+  }
+  await ctx.reply(g.started);
+  const { id } = started.generation;
+  deps.tasks.run('submit-generation', async () => {
+    await submitGeneration({ ...deps, logger: ctx.log }, id);
+    // An early webhook or a refused submit may have left a message to send.
+    deps.notifier.drainSoon();
+  });
+}
 
 /**
  * "🎨 Генерировать" (a card, the ready message) and "🎨 Генерация" (the main
@@ -28,23 +53,8 @@ export function generateFeature(deps: BotDeps) {
     return ctx.reply(v.text, v.markup);
   }
 
-  /** Records and submits a generation; refuses a second one while one is running. */
-  async function generate(ctx: BotContext, avatar: Avatar, prompt: string, format: FormatName) {
-    if (!ctx.user) return;
-    const g = texts[ctx.lang].gen;
-    const started = await startGeneration(deps.db, deps.config, { userId: ctx.user.id, avatar, prompt, format });
-    if (!started.ok) {
-      if (started.reason === 'busy') return ctx.reply(g.busy);
-      return ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name));
-    }
-    await ctx.reply(g.started);
-    const { id } = started.generation;
-    deps.tasks.run('submit-generation', async () => {
-      await submitGeneration({ ...deps, logger: ctx.log }, id);
-      // An early webhook or a refused submit may have left a message to send.
-      deps.notifier.drainSoon();
-    });
-  }
+  const generate = (ctx: BotContext, avatar: Avatar, prompt: string, format: FormatName) =>
+    generatePicture(ctx, deps, avatar, prompt, format);
 
   feature.hears([texts.ru.menu.generate, texts.en.menu.generate], async (ctx) => {
     const mainId = ctx.user?.mainAvatarId;

@@ -7,6 +7,7 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
 import { submitFailedView } from '../views/training-review.js';
+import { refuse } from './stars.js';
 
 /**
  * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves to submitting
@@ -19,9 +20,10 @@ export function startTrainingFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_train', deps, async (ctx, avatar) => {
       const t = texts[ctx.lang];
-      const submitting = await beginSubmission(deps.db, avatar.id, deps.config.training.preset);
-      if (!submitting) return ctx.answerCbQuery(t.alreadyStarted);
+      const begun = await beginSubmission(deps.db, avatar.id, deps.config);
+      if (!begun.ok && !begun.refusal) return ctx.answerCbQuery(t.alreadyStarted);
       await ctx.answerCbQuery();
+      if (!begun.ok) return refuse(ctx, deps, begun.refusal!, { kind: 'training', avatarId: avatar.id });
       await clearWizardState(deps.db, ctx.chat.id);
       // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
       const progress = pressedOnPhoto(ctx) ? await ctx.reply(t.preparing(avatar.name)) : null;
@@ -39,7 +41,7 @@ export function startTrainingFeature(deps: BotDeps) {
           await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
           if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {
-          const v = submitFailedView(lang, outcome.avatar, outcome.temporary);
+          const v = submitFailedView(lang, outcome.avatar, outcome.temporary, outcome.refunded);
           await show(v.text, v.markup);
         }
       });

@@ -1,5 +1,6 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
@@ -31,6 +32,18 @@ const enFailure: Record<TrainingFailureNotice, string> = {
   cancelled: 'the training was cancelled',
   submit_interrupted: 'starting the training was interrupted',
 };
+
+const enKind: Record<EntryKind, string> = {
+  free_credits: 'gift',
+  payment: 'top-up',
+  training: 'training',
+  generation: 'picture',
+  refund: 'refund',
+  late_charge: 'training',
+  payment_refund: 'payment refunded',
+};
+
+const enDate = (date: Date) => date.toLocaleDateString('en-GB', { timeZone: 'UTC' });
 
 const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
 
@@ -161,7 +174,7 @@ export const en: Texts = {
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
       `📊 Status: ${c.stopping ? '⏳ Stopping' : enStatus[c.status]}\n` +
-      `📅 Created: ${c.createdAt.toLocaleDateString('en-GB', { timeZone: 'UTC' })}\n` +
+      `📅 Created: ${enDate(c.createdAt)}\n` +
       `📸 Photos: ${c.photos}\n` +
       `🎨 Generations: ${c.generations}` +
       (c.isMain ? '\n\n⭐ Main avatar' : ''),
@@ -203,6 +216,73 @@ export const en: Texts = {
   deleteYes: '❌ Yes, delete',
   deleteNo: '✅ Cancel',
   deleted: (name) => `🗑️ Avatar “${name}” deleted`,
+
+  limits: {
+    avatars: (max) =>
+      `🎭 You already have ${max} avatar${max === 1 ? '' : 's'} (drafts included) — that is the maximum.\n\n` +
+      'Delete one you no longer need in “🎭 My avatars” to create a new one.',
+    inFlight: (v) =>
+      `⏳ “${v.running}” is training now: ${v.max === 1 ? 'one training' : `up to ${v.max} trainings`} at a time.\n\n` +
+      `It should finish in about ${v.in} — then start this one.`,
+    daily: (v) =>
+      `📅 You started ${v.max} trainings in the last 24 hours — the daily maximum.\n\n` + `You can start the next one in ${v.in}.`,
+  },
+  duration: (ms) => {
+    const minutes = Math.max(1, Math.ceil(ms / 60_000));
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return [h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : ''].filter(Boolean).join(' ');
+  },
+
+  stars: {
+    notEnough: (v) =>
+      `⭐ Not enough Stars: ${v.what === 'training' ? 'a training' : 'a picture'} costs ${v.price} ⭐, your balance is ${v.balance} ⭐.\n\n` +
+      'Top up — once paid, I will offer to carry on.',
+    pack: (stars) => `⭐ ${stars}`,
+    invoiceTitle: (stars) => `${stars} Stars for your balance`,
+    invoiceDescription: (v) =>
+      `Adds ${v.stars} ⭐ to your balance in this bot.` +
+      (v.priceTraining > 0 ? ` Training an avatar: ${v.priceTraining} ⭐.` : '') +
+      (v.priceGeneration > 0 ? ` A picture: ${v.priceGeneration} ⭐.` : ''),
+    invoiceLabel: (stars) => `${stars} ⭐`,
+    credited: (v) => `✅ ${v.amount} ⭐ added. Your balance is ${v.balance} ⭐.`,
+    resumeTraining: (name) => `🚀 Start training “${name}”`,
+    resumeGeneration: '🎨 Draw it',
+    refunded: (stars) => `\n\n↩️ ${stars} ⭐ are back on your balance.`,
+    balance: (v) =>
+      `⭐ Balance: ${v.balance} ⭐\n\n` +
+      `🚀 Training: ${v.priceTraining} ⭐, 🎨 a picture: ${v.priceGeneration} ⭐.` +
+      (v.movements.length
+        ? `\n\n📜 Recent movements:\n${v.movements
+            .map(
+              (m) =>
+                `${enDate(m.date)}  ${m.amount > 0 ? '+' : '−'}${Math.abs(m.amount)} ⭐  ${enKind[m.kind]}${m.note ? ` “${m.note}”` : ''}`,
+            )
+            .join('\n')}`
+        : '') +
+      '\n\nTop up:',
+    free: '⭐ Everything is free right now: trainings and pictures cost nothing, no balance needed.',
+    balanceLine: (balance) => `⭐ Balance: ${balance} ⭐ — /balance`,
+    paySupport: (v) =>
+      '💬 Payment support\n\n' +
+      (v.contact ? `Write to ${v.contact} with the payment number.` : 'Reply to this message with the payment number.') +
+      ' If a training or a picture fails, its Stars come back to your balance by themselves.' +
+      (v.payments.length
+        ? `\n\n🧾 Your payments:\n${v.payments.map((p) => `${enDate(p.date)}  ${p.amount} ⭐  ${p.chargeId}`).join('\n')}`
+        : ''),
+    terms: (v) =>
+      '📄 Terms\n\n' +
+      `• Telegram Stars top up your balance in this bot. Training an avatar costs ${v.priceTraining} ⭐, a picture ${v.priceGeneration} ⭐.\n` +
+      '• The price is taken when you start. If the service could not train the model or draw the picture, or a training ' +
+      'was cancelled before it began or ran out of time, the Stars come back to your balance at once.\n' +
+      '• Results are made by a neural network: likeness and quality are not guaranteed.\n' +
+      '• Photos are used only to train your avatar; deleting an avatar deletes its photos, model and pictures for good.\n' +
+      '• Questions and refunds of unused Stars: /paysupport.',
+    offerExpired: 'This invoice is out of date. Open /balance and choose a pack again.',
+    paymentProblem:
+      '⚠️ Payment received, but I could not match it to an invoice — nothing was credited. ' +
+      'Please write to /paysupport: we will refund it.',
+  },
 
   gen: {
     chooseFormat: (name) => `🖼 Choose the picture format for “${name}”:`,

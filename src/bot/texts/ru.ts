@@ -1,5 +1,6 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
@@ -31,6 +32,18 @@ const ruFailure: Record<TrainingFailureNotice, string> = {
   cancelled: 'обучение было отменено',
   submit_interrupted: 'запуск обучения прервался',
 };
+
+const ruKind: Record<EntryKind, string> = {
+  free_credits: 'подарок',
+  payment: 'пополнение',
+  training: 'обучение',
+  generation: 'генерация',
+  refund: 'возврат',
+  late_charge: 'обучение',
+  payment_refund: 'возврат платежа',
+};
+
+const ruDate = (date: Date) => date.toLocaleDateString('ru-RU', { timeZone: 'UTC' });
 
 const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
 
@@ -161,7 +174,7 @@ export const ru: Texts = {
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Тип: Портретный' : '🎨 Тип: Художественный'}\n` +
       `📊 Статус: ${c.stopping ? '⏳ Останавливается' : ruStatus[c.status]}\n` +
-      `📅 Создан: ${c.createdAt.toLocaleDateString('ru-RU', { timeZone: 'UTC' })}\n` +
+      `📅 Создан: ${ruDate(c.createdAt)}\n` +
       `📸 Фото: ${c.photos}\n` +
       `🎨 Генераций: ${c.generations}` +
       (c.isMain ? '\n\n⭐ Основной аватар' : ''),
@@ -203,6 +216,73 @@ export const ru: Texts = {
   deleteYes: '❌ Да, удалить',
   deleteNo: '✅ Отмена',
   deleted: (name) => `🗑️ Аватар «${name}» удалён`,
+
+  limits: {
+    avatars: (max) =>
+      `🎭 У вас уже ${max} ${max === 1 ? 'аватар' : 'аватаров'} (вместе с черновиками) — это максимум.\n\n` +
+      'Удалите ненужный в «🎭 Мои аватары», и можно будет создать новый.',
+    inFlight: (v) =>
+      `⏳ Сейчас обучается «${v.running}»: одновременно можно обучать ${v.max === 1 ? 'один аватар' : `не больше ${v.max} аватаров`}.\n\n` +
+      `Оно закончится примерно через ${v.in} — тогда запустите это обучение.`,
+    daily: (v) =>
+      `📅 За последние 24 часа вы запустили ${v.max} обучения — это максимум на сутки.\n\n` +
+      `Следующее можно будет запустить через ${v.in}.`,
+  },
+  duration: (ms) => {
+    const minutes = Math.max(1, Math.ceil(ms / 60_000));
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return [h > 0 ? `${h} ч` : '', m > 0 ? `${m} мин` : ''].filter(Boolean).join(' ');
+  },
+
+  stars: {
+    notEnough: (v) =>
+      `⭐ Не хватает звёзд: ${v.what === 'training' ? 'обучение' : 'генерация'} стоит ${v.price} ⭐, на балансе ${v.balance} ⭐.\n\n` +
+      'Пополните баланс — после оплаты я предложу продолжить.',
+    pack: (stars) => `⭐ ${stars}`,
+    invoiceTitle: (stars) => `${stars} звёзд на баланс`,
+    invoiceDescription: (v) =>
+      `Пополнение баланса бота на ${v.stars} ⭐.` +
+      (v.priceTraining > 0 ? ` Обучение аватара — ${v.priceTraining} ⭐.` : '') +
+      (v.priceGeneration > 0 ? ` Генерация — ${v.priceGeneration} ⭐.` : ''),
+    invoiceLabel: (stars) => `${stars} ⭐`,
+    credited: (v) => `✅ Баланс пополнен на ${v.amount} ⭐. Сейчас на балансе ${v.balance} ⭐.`,
+    resumeTraining: (name) => `🚀 Начать обучение «${name}»`,
+    resumeGeneration: '🎨 Нарисовать',
+    refunded: (stars) => `\n\n↩️ ${stars} ⭐ вернулись на баланс.`,
+    balance: (v) =>
+      `⭐ Баланс: ${v.balance} ⭐\n\n` +
+      `🚀 Обучение — ${v.priceTraining} ⭐, 🎨 генерация — ${v.priceGeneration} ⭐.` +
+      (v.movements.length
+        ? `\n\n📜 Последние операции:\n${v.movements
+            .map(
+              (m) =>
+                `${ruDate(m.date)}  ${m.amount > 0 ? '+' : '−'}${Math.abs(m.amount)} ⭐  ${ruKind[m.kind]}${m.note ? ` «${m.note}»` : ''}`,
+            )
+            .join('\n')}`
+        : '') +
+      '\n\nПополнить:',
+    free: '⭐ Сейчас всё бесплатно: обучение и генерация ничего не стоят, баланс не нужен.',
+    balanceLine: (balance) => `⭐ Баланс: ${balance} ⭐ — /balance`,
+    paySupport: (v) =>
+      '💬 Поддержка по оплате\n\n' +
+      (v.contact ? `Напишите ${v.contact} и укажите номер платежа.` : 'Ответьте на это сообщение и укажите номер платежа.') +
+      ' Если обучение или генерация не удались, звёзды возвращаются на баланс сами.' +
+      (v.payments.length
+        ? `\n\n🧾 Ваши платежи:\n${v.payments.map((p) => `${ruDate(p.date)}  ${p.amount} ⭐  ${p.chargeId}`).join('\n')}`
+        : ''),
+    terms: (v) =>
+      '📄 Условия\n\n' +
+      `• Звёзды Telegram пополняют баланс в этом боте. Обучение аватара стоит ${v.priceTraining} ⭐, генерация — ${v.priceGeneration} ⭐.\n` +
+      '• Цена списывается при запуске. Если сервис не смог обучить модель или нарисовать картинку, если обучение отменено ' +
+      'до начала или не уложилось во время, звёзды сразу возвращаются на баланс.\n' +
+      '• Результат создаёт нейросеть: сходство и качество не гарантируются.\n' +
+      '• Фото используются только для обучения вашего аватара; удаление аватара удаляет фото, модель и картинки навсегда.\n' +
+      '• Вопросы и возврат неиспользованных звёзд — /paysupport.',
+    offerExpired: 'Этот счёт устарел. Откройте /balance и выберите пакет заново.',
+    paymentProblem:
+      '⚠️ Платёж получен, но я не смог сопоставить его со счётом — звёзды не зачислены. ' + 'Напишите в /paysupport: мы вернём платёж.',
+  },
 
   gen: {
     chooseFormat: (name) => `🖼 Выберите формат картинки с аватаром «${name}»:`,

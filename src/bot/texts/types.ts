@@ -1,5 +1,6 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
@@ -33,6 +34,14 @@ export type CardView = {
   photos: number;
   generations: number;
 };
+
+/** One movement of the Stars balance, as /balance lists it. */
+export type MovementView = { date: Date; amount: number; kind: EntryKind; note: string | null };
+
+export type BalanceView = { balance: number; priceTraining: number; priceGeneration: number; movements: MovementView[] };
+
+/** What the price stopped: said when the balance is short, and offered again once it is topped up. */
+export type Paid = 'training' | 'generation';
 
 /** Every text the bot shows, in one language: `ru.ts` and `en.ts` both satisfy it. */
 export type Texts = {
@@ -124,6 +133,39 @@ export type Texts = {
   deleteYes: string;
   deleteNo: string;
   deleted: Name;
+
+  /** Which per-user limit stopped the user, and when it frees up (`in`: "3 h 20 min"). */
+  limits: {
+    avatars: (max: number) => string;
+    inFlight: (v: { max: number; running: string; in: string }) => string;
+    daily: (v: { max: number; in: string }) => string;
+  };
+  /** "3 h 20 min": how long until something frees up. */
+  duration: (ms: number) => string;
+
+  stars: {
+    notEnough: (v: { what: Paid; price: number; balance: number }) => string;
+    pack: (stars: number) => string;
+    invoiceTitle: (stars: number) => string;
+    invoiceDescription: (v: { stars: number; priceTraining: number; priceGeneration: number }) => string;
+    invoiceLabel: (stars: number) => string;
+    credited: (v: { amount: number; balance: number }) => string;
+    resumeTraining: Name;
+    resumeGeneration: string;
+    /** A line under a failure message: the price came back to the balance. */
+    refunded: (stars: number) => string;
+    balance: (v: BalanceView) => string;
+    /** /balance while nothing costs anything. */
+    free: string;
+    /** A line in the gallery's header. */
+    balanceLine: (balance: number) => string;
+    paySupport: (v: { contact: string | undefined; payments: { chargeId: string; amount: number; date: Date }[] }) => string;
+    terms: (v: { priceTraining: number; priceGeneration: number }) => string;
+    /** pre_checkout_query refused: the invoice is old or not ours (Telegram shows it; ≤ 255 characters). */
+    offerExpired: string;
+    /** A payment that could not be matched to an offer: nothing credited, the operator refunds it. */
+    paymentProblem: string;
+  };
 
   gen: {
     chooseFormat: Name;

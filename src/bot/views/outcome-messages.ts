@@ -5,6 +5,9 @@ import { button, type View, view } from './view.js';
 
 /** The messages the outbox sends when a training or a generation ends. */
 
+/** The line a failure message gets when its price came back to the balance. */
+export const refundLine = (lang: Lang, refunded: number | undefined) => (refunded ? texts[lang].stars.refunded(refunded) : '');
+
 export function trainingReadyView(lang: Lang, avatar: { id: string; name: string }): View {
   const t = texts[lang];
   return view(t.trainingReady(avatar.name), [
@@ -13,19 +16,23 @@ export function trainingReadyView(lang: Lang, avatar: { id: string; name: string
   ]);
 }
 
-export function trainingFailedView(lang: Lang, avatar: { id: string; name: string }, code: TrainingFailureNotice): View {
+export function trainingFailedView(lang: Lang, avatar: { id: string; name: string }, code: TrainingFailureNotice, refunded?: number): View {
   const t = texts[lang];
-  return view(t.trainingFailed(avatar.name, code), [[button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })]]);
+  return view(t.trainingFailed(avatar.name, code) + refundLine(lang, refunded), [
+    [button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })],
+  ]);
 }
 
-export function trainingCancelledView(lang: Lang, avatar: { id: string; name: string }): View {
+export function trainingCancelledView(lang: Lang, avatar: { id: string; name: string }, refunded?: number): View {
   const t = texts[lang];
-  return view(t.trainingCancelled(avatar.name), [[button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })]]);
+  return view(t.trainingCancelled(avatar.name) + refundLine(lang, refunded), [
+    [button(t.retryTraining, { action: 'avatar_train', avatarId: avatar.id })],
+  ]);
 }
 
-export function generationFailedView(lang: Lang, generationId: string, code: GenerationFailure): View {
+export function generationFailedView(lang: Lang, generationId: string, code: GenerationFailure, refunded?: number): View {
   const t = texts[lang];
-  return view(t.gen.failed(code), [[button(t.gen.again, { action: 'gen_again', generationId })]]);
+  return view(t.gen.failed(code) + refundLine(lang, refunded), [[button(t.gen.again, { action: 'gen_again', generationId })]]);
 }
 
 /** The caption and buttons under a finished picture (or after an album). */

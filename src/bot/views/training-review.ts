@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { Avatar } from '../../domain/avatars.js';
 import { presetOf } from '../../domain/training/presets.js';
 import { type Lang, texts } from '../texts/index.js';
+import { refundLine } from './outcome-messages.js';
 import { button, type View, view } from './view.js';
 
 /** What will be trained, before money is spent. */
@@ -26,7 +27,9 @@ export function reviewView(lang: Lang, avatar: Avatar, photos: number, fallbackP
 }
 
 /** FAL refused the submit (or was unreachable): the photos are kept, one tap retries. */
-export function submitFailedView(lang: Lang, avatar: Avatar, temporary: boolean): View {
+export function submitFailedView(lang: Lang, avatar: Avatar, temporary: boolean, refunded = 0): View {
   const t = texts[lang];
-  return view(t.submitFailed(avatar.name, temporary), [[button(t.retry, { action: 'avatar_train', avatarId: avatar.id })]]);
+  return view(t.submitFailed(avatar.name, temporary) + refundLine(lang, refunded), [
+    [button(t.retry, { action: 'avatar_train', avatarId: avatar.id })],
+  ]);
 }

@@ -2,11 +2,12 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
+import { refundGeneration } from '../billing/charges.js';
 import { enqueueNotification } from '../notifications.js';
 import type { Generation } from './queries.js';
 import type { GenerationFailure, GenerationOutcome } from './result.js';
 
-/** The user's message about a finished generation, written in the transaction that finished it. */
+/** The user's message about a finished generation, written in the transaction that finished it; a failed one is refunded. */
 async function notifyGeneration(tx: DbOrTx, generation: Generation, failure?: GenerationFailure) {
   const [owner] = await tx
     .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
@@ -18,7 +19,9 @@ async function notifyGeneration(tx: DbOrTx, generation: Generation, failure?: Ge
   await enqueueNotification(tx, {
     chatId: owner.chatId,
     dedupeKey: `generation:${generation.id}`,
-    payload: failure ? { type: 'generation_failed', ...common, code: failure } : { type: 'generation_completed', ...common },
+    payload: failure
+      ? { type: 'generation_failed', ...common, code: failure, refunded: await refundGeneration(tx, generation.id) }
+      : { type: 'generation_completed', ...common },
   });
 }
 

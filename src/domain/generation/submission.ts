@@ -1,12 +1,16 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
 import type { FalHttp } from '../../fal/fal-http.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import type { Avatar } from '../avatars.js';
+import { chargeGeneration } from '../billing/charges.js';
+import { lockUser } from '../billing/ledger.js';
 import { newSubmitKey, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
+import { checkBalance, type Refusal } from '../limits.js';
 import { failGeneration } from './completion.js';
 import type { Generation } from './queries.js';
 import {
@@ -19,27 +23,33 @@ import {
   readinessOf,
 } from './request.js';
 
-export type StartResult = { ok: true; generation: Generation } | { ok: false; reason: 'busy' | Exclude<Readiness, 'ready'> };
+export type StartResult =
+  | { ok: true; generation: Generation }
+  | { ok: false; reason: 'busy' | Exclude<Readiness, 'ready'> }
+  | { ok: false; reason: 'balance'; refusal: Refusal };
 
 /**
- * Records a generation to submit, unless the user already has as many in
- * flight as allowed: the count is taken under the user's row lock, so two
- * prompts sent at once cannot both pass.
+ * Records a generation to submit and takes its price, unless the user already
+ * has as many in flight as allowed or too few Stars: both are counted under the
+ * user's row lock, so two prompts sent at once cannot both pass.
  */
 export async function startGeneration(
   db: Db,
-  config: GenerationConfig,
+  config: GenerationConfig & Pick<Config, 'billing'>,
   input: { userId: number; avatar: Avatar; prompt: string; format: FormatName },
 ): Promise<StartResult> {
   const readiness = readinessOf(input.avatar);
   if (readiness !== 'ready') return { ok: false, reason: readiness };
   return db.transaction(async (tx) => {
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).for('update');
+    await lockUser(tx, input.userId);
     const [running] = await tx
       .select({ n: count() })
       .from(generations)
       .where(and(eq(generations.userId, input.userId), inArray(generations.status, [...GENERATION_IN_FLIGHT])));
     if ((running?.n ?? 0) >= config.generation.maxRunningPerUser) return { ok: false, reason: 'busy' };
+    const price = config.billing.priceGeneration;
+    const refusal = await checkBalance(tx, input.userId, price, config);
+    if (refusal) return { ok: false, reason: 'balance', refusal };
     const fullPrompt = promptWithTrigger(input.avatar, input.prompt);
     const { modelId } = generationRequest(config, input.avatar, fullPrompt, input.format);
     const [generation] = await tx
@@ -54,6 +64,7 @@ export async function startGeneration(
         submitKey: newSubmitKey(),
       })
       .returning();
+    await chargeGeneration(tx, { userId: input.userId, generationId: generation!.id, avatarName: input.avatar.name, price });
     await tx.update(users).set({ generationFormat: input.format }).where(eq(users.id, input.userId));
     return { ok: true, generation: generation! };
   });

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
 import { TRANSITIONS } from '../avatar-lifecycle.js';
+import { releaseTrainingRun } from '../billing/charges.js';
 import { type CheckPass, checkIsolated, claimBatch, countEnded } from '../check-pass.js';
 import { askFal, cancelFalJob } from '../fal-jobs.js';
 import { enqueueNotification } from '../notifications.js';
@@ -77,6 +78,7 @@ export async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): P
       .where(and(inArray(avatars.status, [...TRANSITIONS.abandonSubmission.from]), lt(avatars.updatedAt, new Date(Date.now() - stuckMs))))
       .returning();
     for (const avatar of stuck) {
+      const refunded = await releaseTrainingRun(tx, avatar.submitKey);
       const [user] = await tx.select().from(users).where(eq(users.id, avatar.userId));
       if (!user) continue;
       await enqueueNotification(tx, {
@@ -88,6 +90,7 @@ export async function rollBackInterruptedSubmissions(db: Db, stuckMs: number): P
           avatarName: avatar.name,
           languageCode: user.languageCode,
           code: 'submit_interrupted',
+          refunded,
         },
       });
     }

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
 import { type AvatarStatus, TRANSITIONS } from '../avatar-lifecycle.js';
+import { releaseTrainingRun } from '../billing/charges.js';
 import { enqueueNotification } from '../notifications.js';
 import type { TrainingOutcome } from './result.js';
 
@@ -55,6 +56,8 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
         .set({ mainAvatarId: avatar.id })
         .where(and(eq(users.id, user.id), isNull(users.mainAvatarId)));
     }
+    // Failed, timed out, or cancelled before it ran (a running job FAL was asked to stop finishes: completed).
+    const refunded = outcome.kind === 'failed' ? await releaseTrainingRun(tx, avatar.submitKey) : 0;
     const common = { avatarId: avatar.id, avatarName: avatar.name, languageCode: user.languageCode };
     await enqueueNotification(tx, {
       chatId: user.chatId,
@@ -63,8 +66,8 @@ export async function completeTraining(db: Db, requestId: string, outcome: Train
         outcome.kind !== 'failed'
           ? { type: 'training_completed', ...common }
           : avatar.status === TRANSITIONS.cancel.to
-            ? { type: 'training_cancelled', ...common }
-            : { type: 'training_failed', ...common, code: outcome.code },
+            ? { type: 'training_cancelled', ...common, refunded }
+            : { type: 'training_failed', ...common, code: outcome.code, refunded },
     });
     return { applied: true, avatarId: avatar.id, status: outcome.kind === 'failed' ? 'failed' : 'completed' };
   });

@@ -13,10 +13,13 @@ import type { FalHttp } from '../../fal/fal-http.js';
 import type { Storage } from '../../storage/storage.js';
 import { TRANSITIONS } from '../avatar-lifecycle.js';
 import { type Avatar, inStatusFor, listPhotos } from '../avatars.js';
+import { chargeTrainingRun, releaseTrainingRun } from '../billing/charges.js';
+import { lockUser } from '../billing/ledger.js';
 import { cancelFalJob, newSubmitKey, type SubmitResult, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
+import { checkBalance, checkTrainingLimits, type LimitsConfig, type Refusal } from '../limits.js';
 import { zipPhotosToFile } from './photo-archive.js';
-import { presetOf, type TrainingPreset, trainingInput } from './presets.js';
+import { presetOf, trainingInput } from './presets.js';
 
 export type SubmissionDeps = {
   db: Db;
@@ -30,42 +33,62 @@ export type SubmissionDeps = {
 /** A trigger of our own per avatar, stored with it and sent to FAL as the trigger phrase/word. */
 export const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
 
+export type BeginResult =
+  | { ok: true; avatar: Avatar }
+  /** A limit or the balance stopped it; null: the avatar could not move (a double tap, a stale button). */
+  | { ok: false; refusal: Refusal | null };
+
 /**
  * The money-spending step starts once (TRANSITIONS.beginSubmission), however
- * often the button is pressed. Returns null when the avatar could not move (a
- * double tap, a stale button). The trigger is fixed here and kept for
+ * often the button is pressed: under the user's row lock the limits and the
+ * balance are checked, the avatar moves to submitting, the attempt is recorded
+ * and its price taken — all or nothing. The trigger is fixed here and kept for
  * generation; a retry after a failure starts from a clean result.
  */
-export async function beginSubmission(db: Db, avatarId: string, preset: TrainingPreset['name']): Promise<Avatar | null> {
-  const [avatar] = await db
-    .update(avatars)
-    .set({
-      status: TRANSITIONS.beginSubmission.to,
-      triggerPhrase: newTriggerPhrase(),
-      submitKey: newSubmitKey(),
-      trainingPreset: preset,
-      cancelRequestedAt: null,
-      checkFailures: 0,
-      error: null,
-      falRequestId: null,
-      falResponse: null,
-      diffusersLoraFileUrl: null,
-      configFileUrl: null,
-      finetuneId: null,
-      trainingStartedAt: null,
-      trainingFinishedAt: null,
-      statusCheckedAt: null,
-      updatedAt: new Date(),
-    })
-    .where(inStatusFor(avatarId, 'beginSubmission'))
-    .returning();
-  return avatar ?? null;
+export async function beginSubmission(db: Db, avatarId: string, config: LimitsConfig): Promise<BeginResult> {
+  return db.transaction(async (tx) => {
+    const [owner] = await tx.select({ userId: avatars.userId }).from(avatars).where(eq(avatars.id, avatarId));
+    if (!owner) return { ok: false, refusal: null };
+    await lockUser(tx, owner.userId);
+    const [current] = await tx.select({ id: avatars.id }).from(avatars).where(inStatusFor(avatarId, 'beginSubmission'));
+    if (!current) return { ok: false, refusal: null };
+    const price = config.billing.priceTraining;
+    const refusal = (await checkTrainingLimits(tx, owner.userId, config)) ?? (await checkBalance(tx, owner.userId, price, config));
+    if (refusal) return { ok: false, refusal };
+    const submitKey = newSubmitKey();
+    const [avatar] = await tx
+      .update(avatars)
+      .set({
+        status: TRANSITIONS.beginSubmission.to,
+        triggerPhrase: newTriggerPhrase(),
+        submitKey,
+        trainingPreset: config.training.preset,
+        cancelRequestedAt: null,
+        checkFailures: 0,
+        error: null,
+        falRequestId: null,
+        falResponse: null,
+        diffusersLoraFileUrl: null,
+        configFileUrl: null,
+        finetuneId: null,
+        trainingStartedAt: null,
+        trainingFinishedAt: null,
+        statusCheckedAt: null,
+        updatedAt: new Date(),
+      })
+      .where(inStatusFor(avatarId, 'beginSubmission'))
+      .returning();
+    if (!avatar) return { ok: false, refusal: null };
+    await chargeTrainingRun(tx, { userId: owner.userId, avatarId, avatarName: avatar.name, submitKey, price });
+    return { ok: true, avatar };
+  });
 }
 
 export type SubmitOutcome =
   /** `finishedEarly`: FAL's webhook had arrived before submit returned, and is now applied. */
   | { ok: true; avatar: Avatar; finishedEarly: boolean }
-  | { ok: false; avatar: Avatar; temporary: boolean }
+  /** `refunded`: the Stars its price gave back (0 when free). */
+  | { ok: false; avatar: Avatar; temporary: boolean; refunded: number }
   /** The avatar was deleted (or taken over) while it was being submitted. */
   | { ok: false; avatar: null };
 
@@ -112,13 +135,17 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
 
   if (!submitted.ok) {
     log.error({ model: modelId, queued: submitted.queued, detail: submitted.detail }, 'training submission failed');
-    const [back] = await db
-      .update(avatars)
-      .set({ status: TRANSITIONS.abandonSubmission.to, error: `submit failed: ${submitted.detail}`.slice(0, 2000), updatedAt: new Date() })
-      .where(inStatusFor(avatarId, 'abandonSubmission'))
-      .returning();
+    const error = `submit failed: ${submitted.detail}`.slice(0, 2000);
+    const abandoned = await db.transaction(async (tx) => {
+      const [back] = await tx
+        .update(avatars)
+        .set({ status: TRANSITIONS.abandonSubmission.to, error, updatedAt: new Date() })
+        .where(inStatusFor(avatarId, 'abandonSubmission'))
+        .returning();
+      return back ? { back, refunded: await releaseTrainingRun(tx, back.submitKey) } : null;
+    });
     const temporary = submitted.queued === 'unknown' || submitted.temporary;
-    return back ? { ok: false, avatar: back, temporary } : { ok: false, avatar: null };
+    return abandoned ? { ok: false, avatar: abandoned.back, temporary, refunded: abandoned.refunded } : { ok: false, avatar: null };
   }
 
   const { job } = submitted;

@@ -72,6 +72,8 @@ export async function startFakeTelegram(token: string) {
   const waiters: { test: (call: TelegramCall) => boolean; resolve: (call: TelegramCall) => void }[] = [];
   let nextMessageId = 1;
 
+  /** Stars payments refunded by refundStarPayment: a second refund of one fails as Telegram's does. */
+  const refunded = new Set<string>();
   /** Messages that are gone, as `chat:message`: an edit of one answers "message to edit not found". */
   const gone = new Set<string>();
   const message = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -109,6 +111,26 @@ export async function startFakeTelegram(token: string) {
         const file = files.get(String(payload.file_id));
         if (!file) throw { error_code: 400, description: 'Bad Request: invalid file_id' } satisfies Failure;
         return { file_id: payload.file_id, file_unique_id: `u-${payload.file_id}`, file_size: file.bytes.length, file_path: file.path };
+      }
+      case 'sendInvoice': {
+        // Telegram's rules for Stars: currency XTR, no provider token, exactly one price.
+        const prices = payload.prices as { amount: number }[] | undefined;
+        if (payload.currency === 'XTR' && (payload.provider_token || prices?.length !== 1)) {
+          throw { error_code: 400, description: 'Bad Request: STARS_INVOICE_INVALID' } satisfies Failure;
+        }
+        const invoice = {
+          title: payload.title,
+          description: payload.description,
+          currency: payload.currency,
+          total_amount: prices?.[0]?.amount,
+        };
+        return message(payload, { invoice, start_parameter: '' });
+      }
+      case 'refundStarPayment': {
+        const charge = String(payload.telegram_payment_charge_id);
+        if (refunded.has(charge)) throw { error_code: 400, description: 'Bad Request: CHARGE_ALREADY_REFUNDED' } satisfies Failure;
+        refunded.add(charge);
+        return true;
       }
       case 'getWebhookInfo':
         return { url: '', has_custom_certificate: false, pending_update_count: 0 };

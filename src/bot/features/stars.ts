@@ -1,0 +1,163 @@
+import { Composer } from 'telegraf';
+import { message } from 'telegraf/filters';
+import { can } from '../../domain/avatar-lifecycle.js';
+import { findOwnedAvatar } from '../../domain/avatars.js';
+import { balanceOf, type EntryKind, grantFreeCredits, recentEntries } from '../../domain/billing/ledger.js';
+import {
+  checkCheckout,
+  createOffer,
+  invoicePayload,
+  type Resume,
+  recentPayments,
+  recordPayment,
+  takeResume,
+  XTR,
+} from '../../domain/billing/payments.js';
+import { formatOr } from '../../domain/generation/request.js';
+import type { Refusal } from '../../domain/limits.js';
+import { onAction } from '../actions.js';
+import type { BotDeps } from '../bot-deps.js';
+import type { BotContext } from '../context.js';
+import { texts } from '../texts/index.js';
+import { limitText, notEnoughStarsView, topUpView } from '../views/refusal.js';
+import { button, view } from '../views/view.js';
+import { generatePicture } from './generate.js';
+
+/**
+ * Tells the user which limit stopped them; when it is the balance, offers the
+ * top-up packs, remembering what they were doing so it can go on once paid.
+ */
+export async function refuse(ctx: BotContext, deps: BotDeps, refusal: Refusal, resume: Resume) {
+  if (refusal.reason !== 'balance') return ctx.reply(limitText(ctx.lang, refusal));
+  if (!ctx.user) return;
+  const offerId = await createOffer(deps.db, ctx.user.id, resume);
+  const v = notEnoughStarsView(ctx.lang, resume.kind, refusal, offerId, deps.config.billing.packs);
+  return ctx.reply(v.text, v.markup);
+}
+
+/**
+ * Telegram Stars: /balance with the packs, the invoice, the pre-checkout answer
+ * (within Telegram's 10 seconds: one query), the payment credited once, and
+ * "go on where you were"; /paysupport and /terms, as Telegram asks of bots that
+ * sell digital goods.
+ */
+export function starsFeature(deps: BotDeps) {
+  const feature = new Composer<BotContext>();
+  const { billing } = deps.config;
+
+  feature.command('balance', async (ctx) => {
+    const t = texts[ctx.lang].stars;
+    if (!billing.enabled || !ctx.user) return ctx.reply(t.free);
+    await grantFreeCredits(deps.db, ctx.user.id, billing.freeCredits);
+    const [balance, entries] = await Promise.all([balanceOf(deps.db, ctx.user.id), recentEntries(deps.db, ctx.user.id)]);
+    const text = t.balance({
+      balance,
+      priceTraining: billing.priceTraining,
+      priceGeneration: billing.priceGeneration,
+      movements: entries.map((e) => ({ date: e.createdAt, amount: e.amount, kind: e.kind as EntryKind, note: e.note })),
+    });
+    const v = topUpView(ctx.lang, text, await createOffer(deps.db, ctx.user.id, null), billing.packs);
+    return ctx.reply(v.text, v.markup);
+  });
+
+  feature.command('paysupport', async (ctx) => {
+    const payments = ctx.from ? await recentPayments(deps.db, ctx.from.id) : [];
+    return ctx.reply(
+      texts[ctx.lang].stars.paySupport({
+        contact: billing.supportContact,
+        payments: payments.map((p) => ({ chargeId: p.chargeId, amount: p.amount, date: p.createdAt })),
+      }),
+    );
+  });
+
+  feature.command('terms', (ctx) =>
+    ctx.reply(texts[ctx.lang].stars.terms({ priceTraining: billing.priceTraining, priceGeneration: billing.priceGeneration })),
+  );
+
+  feature.use(
+    onAction('stars_buy', async (ctx, data) => {
+      const t = texts[ctx.lang].stars;
+      if (!billing.packs.includes(data.stars)) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      await ctx.answerCbQuery();
+      await ctx.telegram.sendInvoice(ctx.chat.id, {
+        title: t.invoiceTitle(data.stars),
+        description: t.invoiceDescription({
+          stars: data.stars,
+          priceTraining: billing.priceTraining,
+          priceGeneration: billing.priceGeneration,
+        }),
+        payload: invoicePayload(data.offerId, data.stars),
+        // Stars need no payment provider: the token is empty and there is exactly one price.
+        provider_token: '',
+        currency: XTR,
+        prices: [{ label: t.invoiceLabel(data.stars), amount: data.stars }],
+      });
+    }),
+  );
+
+  feature.on('pre_checkout_query', async (ctx) => {
+    const query = ctx.preCheckoutQuery;
+    const facts = {
+      telegramUserId: query.from.id,
+      currency: query.currency,
+      totalAmount: query.total_amount,
+      payload: query.invoice_payload,
+    };
+    const mismatch = await checkCheckout(deps.db, facts, billing.packs);
+    if (mismatch) ctx.log.warn({ reason: mismatch, amount: query.total_amount, currency: query.currency }, 'pre-checkout refused');
+    await ctx.answerPreCheckoutQuery(mismatch === null, mismatch ? texts[ctx.lang].stars.offerExpired : undefined);
+  });
+
+  feature.on(message('successful_payment'), async (ctx) => {
+    const payment = ctx.message.successful_payment;
+    const t = texts[ctx.lang].stars;
+    const result = await recordPayment(
+      deps.db,
+      {
+        chargeId: payment.telegram_payment_charge_id,
+        telegramUserId: ctx.from.id,
+        currency: payment.currency,
+        totalAmount: payment.total_amount,
+        payload: payment.invoice_payload,
+      },
+      billing,
+    );
+    const log = ctx.log.child({ charge_id: payment.telegram_payment_charge_id, amount: payment.total_amount });
+    if (!result.credited) {
+      if (result.duplicate) return log.info('payment delivered again; credited once already');
+      log.error({ problem: result.problem }, 'payment not credited: refund it with npm run refund');
+      return ctx.reply(t.paymentProblem);
+    }
+    log.info({ balance: result.balance }, 'payment credited');
+    const resume = result.resume ? await resumeButton(ctx, result.resume, result.offerId) : null;
+    const v = view(t.credited({ amount: result.amount, balance: result.balance }), resume ? [[resume]] : []);
+    return ctx.reply(v.text, v.markup);
+  });
+
+  /** The button that goes on where the price stopped the user, if that is still possible. */
+  async function resumeButton(ctx: BotContext, resume: Resume, offerId: string) {
+    if (!ctx.user) return null;
+    const found = await findOwnedAvatar(deps.db, ctx.user.id, resume.avatarId);
+    if (!found.ok) return null;
+    const t = texts[ctx.lang].stars;
+    if (resume.kind === 'generation') return button(t.resumeGeneration, { action: 'stars_resume', offerId });
+    return can(found.avatar, 'beginSubmission')
+      ? button(t.resumeTraining(found.avatar.name), { action: 'avatar_train', avatarId: found.avatar.id })
+      : null;
+  }
+
+  feature.use(
+    onAction('stars_resume', async (ctx, data) => {
+      if (!ctx.user) return;
+      const resume = await takeResume(deps.db, data.offerId, ctx.user.id);
+      if (resume?.kind !== 'generation') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      const found = await findOwnedAvatar(deps.db, ctx.user.id, resume.avatarId);
+      if (!found.ok) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });
+      await ctx.answerCbQuery();
+      await ctx.editMessageReplyMarkup(undefined).catch(() => {});
+      return generatePicture(ctx, deps, found.avatar, resume.prompt, formatOr(resume.format));
+    }),
+  );
+
+  return feature;
+}

@@ -1,0 +1,164 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { starOffers, starPayments, users } from '../../db/schema.js';
+import type { FormatName } from '../generation/request.js';
+import { addEntry, balanceOf, grantFreeCredits, lockUser } from './ledger.js';
+
+/**
+ * Telegram Stars top-ups. The bot offers packs (an offer row, named by the
+ * invoice's payload); Telegram asks before taking the Stars (pre_checkout_query:
+ * only our offers, to their user, at their price, while fresh) and reports the
+ * payment once taken (successful_payment): it is recorded by its charge id, and
+ * credited once.
+ */
+
+/** What the user was doing when the price stopped them: offered again once they have paid. */
+export type Resume = { kind: 'training'; avatarId: string } | { kind: 'generation'; avatarId: string; prompt: string; format: FormatName };
+
+export const XTR = 'XTR';
+/** An invoice older than this is refused at checkout: prices and packs may have changed. */
+const OFFER_TTL_MS = 24 * 60 * 60 * 1000;
+
+export async function createOffer(db: DbOrTx, userId: number, resume: Resume | null): Promise<string> {
+  const [offer] = await db.insert(starOffers).values({ userId, resume }).returning({ id: starOffers.id });
+  return offer!.id;
+}
+
+/** The invoice payload: the offer and the pack (≤ 128 bytes, as Telegram allows). */
+export const invoicePayload = (offerId: string, stars: number) => `${offerId}:${stars}`;
+
+function parsePayload(payload: string): { offerId: string; stars: number } | null {
+  const match = /^([0-9a-f-]{36}):(\d{1,6})$/.exec(payload);
+  return match ? { offerId: match[1]!, stars: Number(match[2]) } : null;
+}
+
+/** What Telegram says about a payment, before (pre_checkout_query) and after (successful_payment) it. */
+export type PaymentFacts = { telegramUserId: number; currency: string; totalAmount: number; payload: string };
+
+/** Why a payment does not match an offer of ours. */
+type Mismatch = 'unknown offer' | 'another user' | 'not Stars' | 'another amount' | 'expired offer' | 'not a pack';
+
+async function mismatchOf(db: DbOrTx, facts: PaymentFacts, at: 'checkout' | 'paid', packs: readonly number[]) {
+  const parsed = parsePayload(facts.payload);
+  const [offer] = parsed
+    ? await db
+        .select({ offer: starOffers, telegramId: users.telegramId })
+        .from(starOffers)
+        .innerJoin(users, eq(users.id, starOffers.userId))
+        .where(eq(starOffers.id, parsed.offerId))
+    : [];
+  const mismatch = ((): Mismatch | null => {
+    if (!parsed || !offer) return 'unknown offer';
+    if (offer.telegramId !== facts.telegramUserId) return 'another user';
+    if (facts.currency !== XTR) return 'not Stars';
+    if (facts.totalAmount !== parsed.stars) return 'another amount';
+    // Once Telegram has taken the Stars, an offer that aged or a pack since withdrawn is still honoured.
+    if (at === 'checkout' && offer.offer.createdAt.getTime() < Date.now() - OFFER_TTL_MS) return 'expired offer';
+    if (at === 'checkout' && !packs.includes(parsed.stars)) return 'not a pack';
+    return null;
+  })();
+  return { mismatch, offer: offer?.offer ?? null };
+}
+
+/** The answer to a pre_checkout_query: ok only for a fresh offer of ours, to its user, at its price. */
+export async function checkCheckout(db: DbOrTx, facts: PaymentFacts, packs: readonly number[]): Promise<Mismatch | null> {
+  return (await mismatchOf(db, facts, 'checkout', packs)).mismatch;
+}
+
+export type PaymentResult =
+  | { credited: true; amount: number; balance: number; offerId: string; resume: Resume | null }
+  /** Telegram delivered the same payment again: it was recorded (and credited, if it matched) the first time. */
+  | { credited: false; duplicate: true }
+  /** Recorded for the operator, nothing credited (`npm run refund` gives the Stars back). */
+  | { credited: false; duplicate: false; problem: Mismatch };
+
+/**
+ * A successful_payment: recorded by its charge id, then credited once, in one
+ * transaction — however often Telegram delivers it.
+ */
+export async function recordPayment(
+  db: Db,
+  payment: PaymentFacts & { chargeId: string },
+  config: { freeCredits: number },
+): Promise<PaymentResult> {
+  return db.transaction(async (tx) => {
+    const { mismatch, offer } = await mismatchOf(tx, payment, 'paid', []);
+    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.telegramId, payment.telegramUserId));
+    const recorded = await tx
+      .insert(starPayments)
+      .values({
+        chargeId: payment.chargeId,
+        telegramUserId: payment.telegramUserId,
+        userId: user?.id ?? null,
+        offerId: offer?.id ?? null,
+        amount: payment.totalAmount,
+        currency: payment.currency,
+        payload: payment.payload,
+        problem: mismatch,
+      })
+      .onConflictDoNothing()
+      .returning({ chargeId: starPayments.chargeId });
+    if (recorded.length === 0) return { credited: false, duplicate: true };
+    if (mismatch || !offer) return { credited: false, duplicate: false, problem: mismatch ?? 'unknown offer' };
+    await lockUser(tx, offer.userId);
+    await grantFreeCredits(tx, offer.userId, config.freeCredits);
+    await addEntry(tx, {
+      userId: offer.userId,
+      key: `payment:${payment.chargeId}`,
+      kind: 'payment',
+      amount: payment.totalAmount,
+    });
+    const balance = await balanceOf(tx, offer.userId);
+    return { credited: true, amount: payment.totalAmount, balance, offerId: offer.id, resume: (offer.resume as Resume | null) ?? null };
+  });
+}
+
+/** The offer's resume, once: a second press of its button finds nothing. */
+export async function takeResume(db: DbOrTx, offerId: string, userId: number): Promise<Resume | null> {
+  const [offer] = await db
+    .update(starOffers)
+    .set({ resumedAt: new Date() })
+    .where(and(eq(starOffers.id, offerId), eq(starOffers.userId, userId), isNull(starOffers.resumedAt)))
+    .returning({ resume: starOffers.resume });
+  return (offer?.resume as Resume | null | undefined) ?? null;
+}
+
+export type StarPayment = typeof starPayments.$inferSelect;
+
+/** The user's payments of the last 90 days, newest first (for /paysupport). */
+export async function recentPayments(db: DbOrTx, telegramUserId: number, limit = 5): Promise<StarPayment[]> {
+  return db
+    .select()
+    .from(starPayments)
+    .where(and(eq(starPayments.telegramUserId, telegramUserId), gt(starPayments.createdAt, new Date(Date.now() - 90 * 86_400_000))))
+    .orderBy(desc(starPayments.createdAt))
+    .limit(limit);
+}
+
+export type RefundCheck =
+  | { ok: true; payment: StarPayment; balance: number | null }
+  | { ok: false; why: 'unknown' | 'already refunded'; payment?: StarPayment };
+
+/** The payment the operator wants to refund, with the user's balance now (null: it was never credited). */
+export async function findRefundable(db: DbOrTx, chargeId: string): Promise<RefundCheck> {
+  const [payment] = await db.select().from(starPayments).where(eq(starPayments.chargeId, chargeId));
+  if (!payment) return { ok: false, why: 'unknown' };
+  if (payment.refundedAt) return { ok: false, why: 'already refunded', payment };
+  const credited = payment.problem === null && payment.userId !== null;
+  return { ok: true, payment, balance: credited ? await balanceOf(db, payment.userId!) : null };
+}
+
+/** Telegram gave the Stars back: the payment is marked, and what it credited is taken off the balance, once. */
+export async function markRefunded(db: Db, payment: StarPayment): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(starPayments).set({ refundedAt: new Date() }).where(eq(starPayments.chargeId, payment.chargeId));
+    if (payment.problem === null && payment.userId !== null) {
+      await addEntry(tx, {
+        userId: payment.userId,
+        key: `payment-refund:${payment.chargeId}`,
+        kind: 'payment_refund',
+        amount: -payment.amount,
+      });
+    }
+  });
+}
