@@ -32,6 +32,27 @@ t.test('defaults need no variables at all', async (t) => {
   t.not(loadConfig({}).telegram.webhookSecret, config.telegram.webhookSecret);
 });
 
+t.test('Stars are off while both prices are 0; packs are sorted and deduplicated', async (t) => {
+  const free = loadConfig({});
+  t.equal(free.billing.enabled, false);
+  t.same(free.billing.packs, [100, 300, 1000]);
+  t.same(free.limits, { avatarsPerUser: 10, trainingsInFlightPerUser: 1, trainingsPerDayPerUser: 3 });
+  const paid = loadConfig({ PRICE_GENERATION: '5', STAR_PACKS: '500, 50,500' });
+  t.equal(paid.billing.enabled, true);
+  t.same(paid.billing.packs, [50, 500]);
+  const production = {
+    NODE_ENV: 'production',
+    INTERNAL_API_TOKEN: 'x'.repeat(16),
+    FAL_KEY: 'k',
+    TELEGRAM_BOT_TOKEN: '1:a',
+    TELEGRAM_WEBHOOK_SECRET: 's',
+  };
+  t.same(problems({ ...production, PRICE_TRAINING: '100' }), [
+    'SUPPORT_CONTACT is required when prices are set in production (/paysupport must name someone)',
+  ]);
+  t.same(problems({ ...production, PRICE_TRAINING: '100', SUPPORT_CONTACT: '@help' }), []);
+});
+
 t.test('PUBLIC_URL follows PORT and loses a trailing slash', async (t) => {
   t.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   t.equal(loadConfig({ PUBLIC_URL: 'https://bot.example.com/' }).publicUrl, 'https://bot.example.com');
@@ -53,6 +74,11 @@ t.test('each bad value names its variable', async (t) => {
     [{ INTERNAL_API_TOKEN: 'short' }, /^INTERNAL_API_TOKEN must be at least 16 characters/],
     [{ S3_FORCE_PATH_STYLE: 'maybe' }, /^S3_FORCE_PATH_STYLE must be true or false/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
+    [{ PRICE_TRAINING: '-5' }, /^PRICE_TRAINING must be 0 \(free\) or more Stars/],
+    [{ PRICE_GENERATION: '20000' }, /^PRICE_GENERATION must be at most 10000 Stars/],
+    [{ STAR_PACKS: '100, lots' }, /^STAR_PACKS must be amounts of Stars separated by commas/],
+    [{ STAR_PACKS: '0,100' }, /^STAR_PACKS each pack must be 1-10000 Stars/],
+    [{ MAX_AVATARS_PER_USER: '0' }, /^MAX_AVATARS_PER_USER /],
   ];
   for (const [env, expected] of cases) {
     const found = problems(env);

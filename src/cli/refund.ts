@@ -33,10 +33,13 @@ async function main(args: string[]): Promise<void> {
     }
     const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
     try {
-      await telegram.callApi('refundStarPayment' as never, {
-        user_id: payment.telegramUserId,
-        telegram_payment_charge_id: payment.chargeId,
-      } as never);
+      await telegram.callApi(
+        'refundStarPayment' as never,
+        {
+          user_id: payment.telegramUserId,
+          telegram_payment_charge_id: payment.chargeId,
+        } as never,
+      );
     } catch (error) {
       // Refunded by an earlier run that died before it wrote the ledger: only the ledger is missing.
       if (!/CHARGE_ALREADY_REFUNDED/.test((error as Error).message)) throw error;
