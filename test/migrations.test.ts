@@ -23,12 +23,16 @@ t.test('instances starting together migrate an empty database once, without raci
     [
       'avatar_photos',
       'avatars',
+      'balance_entries',
       'bot_state',
       'fal_webhook_events',
       'generations',
       'notifications',
       'processed_updates',
+      'star_offers',
+      'star_payments',
       'storage_deletions',
+      'training_runs',
       'users',
     ],
   );

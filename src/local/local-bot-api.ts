@@ -32,6 +32,8 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   const { messages } = store;
   const listeners = new Set<ServerResponse>();
   let nextMessageId = store.nextMessageId;
+  /** The bot's answers to pre-checkout queries, by query id, until the page's payment reads them. */
+  const checkouts = new Map<string, { ok: boolean; error: string | undefined }>();
   // Update ids only grow, across restarts too: a restarted playground's first update is no duplicate.
   let nextUpdateId = Date.now();
 
@@ -115,6 +117,17 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       from: BOT,
       ...(message.text !== undefined ? { text: message.text } : {}),
       ...(photo ? { photo: [{ file_id: photo, file_unique_id: photo, width: 512, height: 512 }], caption: message.caption } : {}),
+      ...(message.invoice
+        ? {
+            invoice: {
+              title: message.invoice.title,
+              description: message.invoice.description,
+              start_parameter: '',
+              currency: message.invoice.currency,
+              total_amount: message.invoice.amount,
+            },
+          }
+        : {}),
     };
   }
 
@@ -149,6 +162,25 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       emit('delete', { message_id: Number(f.message_id) });
       return true;
     },
+    sendInvoice: (f) => {
+      const prices = f.prices as { amount: number }[] | undefined;
+      if (f.currency !== 'XTR' || f.provider_token || prices?.length !== 1) {
+        throw Object.assign(new Error('Bad Request: STARS_INVOICE_INVALID'), { code: 400 });
+      }
+      const invoice = {
+        title: String(f.title),
+        description: String(f.description),
+        currency: 'XTR',
+        amount: Number(prices[0]!.amount),
+        payload: String(f.payload),
+      };
+      return botMessage(f, { invoice });
+    },
+    answerPreCheckoutQuery: (f) => {
+      checkouts.set(String(f.pre_checkout_query_id), { ok: f.ok === true, error: f.error_message as string | undefined });
+      return true;
+    },
+    refundStarPayment: () => true,
     answerCallbackQuery: (f) => {
       if (f.text) emit('toast', { text: f.text, alert: Boolean(f.show_alert) });
       return true;
@@ -226,6 +258,48 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       },
     });
     return { status: res.statusCode };
+  });
+
+  /**
+   * "Pay ⭐N" on an invoice card: Telegram's two steps as real updates — the
+   * pre-checkout question, and once the bot said ok, the payment message.
+   */
+  api.post('/pay', async (request, reply) => {
+    const messageId = Number((request.body as { message_id?: unknown } | null)?.message_id);
+    const message = messages.get(messageId);
+    const invoice = message?.invoice;
+    if (!message || !invoice || invoice.paid)
+      return reply.code(400).send({ error: 'BadRequest', message: 'no unpaid invoice in that message' });
+    const queryId = randomBytes(6).toString('hex');
+    await deliver({
+      pre_checkout_query: {
+        id: queryId,
+        from: USER,
+        currency: invoice.currency,
+        total_amount: invoice.amount,
+        invoice_payload: invoice.payload,
+      },
+    });
+    const answer = checkouts.get(queryId);
+    checkouts.delete(queryId);
+    if (!answer?.ok) {
+      const error = answer?.error ?? 'the bot did not answer the checkout';
+      emit('toast', { text: error, alert: true });
+      return { paid: false, error };
+    }
+    invoice.paid = true;
+    keepMessage(message);
+    emit('edit', message);
+    const chargeId = `playground-${randomBytes(8).toString('hex')}`;
+    const successful_payment = {
+      currency: invoice.currency,
+      total_amount: invoice.amount,
+      invoice_payload: invoice.payload,
+      telegram_payment_charge_id: chargeId,
+      provider_payment_charge_id: '',
+    };
+    await deliver({ message: userMessage({ successful_payment }, { text: `⭐ ${invoice.amount}` }) });
+    return { paid: true, charge_id: chargeId };
   });
 
   /** Photos from the page (base64, several at once), each sent as its own photo message, like an album. */

@@ -21,6 +21,9 @@ export const PAGE_HTML = `<!doctype html>
   .row { display: flex; gap: 4px; }
   .row button { flex: 1; background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 7px; cursor: pointer; }
   .row button:hover { background: #35506b; }
+  .invoice { display: grid; gap: 4px; }
+  .invoice .pay { background: #3a8ee6; color: #fff; border: 0; border-radius: 8px; padding: 8px; cursor: pointer; font-weight: 600; }
+  .invoice .pay:disabled { background: #2b3d50; cursor: default; }
   #toast { position: fixed; top: 60px; left: 50%; transform: translateX(-50%);
            background: #000c; padding: 8px 14px; border-radius: 8px; display: none; }
   #menu { display: grid; grid-template-columns: 1fr 1fr; gap: 4px; padding: 6px 16px 0; background: #17212b; }
@@ -70,6 +73,7 @@ function render(message) {
   }
   const text = message.text !== undefined ? message.text : message.caption;
   if (text) node.append(document.createTextNode(text));
+  if (message.invoice) node.append(invoiceCard(message));
   if (message.buttons && message.buttons.length) {
     const keyboard = document.createElement('div');
     keyboard.className = 'keyboard';
@@ -91,6 +95,26 @@ function render(message) {
     chat.append(node);
     chat.scrollTop = chat.scrollHeight;
   }
+}
+
+/** A Stars invoice as Telegram shows it: title, description, and "Pay ⭐N" until it is paid. */
+function invoiceCard(message) {
+  const invoice = message.invoice;
+  const card = document.createElement('div');
+  card.className = 'invoice';
+  const title = document.createElement('b');
+  title.textContent = invoice.title;
+  card.append(title, document.createTextNode(invoice.description));
+  const pay = document.createElement('button');
+  pay.className = 'pay';
+  pay.textContent = invoice.paid ? '✅ ' + invoice.amount + ' ⭐' : 'Pay ⭐' + invoice.amount;
+  pay.disabled = Boolean(invoice.paid);
+  pay.onclick = () => {
+    pay.disabled = true;
+    post('pay', { message_id: message.message_id }).then((r) => r.json()).then((r) => { if (!r.paid) pay.disabled = false; });
+  };
+  card.append(pay);
+  return card;
 }
 
 function toast(text) {

@@ -11,6 +11,8 @@ export type Message = {
   caption?: string;
   photos?: string[];
   buttons?: { text: string; callback_data?: string }[][];
+  /** A Stars invoice the bot sent: the page shows it as a card with a pay button. */
+  invoice?: { title: string; description: string; currency: string; amount: number; payload: string; paid?: boolean };
 };
 
 /** The chat and its files live under DATA_DIR: the oldest go first past these. */

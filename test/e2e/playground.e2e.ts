@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildSimulatedApp } from '../support/helper.js';
 
 /**
@@ -12,10 +12,10 @@ import { buildSimulatedApp } from '../support/helper.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/playground';
 
-t.test('the playground in a browser: create, upload, train, draw, delete', async (t) => {
-  const { base } = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2' } });
+/** A headless page on a playground started with `env`, and helpers to act on it like a user. */
+async function openPlayground(t: Test, env: Record<string, string> = {}) {
+  const { base } = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', ...env } });
   await mkdir(SHOTS, { recursive: true });
-
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -30,22 +30,40 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   });
   t.teardown(() => browser.close());
   const page: Page = await browser.newPage({ viewport: { width: 520, height: 900 } });
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
-  const button = (text: string) => page.locator('.row button', { hasText: text }).last();
-  const seen = (text: string, timeout = 15_000) => page.getByText(text).last().waitFor({ timeout });
+  return {
+    base,
+    page,
+    shot: (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` }),
+    button: (text: string) => page.locator('.row button', { hasText: text }).last(),
+    seen: (text: string, timeout = 15_000) => page.getByText(text).last().waitFor({ timeout }),
+    say: async (text: string) => {
+      await page.fill('#text', text);
+      await page.press('#text', 'Enter');
+    },
+    menu: (text: string) => page.locator('#menu button', { hasText: text }).click(),
+  };
+}
+
+/** From the menu to a ready avatar with the ten sample photos. */
+async function readyAvatar(p: Awaited<ReturnType<typeof openPlayground>>, name: string) {
+  await p.menu('➕ Создать аватар');
+  await p.button('👤 Портретный').click();
+  await p.button('👩 Женский').click();
+  await p.say(name);
+  await p.seen(`📸 Аватар «${name}»`);
+  await p.page.click('#samples');
+  await p.seen('📸 Загружено: 10/20');
+}
+
+t.test('the playground in a browser: create, upload, train, draw, delete', async (t) => {
+  const p = await openPlayground(t);
+  const { base, page, shot, button, seen } = p;
 
   await page.goto(base);
   await seen('👋 Привет, Гость!');
   await shot('01-start');
 
-  await page.locator('#menu button', { hasText: '➕ Создать аватар' }).click();
-  await button('👤 Портретный').click();
-  await button('👩 Женский').click();
-  await page.fill('#text', 'Browser');
-  await page.press('#text', 'Enter');
-  await seen('📸 Аватар «Browser»');
-  await page.click('#samples');
-  await seen('📸 Загружено: 10/20');
+  await readyAvatar(p, 'Browser');
   await shot('02-photos');
 
   await button('✅ Готово к обучению').click();
@@ -78,4 +96,30 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await seen('🎭 У вас пока нет аватаров');
   await shot('08-deleted');
   t.pass('deleted through the confirmation');
+});
+
+t.test('the playground sells Stars: short balance, the invoice card, "Pay ⭐N", the training goes on', async (t) => {
+  const p = await openPlayground(t, { PRICE_TRAINING: '50', STAR_PACKS: '100,300' });
+  const { page, button, seen, shot } = p;
+  await page.goto(p.base);
+  await seen('👋 Привет, Гость!');
+  await readyAvatar(p, 'Paid');
+  await button('✅ Готово к обучению').click();
+  await button('🚀 Начать обучение').click();
+  await seen('⭐ Не хватает звёзд: обучение стоит 50 ⭐, на балансе 0 ⭐.');
+  await button('⭐ 100').click();
+  const pay = page.locator('.invoice .pay').last();
+  await pay.waitFor();
+  t.equal(await pay.textContent(), 'Pay ⭐100', 'the invoice is a card with a pay button');
+  await shot('09-invoice');
+  await pay.click();
+  await seen('✅ Баланс пополнен на 100 ⭐. Сейчас на балансе 100 ⭐.');
+  t.equal(await page.locator('.invoice .pay').last().textContent(), '✅ 100 ⭐', 'the card shows it paid');
+  await shot('10-paid');
+  await button('🚀 Начать обучение «Paid»').click();
+  await seen('✅ Аватар «Paid» готов!', 20_000);
+  await p.say('/balance');
+  await seen('⭐ Баланс: 50 ⭐');
+  t.match(await page.locator('.msg.bot').last().textContent(), /−50 ⭐ {2}обучение «Paid»\n.*\+100 ⭐ {2}пополнение/);
+  await shot('11-balance');
 });

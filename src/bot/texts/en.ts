@@ -43,6 +43,8 @@ const enKind: Record<EntryKind, string> = {
   payment_refund: 'payment refunded',
 };
 
+const enPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'free');
+
 const enDate = (date: Date) => date.toLocaleDateString('en-GB', { timeZone: 'UTC' });
 
 const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
@@ -251,7 +253,7 @@ export const en: Texts = {
     refunded: (stars) => `\n\n↩️ ${stars} ⭐ are back on your balance.`,
     balance: (v) =>
       `⭐ Balance: ${v.balance} ⭐\n\n` +
-      `🚀 Training: ${v.priceTraining} ⭐, 🎨 a picture: ${v.priceGeneration} ⭐.` +
+      `🚀 Training: ${enPrice(v.priceTraining)}, 🎨 a picture: ${enPrice(v.priceGeneration)}.` +
       (v.movements.length
         ? `\n\n📜 Recent movements:\n${v.movements
             .map(
@@ -272,7 +274,7 @@ export const en: Texts = {
         : ''),
     terms: (v) =>
       '📄 Terms\n\n' +
-      `• Telegram Stars top up your balance in this bot. Training an avatar costs ${v.priceTraining} ⭐, a picture ${v.priceGeneration} ⭐.\n` +
+      `• Telegram Stars top up your balance in this bot. Training an avatar: ${enPrice(v.priceTraining)}, a picture: ${enPrice(v.priceGeneration)}.\n` +
       '• The price is taken when you start. If the service could not train the model or draw the picture, or a training ' +
       'was cancelled before it began or ran out of time, the Stars come back to your balance at once.\n' +
       '• Results are made by a neural network: likeness and quality are not guaranteed.\n' +

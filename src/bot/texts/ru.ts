@@ -43,6 +43,8 @@ const ruKind: Record<EntryKind, string> = {
   payment_refund: 'возврат платежа',
 };
 
+const ruPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'бесплатно');
+
 const ruDate = (date: Date) => date.toLocaleDateString('ru-RU', { timeZone: 'UTC' });
 
 const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
@@ -252,7 +254,7 @@ export const ru: Texts = {
     refunded: (stars) => `\n\n↩️ ${stars} ⭐ вернулись на баланс.`,
     balance: (v) =>
       `⭐ Баланс: ${v.balance} ⭐\n\n` +
-      `🚀 Обучение — ${v.priceTraining} ⭐, 🎨 генерация — ${v.priceGeneration} ⭐.` +
+      `🚀 Обучение — ${ruPrice(v.priceTraining)}, 🎨 генерация — ${ruPrice(v.priceGeneration)}.` +
       (v.movements.length
         ? `\n\n📜 Последние операции:\n${v.movements
             .map(
@@ -273,7 +275,7 @@ export const ru: Texts = {
         : ''),
     terms: (v) =>
       '📄 Условия\n\n' +
-      `• Звёзды Telegram пополняют баланс в этом боте. Обучение аватара стоит ${v.priceTraining} ⭐, генерация — ${v.priceGeneration} ⭐.\n` +
+      `• Звёзды Telegram пополняют баланс в этом боте. Обучение аватара — ${ruPrice(v.priceTraining)}, генерация — ${ruPrice(v.priceGeneration)}.\n` +
       '• Цена списывается при запуске. Если сервис не смог обучить модель или нарисовать картинку, если обучение отменено ' +
       'до начала или не уложилось во время, звёзды сразу возвращаются на баланс.\n' +
       '• Результат создаёт нейросеть: сходство и качество не гарантируются.\n' +
