@@ -144,6 +144,20 @@ t.test('an ERROR webhook delivered ten times refunds the training once, and the 
   t.equal(n, 1, 'the attempt no longer counts for the day');
 });
 
+t.test('a training stopped before FAL ran it ends cancelled, refunded once', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, BOB, 'Stopped');
+  await env.deps.db.update(avatars).set({ cancelRequestedAt: new Date() }).where(eq(avatars.id, avatar.id));
+  const body = { request_id: requestId, status: 'ERROR', payload: null, error: 'Request was cancelled' };
+  await deliverFalWebhook(env, requestId, body);
+  await deliverFalWebhook(env, requestId, body);
+  await env.deps.tasks.drain(10_000);
+  await env.deps.notifier.drain();
+  t.equal(await seedAvatarStatus(env, avatar.id), 'cancelled');
+  t.equal(await balanceOf(env, BOB), 120, 'the price came back, once');
+  t.match(sentTo(env, BOB, '⏹')[0]?.payload.text, '↩️ 100 ⭐ are back on your balance.');
+});
+
 t.test('a refused submit gives the price back at once; the retry is charged anew', async (t) => {
   const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '250' });
   const user = await userOf(env, ALICE);

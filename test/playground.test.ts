@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, users } from '../src/db/schema.js';
 import { buildSimulatedApp } from './support/helper.js';
@@ -141,4 +141,41 @@ t.test('a playground restart keeps the chat, its files and a running training, a
   await second.deps.tasks.drain(5_000);
   const ready = (await history(second.base)).filter((m) => m.text?.startsWith('✅ Аватар «Restarted» готов!'));
   t.equal(ready.length, 1, 'with one message');
+});
+
+t.test('the playground pays Stars invoices through real updates; a refused checkout or a paid invoice pays nothing', async (t) => {
+  const env = await buildSimulatedApp(t, { playground: true, env: { PRICE_GENERATION: '5', STAR_PACKS: '100' } });
+  const pg = (path: string, body: unknown) =>
+    fetch(`${env.base}/__playground/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const history = async () => (await (await fetch(`${env.base}/__playground/history`)).json()) as (Message & { invoice?: unknown })[];
+  const balanceEntries = () =>
+    env.deps.db.execute<{ kind: string; amount: number }>(sql`select kind, amount from balance_entries order by id`);
+
+  await pg('say', { text: '/balance' });
+  const balance = (await history()).find((m) => m.text?.startsWith('⭐ Баланс: 0 ⭐'))!;
+  await pg('press', { message_id: balance.message_id, data: balance.buttons![0]![0]!.callback_data });
+  const invoice = (await history()).find((m) => m.invoice)!;
+  t.match(invoice.invoice, { title: '100 звёзд на баланс', currency: 'XTR', amount: 100 });
+
+  await env.deps.db.execute(sql`update star_offers set created_at = now() - interval '2 days'`);
+  t.match(
+    await (await pg('pay', { message_id: invoice.message_id })).json(),
+    { paid: false, error: /устарел/ },
+    'the bot refused the checkout',
+  );
+  t.same((await balanceEntries()).rows, [], 'nothing paid, nothing credited');
+
+  await env.deps.db.execute(sql`update star_offers set created_at = now()`);
+  t.match(await (await pg('pay', { message_id: invoice.message_id })).json(), { paid: true, charge_id: /^playground-/ });
+  t.same((await balanceEntries()).rows, [{ kind: 'payment', amount: 100 }]);
+  t.ok((await history()).some((m) => m.text?.startsWith('✅ Баланс пополнен на 100 ⭐')));
+
+  const again = await pg('pay', { message_id: invoice.message_id });
+  t.equal(again.status, 400);
+  t.same(await again.json(), { error: 'BadRequest', message: 'no unpaid invoice in that message' });
+  t.equal((await balanceEntries()).rows.length, 1, 'a paid invoice is paid once');
 });
