@@ -263,6 +263,7 @@ t.test('checkout and payments that do not match an offer: refused or recorded, n
 t.test('/balance, /paysupport and /terms; free mode says so', async (t) => {
   const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '30', SUPPORT_CONTACT: '@avatar_support' });
   await userOf(env, ALICE);
+  t.match(sentTo(env, ALICE, '👋')[0]?.payload.text, /\n\n⭐ Баланс: 30 ⭐ — \/balance$/, 'the greeting shows the balance');
   await postUpdate(env.app, textUpdate('/balance'));
   const balance = sentTo(env, ALICE, '⭐ Баланс')[0];
   t.match(balance?.payload.text, /⭐ Баланс: 30 ⭐[\s\S]*Обучение — 100 ⭐, 🎨 генерация — 5 ⭐[\s\S]*\+30 ⭐ {2}подарок/);
@@ -280,6 +281,8 @@ t.test('/balance, /paysupport and /terms; free mode says so', async (t) => {
   t.match(sentTo(env, ALICE, '📄')[0]?.payload.text, /100 ⭐[\s\S]*возвращаются на баланс/);
 
   const free = await buildTestApp(t);
+  await postUpdate(free.app, textUpdate('/start', BOB));
+  t.notMatch(sentTo(free, BOB, '👋')[0]?.payload.text, '⭐', 'no balance while everything is free');
   await postUpdate(free.app, textUpdate('/balance', BOB));
   t.match(sentTo(free, BOB, '⭐')[0]?.payload.text, 'Everything is free');
 });

@@ -53,7 +53,7 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
     return next();
   });
 
-  bot.use(startFeature());
+  bot.use(startFeature(deps));
   bot.use(helpFeature());
   // Before the wizard: a payment arriving mid-step is a payment, not a name or a prompt.
   bot.use(starsFeature(deps));
