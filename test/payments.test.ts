@@ -158,6 +158,38 @@ t.test('a training stopped before FAL ran it ends cancelled, refunded once', asy
   t.match(sentTo(env, BOB, '⏹')[0]?.payload.text, '↩️ 100 ⭐ are back on your balance.');
 });
 
+t.test('a submit whose answer was lost is refunded; when FAL did queue it, its webhook attaches it and charges again', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '150' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Lost', 'ready', new Date());
+  env.fal.state.loseSubmitAnswers = 1;
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatar.id}`, 3));
+  await env.deps.tasks.drain(30_000);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'ready');
+  t.equal(await balanceOf(env, ALICE), 150, 'not known to be queued: given back');
+
+  const submission = env.fal.state.submissions[0]!;
+  const hook = new URL(submission.webhookUrl!);
+  const body = {
+    request_id: submission.requestId,
+    status: 'OK',
+    payload: { diffusers_lora_file: { url: 'https://v3.fal.media/files/x/l.safetensors' } },
+  };
+  await deliverFalWebhook(env, submission.requestId, body, hook.pathname + hook.search);
+  await deliverFalWebhook(env, submission.requestId, body, hook.pathname + hook.search);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'completed', 'FAL did queue it: attached and completed');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount]),
+    [
+      ['free_credits', 150],
+      ['training', -100],
+      ['refund', 100],
+      ['late_charge', -100],
+    ],
+    'it ran, so it is paid for, once',
+  );
+});
+
 t.test('a refused submit gives the price back at once; the retry is charged anew', async (t) => {
   const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '250' });
   const user = await userOf(env, ALICE);
@@ -256,6 +288,23 @@ t.test('checkout and payments that do not match an offer: refused or recorded, n
     'every payment is recorded; an aged offer Telegram already charged is honoured',
   );
   t.equal(sentTo(env, ALICE, '⚠️ Платёж получен').length, 2, 'the user hears about the unmatched ones');
+  const malformed = [
+    { update_id: 9001, pre_checkout_query: { id: 'q', from: { id: ALICE.id, is_bot: false, first_name: 'A' }, currency: 'XTR' } },
+    {
+      update_id: 9002,
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: ALICE.id, type: 'private' },
+        successful_payment: { currency: 'XTR', total_amount: '100' },
+      },
+    },
+  ];
+  for (const update of malformed) {
+    const res = await postUpdate(env.app, update);
+    t.equal(res.statusCode, 400, 'a payment update Telegram would never send is refused at the door');
+    t.match(res.json(), { error: 'BadRequest', message: /body\// });
+  }
   t.equal(await balanceOf(env, ALICE), 100, 'only the matching payment is credited');
   t.match(env.logs.text, /payment not credited: refund it with npm run refund/);
 });

@@ -11,10 +11,18 @@ export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; 
 
 // Only the parts the bot relies on are checked: shapes Telegram never sends are refused
 // here, with a 400, instead of failing inside a handler.
+const successfulPayment = {
+  type: 'object',
+  required: ['currency', 'total_amount', 'invoice_payload', 'telegram_payment_charge_id'],
+  properties: { total_amount: { type: 'integer' }, telegram_payment_charge_id: { type: 'string', minLength: 1 } },
+} as const;
 const message = {
   type: 'object',
   required: ['message_id', 'date', 'chat'],
-  properties: { chat: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'integer' } } } },
+  properties: {
+    chat: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'integer' } } },
+    successful_payment: successfulPayment,
+  },
 } as const;
 const user = { type: 'object', required: ['id', 'is_bot', 'first_name'], properties: { id: { type: 'integer' } } } as const;
 
@@ -28,6 +36,11 @@ const updateSchema = {
     channel_post: message,
     edited_channel_post: message,
     callback_query: { type: 'object', required: ['id', 'from', 'chat_instance'], properties: { from: user, message } },
+    pre_checkout_query: {
+      type: 'object',
+      required: ['id', 'from', 'currency', 'total_amount', 'invoice_payload'],
+      properties: { from: user, total_amount: { type: 'integer' } },
+    },
   },
 } as const;
 

@@ -234,12 +234,12 @@ export async function postgresDataDir(t: Test): Promise<string> {
   return dir;
 }
 
-/** A signed FAL webhook delivery, as FAL sends it. */
-export function deliverFalWebhook(env: TestEnv, requestId: string, body: unknown) {
+/** A signed FAL webhook delivery, as FAL sends it (to the URL given at submit, with its `?key=`, when given). */
+export function deliverFalWebhook(env: TestEnv, requestId: string, body: unknown, url = '/webhooks/fal') {
   const raw = JSON.stringify(body);
   return env.app.inject({
     method: 'POST',
-    url: '/webhooks/fal',
+    url,
     headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
     payload: raw,
   });
