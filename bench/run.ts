@@ -31,7 +31,7 @@ import { createLogger } from '../src/logger.js';
 import { createFsStorage } from '../src/storage/fs-storage.js';
 import { type FakeFal, startFakeFal } from '../test/support/fakes/fal-api.js';
 import { BOT_INFO, type FakeTelegram, startFakeTelegram } from '../test/support/fakes/telegram-api.js';
-import { jpeg } from '../test/support/fixtures/images.js';
+import { jpegHead } from '../test/support/fixtures/images.js';
 
 const TOKEN = '123456789:BENCH-token';
 const SECRET = 'bench-webhook-secret';
@@ -354,6 +354,8 @@ async function zipMemory(dataDir: string) {
       width: 1,
       height: 1,
       format: 'jpeg',
+      fingerprint: null,
+      thumbnailKey: null,
       position: i + 1,
       createdAt: new Date(),
     });
@@ -404,7 +406,7 @@ async function uploadMemory(adminUrl: string, dataDir: string) {
   await setWizardState(env.deps.db, from.id, { step: 'upload_photos', avatarId: avatar!.id, progressMessageId: null });
   const PHOTO_BYTES = 19 * 1024 * 1024;
   for (let i = 0; i < 40; i++) {
-    const head = jpeg(1024, 1024, `bench-${i}`, 16);
+    const head = jpegHead(1024, 1024, `bench-${i}`, 16);
     env.telegram.addFile(`big-${i}`, Buffer.concat([head, randomBytes(PHOTO_BYTES - head.length)]));
   }
   global.gc?.();

@@ -64,6 +64,10 @@ const envSchema = z
       .max(20 * 1024 * 1024, 'must be at most 20 MB (the Bot API download limit)')
       .default(20 * 1024 * 1024),
     MIN_PHOTO_SIDE: integer.min(1).default(512),
+    TRAINING_PHOTO_MAX_SIDE: integer.min(256).max(4096).default(1536),
+    PHOTO_MIN_BRIGHTNESS: z.coerce.number({ error: 'must be a number' }).min(0).max(255).default(20),
+    PHOTO_MIN_CONTRAST: z.coerce.number({ error: 'must be a number' }).min(0).max(128).default(6),
+    PHOTO_MIN_SHARPNESS: z.coerce.number({ error: 'must be a number' }).min(0).default(8),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
@@ -162,6 +166,10 @@ export type Config = {
     maxPhotos: number;
     maxPhotoBytes: number;
     minPhotoSide: number;
+    /** Photos are stored and zipped for FAL at most this long on their long side. */
+    photoMaxSide: number;
+    /** Quality hints (0 turns one off): mean luminance 0-255, its deviation, the Laplacian's variance at 512 px. */
+    photoQuality: { minBrightness: number; minContrast: number; minSharpness: number };
     /** A training still running after this long is failed as timed out. */
     timeoutMs: number;
     /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
@@ -262,6 +270,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxPhotos: e.MAX_PHOTOS,
       maxPhotoBytes: e.MAX_PHOTO_BYTES,
       minPhotoSide: e.MIN_PHOTO_SIDE,
+      photoMaxSide: e.TRAINING_PHOTO_MAX_SIDE,
+      photoQuality: { minBrightness: e.PHOTO_MIN_BRIGHTNESS, minContrast: e.PHOTO_MIN_CONTRAST, minSharpness: e.PHOTO_MIN_SHARPNESS },
       timeoutMs: e.TRAINING_TIMEOUT_MINUTES * 60_000,
       submitStuckMs: e.SUBMIT_STUCK_MINUTES * 60_000,
     },

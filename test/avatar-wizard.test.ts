@@ -186,11 +186,13 @@ t.test('a submit refused by FAL puts the avatar back to ready with a retry that 
 t.test('an album of 12 photos delivered at once is counted right', async (t) => {
   const env = await buildTestApp(t);
   const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Album');
-  const updates = Array.from({ length: 12 }, (_, i) => {
-    const fileId = `album-${i}`;
-    env.telegram.addFile(fileId, jpeg(800, 1200, fileId));
-    return photoUpdate(fileId, ALICE, { media_group_id: 'album-1' });
-  });
+  const updates = await Promise.all(
+    Array.from({ length: 12 }, async (_, i) => {
+      const fileId = `album-${i}`;
+      env.telegram.addFile(fileId, await jpeg(800, 1200, fileId));
+      return photoUpdate(fileId, ALICE, { media_group_id: 'album-1' });
+    }),
+  );
   const answers = await Promise.all(updates.map((u) => postUpdate(env.app, u)));
   t.same(
     answers.map((r) => r.statusCode),

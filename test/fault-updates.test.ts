@@ -48,7 +48,7 @@ t.test('1,000 generated bad or odd updates: no 5xx, no crash, nobody else’s da
     user: await env.deps.db.select().from(users).where(eq(users.id, bob.id)),
   });
   const before = await snapshot();
-  env.telegram.addFile('real-photo', jpeg(1024, 1024, 'real'));
+  env.telegram.addFile('real-photo', await jpeg(1024, 1024, 'real'));
   env.telegram.addFile('not-an-image', Buffer.from('hello'));
 
   const r = prng(20261127);

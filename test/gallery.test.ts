@@ -49,7 +49,7 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   );
   t.match(
     card.payload.photo,
-    { fileName: String, size: jpeg(1024, 768, 'Done-gen').length },
+    { fileName: String, size: (await jpeg(1024, 768, 'Done-gen')).length },
     'the latest generated picture, uploaded from storage',
   );
   const labels = buttonsOf(card.payload.reply_markup).map((b) => b.text);

@@ -14,8 +14,8 @@ const buttonsOf = (markup: unknown) =>
     .map(({ text, callback_data }) => ({ text, callback_data }));
 
 /** FAL's image output, with picture files the fake serves. */
-function imagesOutput(env: TestEnv, names: string[], nsfw: boolean[] = names.map(() => false)) {
-  for (const name of names) env.fal.state.files.set(name, jpeg(1024, 768, name));
+async function imagesOutput(env: TestEnv, names: string[], nsfw: boolean[] = names.map(() => false)) {
+  for (const name of names) env.fal.state.files.set(name, await jpeg(1024, 768, name));
   return {
     images: names.map((name) => ({ url: `${env.fal.url}/files/${name}`, width: 1024, height: 768, content_type: 'image/jpeg' })),
     seed: 42,
@@ -86,7 +86,7 @@ t.test('a LoRA avatar draws through fal-ai/flux-lora with its stored LoRA and th
     format: 'portrait',
   });
 
-  const output = imagesOutput(env, ['pic-1.jpg']);
+  const output = await imagesOutput(env, ['pic-1.jpg']);
   const answers = await Promise.all([deliver(env, submission!.requestId, output), deliver(env, submission!.requestId, output)]);
   t.same(
     answers.map((r) => r.statusCode),
@@ -181,7 +181,7 @@ t.test('prompts must be 1–1000 characters; a second generation waits for the f
   t.equal(lastText(env), '⏳ Дождитесь окончания текущей генерации — я пришлю картинку, как только она будет готова.');
 
   const [running] = await env.deps.db.select().from(generations).where(eq(generations.status, 'running'));
-  await deliver(env, running!.falRequestId!, imagesOutput(env, ['done.jpg']));
+  await deliver(env, running!.falRequestId!, await imagesOutput(env, ['done.jpg']));
   await env.deps.tasks.drain(10_000);
   // Nothing in flight now: two presses at once race for the one slot.
   const concurrent = await Promise.all([
@@ -203,7 +203,7 @@ t.test('an NSFW-flagged result is a plain message and stays out of the history',
   const env = await buildTestApp(t);
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'something');
-  await deliver(env, submission!.requestId, imagesOutput(env, ['bad.jpg'], [true]));
+  await deliver(env, submission!.requestId, await imagesOutput(env, ['bad.jpg'], [true]));
   await env.deps.tasks.drain(10_000);
   t.equal(lastText(env), '🔞 Картинка не прошла проверку безопасности. Попробуйте изменить запрос.');
   const [generation] = await env.deps.db.select().from(generations).where(eq(generations.falRequestId, submission!.requestId));
@@ -216,7 +216,7 @@ t.test('several pictures arrive as one album', async (t) => {
   const env = await buildTestApp(t);
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'twins');
-  await deliver(env, submission!.requestId, imagesOutput(env, ['a.jpg', 'b.jpg']));
+  await deliver(env, submission!.requestId, await imagesOutput(env, ['a.jpg', 'b.jpg']));
   await env.deps.tasks.drain(10_000);
   const albums = env.telegram.callsOf('sendMediaGroup');
   t.equal(albums.length, 1);
@@ -228,7 +228,10 @@ t.test('a lost generation webhook: the status checker completes it', async (t) =
   const env = await buildTestApp(t);
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'lost');
-  env.fal.state.jobs.set(submission!.requestId, { status: 'COMPLETED', result: { status: 200, body: imagesOutput(env, ['lost.jpg']) } });
+  env.fal.state.jobs.set(submission!.requestId, {
+    status: 'COMPLETED',
+    result: { status: 200, body: await imagesOutput(env, ['lost.jpg']) },
+  });
   const check = await env.app.inject({
     method: 'POST',
     url: '/internal/check-status',
@@ -242,7 +245,7 @@ t.test('a picture finished for an avatar deleted meanwhile is not sent, and not 
   const env = await buildTestApp(t);
   const { avatar } = await completedAvatar(env);
   const submission = await generateFrom(env, avatar.id, 'portrait', 'late');
-  const output = imagesOutput(env, ['late.jpg']);
+  const output = await imagesOutput(env, ['late.jpg']);
   const { completeGeneration } = await import('../src/domain/generation/completion.js');
   const { normalizeGenerationOutput } = await import('../src/domain/generation/result.js');
   // Completed (the outbox row is written), then the avatar is deleted before the drain.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars } from '../src/db/schema.js';
-import { gif, jpeg, png } from './support/fixtures/images.js';
+import { gif, jpeg, jpegHead, png, pngBombHeader } from './support/fixtures/images.js';
 import {
   ALICE,
   buildTestApp,
@@ -45,7 +45,7 @@ t.test('the name is checked and asked again', async (t) => {
     t.equal(lastReplyTo(env, ALICE.id).split('\n')[0], reason, JSON.stringify(name));
     t.match(lastReplyTo(env, ALICE.id), /Как назовём аватар/, 'asked again');
   }
-  env.telegram.addFile('early', jpeg(1024, 1024, 'early'));
+  env.telegram.addFile('early', await jpeg(1024, 1024, 'early'));
   await postUpdate(env.app, photoUpdate('early', ALICE));
   t.equal(lastReplyTo(env, ALICE.id), '✏️ Пришлите имя аватара текстом');
   t.equal((await env.deps.db.select().from(avatars)).length, 0, 'no avatar until the name is right');
@@ -62,7 +62,7 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
   const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Strict');
   await uploadPhotos(env, ALICE, 3);
 
-  const refusals: [string, () => ReturnType<typeof photoUpdate>, string][] = [
+  const refusals: [string, () => ReturnType<typeof photoUpdate> | Promise<ReturnType<typeof photoUpdate>>, string][] = [
     [
       'a text file',
       () => {
@@ -73,8 +73,8 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
     ],
     [
       'a GIF',
-      () => {
-        env.telegram.addFile('gif', gif(1024, 1024));
+      async () => {
+        env.telegram.addFile('gif', await gif(1024, 1024));
         return documentUpdate('gif', ALICE, { file_name: 'anim.gif', mime_type: 'image/gif' });
       },
       '❌ Фото не принято: формат GIF не поддерживается, нужен JPEG, PNG или WebP',
@@ -87,23 +87,23 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
     [
       'a file larger than the limit',
       () => {
-        env.telegram.addFile('big', jpeg(2048, 2048, 'big', 80 * 1024));
+        env.telegram.addFile('big', jpegHead(2048, 2048, 'big', 80 * 1024));
         return documentUpdate('big', ALICE, { file_size: 1000 });
       },
       '❌ Фото не принято: файл больше 64 КБ',
     ],
     [
       'a small photo',
-      () => {
-        env.telegram.addFile('small', jpeg(1024, 400, 'small'));
+      async () => {
+        env.telegram.addFile('small', await jpeg(1024, 400, 'small'));
         return photoUpdate('small', ALICE);
       },
       '❌ Фото не принято: слишком маленькое (400 px по короткой стороне, нужно от 512 px)',
     ],
     [
       'the same photo again',
-      () => {
-        env.telegram.addFile('again', jpeg(1024, 1024, `p-${ALICE.id}-0`));
+      async () => {
+        env.telegram.addFile('again', await jpeg(1024, 1024, `p-${ALICE.id}-0`));
         return photoUpdate('again', ALICE);
       },
       '❌ Фото не принято: такое фото уже загружено',
@@ -115,18 +115,18 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
     ],
   ];
   for (const [name, update, expected] of refusals) {
-    const res = await postUpdate(env.app, update());
+    const res = await postUpdate(env.app, await update());
     t.equal(res.statusCode, 200, name);
     t.equal(lastReplyTo(env, ALICE.id), expected, name);
   }
   t.equal((await photosOf(env, avatarId)).length, 3, 'the accepted photos are all still there');
 
-  env.telegram.addFile('png', png(768, 1024, 'png'));
+  env.telegram.addFile('png', await png(768, 1024, 'png'));
   await postUpdate(env.app, documentUpdate('png', ALICE, { file_name: 'scan.png', mime_type: 'image/png' }));
   const stored = await photosOf(env, avatarId);
-  const pngRow = stored.find((p) => p.format === 'png');
-  t.match(pngRow, { width: 768, height: 1024, format: 'png', telegramFileId: null }, 'a PNG file is accepted');
-  t.match(pngRow?.storageKey, new RegExp(`^avatars/${avatarId}/photos/[0-9a-f]{64}\\.png$`));
+  const pngRow = stored.find((p) => p.telegramFileId === null);
+  t.match(pngRow, { width: 768, height: 1024, format: 'jpeg' }, 'a PNG file is accepted, stored as a JPEG');
+  t.match(pngRow?.storageKey, new RegExp(`^avatars/${avatarId}/photos/[0-9a-f]{64}\\.jpg$`));
   t.equal(pngRow?.sha256.length, 64);
 
   await uploadPhotos(env, ALICE, 9, 'fill');
@@ -134,7 +134,7 @@ t.test('photos are refused with the reason, and the others stay', async (t) => {
   t.equal(lastReplyTo(env, ALICE.id), '❌ Фото не принято: уже загружено максимум 12 фото', 'the 13th is over the maximum');
   t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 12\/12/);
   const files = await env.deps.storage.deleteByPrefix(`avatars/${avatarId}/`);
-  t.equal(files, 12, 'storage holds exactly the accepted photos: refused ones were removed again');
+  t.equal(files, 24, 'storage holds exactly the accepted photos and their thumbnails: refused ones were removed again');
 });
 
 t.test('text, stickers and voice while photos are expected get a hint', async (t) => {
@@ -219,7 +219,7 @@ t.test('an image past 100 megapixels is refused before it is stored; a row that 
   const env = await buildTestApp(t);
   const { avatarId } = await startWizard(env, ALICE, 'portrait', 'Huge');
   const stored = () => readdir(path.join(env.config.dataDir, 'files', 'avatars', avatarId, 'photos')).catch(() => []);
-  env.telegram.addFile('bomb', png(30_000, 30_000, 'bomb'));
+  env.telegram.addFile('bomb', pngBombHeader(30_000, 30_000));
   await postUpdate(env.app, documentUpdate('bomb', ALICE, { file_name: 'bomb.png', mime_type: 'image/png' }));
   t.equal(lastReplyTo(env, ALICE.id), '❌ Фото не принято: слишком большое изображение (больше 100 мегапикселей или 20000 px по стороне)');
   t.same(await stored(), [], 'nothing stored');

@@ -10,7 +10,7 @@ import { avatarPhotos, avatars, users } from '../src/db/schema.js';
 import { createFsStorage } from '../src/storage/fs-storage.js';
 import { startFakeFal } from './support/fakes/fal-api.js';
 import { startFakeTelegram } from './support/fakes/telegram-api.js';
-import { jpeg } from './support/fixtures/images.js';
+import { jpegHead } from './support/fixtures/images.js';
 import { ALICE, BOT_TOKEN, callbackUpdate, createTestDatabase, freePort, postgresDataDir, WEBHOOK_SECRET } from './support/helper.js';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -133,7 +133,7 @@ async function readyAvatar(t: Test, databaseUrl: string, dataDir: string, photoB
     .returning();
   const storage = createFsStorage(path.join(dataDir, 'files'));
   for (let i = 0; i < 10; i++) {
-    const head = jpeg(1024, 1024, `held-${i}`, 16);
+    const head = jpegHead(1024, 1024, `held-${i}`, 16);
     const bytes = Buffer.concat([head, randomBytes(Math.max(0, photoBytes - head.length))]);
     const key = `avatars/${avatar!.id}/photos/${i}.jpg`;
     await storage.put(key, bytes);

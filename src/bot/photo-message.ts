@@ -24,7 +24,13 @@ export async function showPhotoMessage(ctx: BotContext, media: Media, v: View, e
   }
 }
 
-/** An uploaded photo: by Telegram's file id when it came as a photo, else from storage (a placeholder if the file is gone). */
+/**
+ * An uploaded photo: by Telegram's file id when it came as a photo (nothing to
+ * upload), else its thumbnail from storage — or, for a row older than
+ * thumbnails, the photo itself (a placeholder if the file is gone).
+ */
 export async function photoMedia(storage: Storage, photo: AvatarPhoto): Promise<Media> {
-  return photo.telegramFileId ?? { source: (await storage.get(photo.storageKey)) ?? PLACEHOLDER_PNG };
+  if (photo.telegramFileId) return photo.telegramFileId;
+  const thumbnail = photo.thumbnailKey ? await storage.get(photo.thumbnailKey) : null;
+  return { source: thumbnail ?? (await storage.get(photo.storageKey)) ?? PLACEHOLDER_PNG };
 }

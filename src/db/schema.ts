@@ -109,7 +109,12 @@ export const avatarPhotos = pgTable(
     sizeBytes: integer('size_bytes').notNull(),
     width: integer('width').notNull(),
     height: integer('height').notNull(),
+    /** The stored file's format: JPEG since photos are normalised (older rows keep what was sent). */
     format: text('format').notNull(),
+    /** The normalised picture's difference hash: the same picture re-encoded or resized is a duplicate. */
+    fingerprint: text('fingerprint'),
+    /** A small JPEG for the gallery, made once at upload. */
+    thumbnailKey: text('thumbnail_key'),
     position: integer('position').notNull(),
     createdAt: createdAt(),
   },

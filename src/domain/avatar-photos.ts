@@ -1,16 +1,15 @@
-import { createReadStream } from 'node:fs';
-import { and, count, eq, inArray, like, max, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatarPhotos, avatars } from '../db/schema.js';
 import type { Storage } from '../storage/storage.js';
 import { COLLECTING_PHOTOS, isCollectingPhotos, TRANSITIONS } from './avatar-lifecycle.js';
 import { avatarPrefix, inStatusFor } from './avatars.js';
-import { checkImage, contentTypeOf, extensionOf, type PhotoRefusal } from './image-check.js';
+import { fingerprintDistance, type PhotoOptions, type PhotoRefusal, preparePhoto, SAME_PICTURE_DISTANCE } from './photo-pipeline.js';
 
 /** A photo received into a temporary file, hashed on the way in. */
 export type UploadedFile = { path: string; size: number; sha256: string };
 
-export type PhotoLimits = { maxPhotos: number; maxBytes: number; minSide: number };
+export type PhotoLimits = PhotoOptions & { maxPhotos: number };
 
 export type AddPhotoResult =
   | { ok: true; count: number }
@@ -18,11 +17,17 @@ export type AddPhotoResult =
   /** The avatar is no longer collecting photos (submitted, deleted, or under review). */
   | { ok: false; refusal: null };
 
+/** True when one of `fingerprints` is the same picture as `fingerprint`. */
+const samePicture = (fingerprint: string, fingerprints: (string | null)[]) =>
+  fingerprints.some((known) => known !== null && fingerprintDistance(known, fingerprint) <= SAME_PICTURE_DISTANCE);
+
 /**
- * Validates and stores one uploaded photo. Safe under concurrency: an album's
- * photos arrive as parallel updates, and the avatar row lock makes the count,
- * the limit and the order come out right. The file is written before the row,
- * and removed again when the row is refused.
+ * Validates, normalises (domain/photo-pipeline.ts) and stores one uploaded
+ * photo with its thumbnail. A duplicate is the same bytes, or the same picture
+ * after normalisation (sent as a photo and again as a file). Safe under
+ * concurrency: an album's photos arrive as parallel updates, and the avatar row
+ * lock makes the count, the limit, the duplicates and the order come out right.
+ * The files are written before the row, and removed again when it is refused.
  */
 export async function addPhoto(
   db: Db,
@@ -30,41 +35,59 @@ export async function addPhoto(
   input: { avatarId: string; file: UploadedFile; telegramFileId: string | null; limits: PhotoLimits },
 ): Promise<AddPhotoResult> {
   const { avatarId, file, limits } = input;
-  const info = await checkImage(file, { maxBytes: limits.maxBytes, minSide: limits.minSide });
-  if ('kind' in info) return { ok: false, refusal: info };
   const { sha256 } = file;
-
-  const [known] = await db
-    .select({ id: avatarPhotos.id })
+  const known = await db
+    .select({ sha256: avatarPhotos.sha256, fingerprint: avatarPhotos.fingerprint })
     .from(avatarPhotos)
-    .where(and(eq(avatarPhotos.avatarId, avatarId), eq(avatarPhotos.sha256, sha256)));
-  if (known) return { ok: false, refusal: { kind: 'duplicate' } };
+    .where(eq(avatarPhotos.avatarId, avatarId));
+  if (known.some((k) => k.sha256 === sha256)) return { ok: false, refusal: { kind: 'duplicate' } };
+  const photo = await preparePhoto(file, limits);
+  if ('kind' in photo) return { ok: false, refusal: photo };
+  if (
+    samePicture(
+      photo.fingerprint,
+      known.map((k) => k.fingerprint),
+    )
+  )
+    return { ok: false, refusal: { kind: 'duplicate' } };
 
-  // Named by content: two concurrent copies of one photo write the same bytes to the same key.
-  const storageKey = `${avatarPrefix(avatarId)}photos/${sha256}.${extensionOf(info.format)}`;
-  await storage.put(storageKey, createReadStream(file.path), { contentType: contentTypeOf(info.format) });
+  // Named by content: two concurrent copies of one photo write the same bytes to the same keys.
+  const storageKey = `${avatarPrefix(avatarId)}photos/${sha256}.jpg`;
+  const thumbnailKey = `${avatarPrefix(avatarId)}thumbs/${sha256}.jpg`;
+  await storage.put(storageKey, photo.jpeg, { contentType: 'image/jpeg' });
+  await storage.put(thumbnailKey, photo.thumbnail, { contentType: 'image/jpeg' });
 
   const insertRow = db.transaction(async (tx): Promise<AddPhotoResult> => {
     const [avatar] = await tx.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
     if (!avatar || !isCollectingPhotos(avatar)) return { ok: false, refusal: null };
-    const [stats] = await tx
-      .select({ n: count(), last: max(avatarPhotos.position) })
+    const stored = await tx
+      .select({ position: avatarPhotos.position, fingerprint: avatarPhotos.fingerprint })
       .from(avatarPhotos)
       .where(eq(avatarPhotos.avatarId, avatarId));
-    const n = stats?.n ?? 0;
+    const n = stored.length;
     if (n >= limits.maxPhotos) return { ok: false, refusal: { kind: 'over_limit', max: limits.maxPhotos } };
+    // The same picture in another file may have been stored while this one was being normalised.
+    if (
+      samePicture(
+        photo.fingerprint,
+        stored.map((s) => s.fingerprint),
+      )
+    )
+      return { ok: false, refusal: { kind: 'duplicate' } };
     const inserted = await tx
       .insert(avatarPhotos)
       .values({
         avatarId,
         storageKey,
+        thumbnailKey,
         telegramFileId: input.telegramFileId,
         sha256,
-        sizeBytes: file.size,
-        width: info.width,
-        height: info.height,
-        format: info.format,
-        position: (stats?.last ?? 0) + 1,
+        fingerprint: photo.fingerprint,
+        sizeBytes: photo.jpeg.length,
+        width: photo.width,
+        height: photo.height,
+        format: 'jpeg',
+        position: Math.max(0, ...stored.map((s) => s.position)) + 1,
       })
       .onConflictDoNothing()
       .returning({ id: avatarPhotos.id });
@@ -76,16 +99,16 @@ export async function addPhoto(
     return { ok: true, count: n + 1 };
   });
 
-  // The key is shared by identical photos: the file stays only if a row (a concurrent copy) uses it.
+  // The keys are shared by identical photos: the files stay only if a row (a concurrent copy) uses them.
   const removeUnused = async () => {
     const [used] = await db.select({ id: avatarPhotos.id }).from(avatarPhotos).where(eq(avatarPhotos.storageKey, storageKey));
-    if (!used) await storage.delete(storageKey);
+    if (!used) await Promise.all([storage.delete(storageKey), storage.delete(thumbnailKey)]);
   };
   let result: AddPhotoResult;
   try {
     result = await insertRow;
   } catch (error) {
-    // Stored, but no row: the file would be an orphan that counts toward nothing.
+    // Stored, but no row: the files would be orphans that count toward nothing.
     await removeUnused().catch(() => {});
     throw error;
   }
@@ -104,7 +127,10 @@ export async function deletePhoto(db: Db, storage: Storage, avatarId: string, sh
         sql`exists (select 1 from ${avatars} where ${avatars.id} = ${avatarId} and ${inArray(avatars.status, [...COLLECTING_PHOTOS])})`,
       ),
     )
-    .returning({ storageKey: avatarPhotos.storageKey });
-  for (const photo of deleted) await storage.delete(photo.storageKey);
+    .returning({ storageKey: avatarPhotos.storageKey, thumbnailKey: avatarPhotos.thumbnailKey });
+  for (const photo of deleted) {
+    await storage.delete(photo.storageKey);
+    if (photo.thumbnailKey) await storage.delete(photo.thumbnailKey);
+  }
   return deleted.length > 0;
 }

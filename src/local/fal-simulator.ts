@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { solidPng } from '../solid-png.js';
+import { simulatedPicture } from './sample-images.js';
 
 /**
  * A local FAL for runs without FAL_KEY: storage upload, queue submit / status /
@@ -133,7 +133,7 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     const file = fileOf((request.params as { id: string }).id);
     const found = await stat(file).catch(() => null);
     if (!found) return reply.code(404).send({ detail: 'not found' });
-    const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    const type = file.endsWith('.jpg') ? 'image/jpeg' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
     return reply.type(type).header('content-length', found.size).send(createReadStream(file));
   });
 
@@ -197,18 +197,18 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     }
     const [width, height] = sizeOf(input);
     const hue = createHash('sha256').update(prompt).digest();
-    const name = `image-${job.id}.png`;
-    const png = solidPng(width, height, [hue[0]!, hue[1]!, hue[2]!]);
+    const name = `image-${job.id}.jpg`;
+    const picture = await simulatedPicture(prompt, width, height);
     await pipeline(
       async function* () {
-        yield png;
+        yield picture;
       },
       createWriteStream(fileOf(name)),
     );
     return {
       status: 200,
       body: {
-        images: [{ url: `${base}/files/${name}`, width, height, content_type: 'image/png' }],
+        images: [{ url: `${base}/files/${name}`, width, height, content_type: 'image/jpeg' }],
         seed: hue.readBigUInt64BE(4).toString(),
         has_nsfw_concepts: [false],
         prompt,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { solidPng } from '../solid-png.js';
 import { type Message, openPlaygroundStore } from './playground-store.js';
+import { samplePortrait } from './sample-images.js';
 
 /**
  * The playground's Bot API: with no bot token, telegraf's apiRoot points here,
@@ -321,9 +321,9 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     return { statuses };
   });
 
-  /** Ten sample photos for a quick try: plain colours, no faces. */
+  /** Ten sample portraits for a quick try: drawn, each a different face, as an album would bring them. */
   api.post('/samples', async () => {
-    const photos = Array.from({ length: 10 }, (_, i) => solidPng(640, 640, [40 + i * 20, 120 - i * 8, 200 - i * 15]).toString('base64'));
+    const photos = (await Promise.all(Array.from({ length: 10 }, (_, i) => samplePortrait(i)))).map((b) => b.toString('base64'));
     const res = await api.inject({ method: 'POST', url: '/__playground/photos', payload: { photos } });
     return res.json();
   });

@@ -41,7 +41,7 @@ export async function seedAvatar(env: TestEnv, userId: number, name: string, sta
     .returning();
   for (let i = 0; i < 2; i++) {
     const key = `avatars/${avatar!.id}/photos/${name}-${i}.jpg`;
-    const bytes = jpeg(1024, 1024, `${name}-${i}`);
+    const bytes = await jpeg(1024, 1024, `${name}-${i}`);
     await env.deps.storage.put(key, bytes);
     await env.deps.db.insert(avatarPhotos).values({
       avatarId: avatar!.id,
@@ -57,7 +57,7 @@ export async function seedAvatar(env: TestEnv, userId: number, name: string, sta
   }
   if (status === 'completed') {
     const key = `avatars/${avatar!.id}/generations/g1/1.jpg`;
-    await env.deps.storage.put(key, jpeg(1024, 768, `${name}-gen`));
+    await env.deps.storage.put(key, await jpeg(1024, 768, `${name}-gen`));
     await env.deps.db.insert(generations).values({
       avatarId: avatar!.id,
       userId,

@@ -32,7 +32,7 @@ export async function startWizard(env: TestEnv, from: From, type: 'portrait' | '
 export async function uploadPhotos(env: TestEnv, from: From, count: number, prefix = 'p') {
   for (let i = 0; i < count; i++) {
     const fileId = `${prefix}-${from.id}-${i}`;
-    env.telegram.addFile(fileId, jpeg(1024, 1024, fileId));
+    env.telegram.addFile(fileId, await jpeg(1024, 1024, fileId));
     const res = await postUpdate(env.app, photoUpdate(fileId, from));
     if (res.statusCode !== 200) throw new Error(`photo ${i} answered ${res.statusCode}`);
   }

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../../db/client.js';
 import { isCollectingPhotos, isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
 import { type Avatar, countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
-import type { PhotoRefusal } from '../../domain/image-check.js';
+import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { clearWizardState, getWizardState, replaceProgressMessage, setWizardState } from '../../domain/wizard-state.js';
 import { type CallbackContext, isMessageGone, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -111,7 +111,13 @@ export function uploadPhotosFeature(deps: BotDeps) {
       avatarId: state.avatarId,
       file: download,
       telegramFileId: 'photo' in ctx.message ? file.fileId : null,
-      limits: { maxPhotos: limits.maxPhotos, maxBytes: limits.maxPhotoBytes, minSide: limits.minPhotoSide },
+      limits: {
+        maxPhotos: limits.maxPhotos,
+        maxBytes: limits.maxPhotoBytes,
+        minSide: limits.minPhotoSide,
+        maxSide: limits.photoMaxSide,
+        quality: limits.photoQuality,
+      },
     }).finally(download.dispose);
     if (!result.ok) {
       if (result.refusal === null) return ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));

@@ -2,8 +2,8 @@ import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
-import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { progressLine, size } from './format.js';
 import type { Texts } from './types.js';
 
@@ -55,6 +55,14 @@ function enRefusal(r: PhotoRefusal): string {
       return 'this is not an image';
     case 'unsupported_format':
       return `${r.format.toUpperCase()} is not supported, send JPEG, PNG or WebP`;
+    case 'heic':
+      return 'HEIC (iPhone) is a format I cannot read. Send the shot as a photo rather than a file, or as JPEG, PNG or WebP';
+    case 'too_dark':
+      return 'it is too dark. Send a shot taken in good light, where details show';
+    case 'too_uniform':
+      return 'there is almost nothing in it (one colour). Send an ordinary photo';
+    case 'too_blurry':
+      return 'it is too blurry. Send a sharp shot, in focus and not smeared by motion';
     case 'too_large':
       return `the file is larger than ${size(r.maxBytes, 'MB', 'KB')}`;
     case 'too_small':

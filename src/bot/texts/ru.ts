@@ -2,8 +2,8 @@ import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
-import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { progressLine, size } from './format.js';
 import type { Texts } from './types.js';
 
@@ -55,6 +55,14 @@ function ruRefusal(r: PhotoRefusal): string {
       return 'это не изображение';
     case 'unsupported_format':
       return `формат ${r.format.toUpperCase()} не поддерживается, нужен JPEG, PNG или WebP`;
+    case 'heic':
+      return 'формат HEIC (iPhone) я не читаю. Отправьте снимок как фото, а не файлом, или в JPEG, PNG или WebP';
+    case 'too_dark':
+      return 'слишком тёмное. Нужен снимок при хорошем свете, где видно детали';
+    case 'too_uniform':
+      return 'на нём почти ничего нет (один цвет). Пришлите обычный снимок';
+    case 'too_blurry':
+      return 'слишком размытое. Нужен резкий снимок, не смазанный движением и в фокусе';
     case 'too_large':
       return `файл больше ${size(r.maxBytes, 'МБ', 'КБ')}`;
     case 'too_small':

@@ -2,8 +2,8 @@ import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
-import type { PhotoRefusal } from '../../domain/image-check.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import type { TrainingType } from '../../domain/training/presets.js';
 
 export type Lang = 'ru' | 'en';
