@@ -8,26 +8,14 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Telegram } from 'telegraf';
 import type { UploadedFile } from '../domain/avatar-photos.js';
+import { limiter } from '../limiter.js';
 
 export class FileTooLargeError extends Error {
   override name = 'FileTooLargeError';
 }
 
-/** At most this many photos are downloaded at once; an album's other updates wait their turn. */
-const PARALLEL_DOWNLOADS = 4;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= PARALLEL_DOWNLOADS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running += 1;
-  try {
-    return await work();
-  } finally {
-    running -= 1;
-    waiting.shift()?.();
-  }
-}
+/** At most four photos are downloaded at once; an album's other updates wait their turn. */
+const slot = limiter(4);
 
 /**
  * Downloads a file the user sent (getFile, then the file URL) into a temporary

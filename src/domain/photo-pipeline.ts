@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { limiter } from '../limiter.js';
 
 /**
  * What FAL trains on, made once per upload with sharp (libvips): the photo is
@@ -46,6 +47,15 @@ export type PreparedPhoto = {
   sourceFormat: string;
 };
 
+// Every photo is decoded once: libvips' operation cache would only hold memory (up to 50 MB) for nothing.
+sharp.cache(false);
+/**
+ * Decodes at a time. A 12 MP photo takes about 100 MB while it is normalised
+ * and libvips already spreads one over the cores: four at once (as an album's
+ * downloads finish) would take some 250 MB of a 512 MB machine for no speed.
+ */
+const decodeSlot = limiter(2);
+
 /** No phone takes more; anything bigger is refused from its header, before it is decoded. */
 const MAX_SIDE = 20_000;
 const MAX_MEGAPIXELS = 100;
@@ -64,6 +74,10 @@ export const ACCEPTED_FORMATS = 'JPEG, PNG, WebP';
  */
 export async function preparePhoto(file: { path: string; size: number }, options: PhotoOptions): Promise<PreparedPhoto | PhotoRefusal> {
   if (file.size > options.maxBytes) return { kind: 'too_large', maxBytes: options.maxBytes };
+  return decodeSlot(() => prepare(file, options));
+}
+
+async function prepare(file: { path: string; size: number }, options: PhotoOptions): Promise<PreparedPhoto | PhotoRefusal> {
   const input = () => sharp(file.path, { limitInputPixels: MAX_MEGAPIXELS * 1e6, failOn: 'error' });
   if (await isHeic(file.path)) return { kind: 'heic' };
   let meta: Metadata;
