@@ -147,7 +147,7 @@ async function webhookThroughput(adminUrl: string, dataDir: string) {
   const telegram = await startFakeTelegram(TOKEN);
   const bot = new Telegraf(TOKEN, { telegram: { apiRoot: telegram.url, webhookReply: false } });
   bot.botInfo = BOT_INFO as never;
-  bot.start((ctx) => ctx.reply(texts.ru.greeting(ctx.from.first_name), mainMenuKeyboard('ru')));
+  bot.start((ctx) => ctx.reply(texts.ru.greeting(ctx.from.first_name, { min: 10, max: 20 }), mainMenuKeyboard('ru')));
   // Updates cut off when the load stops must not crash the reference (telegraf's default rethrows).
   bot.catch(() => {});
   const reference = createServer(bot.webhookCallback('/telegram/webhook', { secretToken: SECRET }));

@@ -66,7 +66,8 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   t.match(edit.payload.media, { type: 'photo', media: 'file-Busy-0', caption: /^🎭 Busy\n[\s\S]*⏳ Обучается/ });
   t.same(
     buttonsOf(edit.payload.reply_markup).map((b) => b.text),
-    ['⬅️', '2/3', '➡️', '⏹ Отменить обучение', '⭐ Сделать основным', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+    ['⬅️', '2/3', '➡️', '⏹ Отменить обучение', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+    'a training avatar cannot be made main: it cannot draw yet',
   );
   t.equal(env.telegram.callsOf('sendPhoto').length, 1, 'no new message per press');
 
@@ -81,15 +82,19 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   );
   t.equal(buttonsOf(edit.payload.reply_markup).find((b) => b.text === '➡️')?.callback_data, `gallery_card:${done.id}`, 'wraps to the first');
 
-  await postUpdate(env.app, callbackUpdate(`avatar_main:${busy.id}`, cardId, ALICE, onCard));
-  t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, '⭐ «Busy» теперь основной аватар');
-  const [alice] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
-  t.equal(alice?.mainAvatarId, busy.id, 'exactly one main avatar, now Busy');
-  t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /^🎭 Busy ⭐/ });
-
-  await postUpdate(env.app, callbackUpdate(`avatar_main:${draft.id}`, cardId, ALICE, onCard));
+  for (const stale of [busy, draft]) {
+    await postUpdate(env.app, callbackUpdate(`avatar_main:${stale.id}`, cardId, ALICE, onCard));
+    t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, 'Эта кнопка устарела');
+  }
   const [still] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
-  t.equal(still?.mainAvatarId, busy.id, 'a draft cannot become main');
+  t.equal(still?.mainAvatarId, done.id, 'neither a training avatar nor a draft becomes main');
+
+  const second = await seedAvatar(env, still!.id, 'Second', 'completed', new Date('2026-11-05'));
+  await postUpdate(env.app, callbackUpdate(`avatar_main:${second.id}`, cardId, ALICE, onCard));
+  t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, '⭐ «Second» теперь основной аватар');
+  const [alice] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
+  t.equal(alice?.mainAvatarId, second.id, 'exactly one main avatar, now Second');
+  t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /^🎭 Second ⭐/ });
 });
 
 t.test('delete asks first, with the seed’s text and callback names; cancel changes nothing', async (t) => {

@@ -107,7 +107,7 @@ t.test('a LoRA avatar draws through fal-ai/flux-lora with its stored LoRA and th
   t.equal(await env.deps.storage.exists(done!.storageKeys[0]!), true, 'the picture is kept in storage under the avatar');
 
   await postUpdate(env.app, callbackUpdate(`gen_prompt:${generation!.id}`, 9, ALICE));
-  t.equal(lastText(env), '📝 Промпт, отправленный модели:\n\nTOK_0000abcd woman, on a beach at sunset');
+  t.equal(lastText(env), '📝 Ваш запрос:\n\non a beach at sunset', 'the user’s own words, not the trigger the model got');
   const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
   t.equal(user?.generationFormat, 'portrait', 'the format is remembered');
 
@@ -183,6 +183,11 @@ t.test('prompts must be 1–1000 characters; a second generation waits for the f
   const [running] = await env.deps.db.select().from(generations).where(eq(generations.status, 'running'));
   await deliver(env, running!.falRequestId!, await imagesOutput(env, ['done.jpg']));
   await env.deps.tasks.drain(10_000);
+  t.ok(running!.progressMessageId, 'the "Генерирую…" message is remembered');
+  t.ok(
+    env.telegram.callsOf('deleteMessage').some((c) => c.payload.message_id === running!.progressMessageId),
+    '"Генерирую…" is removed once the picture is sent',
+  );
   // Nothing in flight now: two presses at once race for the one slot.
   const concurrent = await Promise.all([
     postUpdate(env.app, callbackUpdate(`gen_again:${running!.id}`, 9, ALICE)),

@@ -9,4 +9,6 @@ export interface BotContext extends Context {
   lang: Lang;
   /** Set for updates that come from a user in a chat. */
   user?: User;
+  /** The avatar whose wizard step a command or menu button just left. */
+  leftAvatarId?: string | null;
 }

@@ -3,7 +3,7 @@ import type { Update, UserFromGetMe } from 'telegraf/types';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { notifyPrivateOnly } from '../domain/notifications.js';
 import { upsertUser } from '../domain/users.js';
-import { clearWizardState } from '../domain/wizard-state.js';
+import { leaveWizard } from '../domain/wizard-state.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
@@ -49,12 +49,13 @@ export function createBot(telegram: Telegram, deps: BotDeps): Bot {
   // A command or a menu button leaves whatever wizard step the chat was in (drafts stay resumable).
   bot.use(async (ctx, next) => {
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    if (ctx.chat && text && (text.startsWith('/') || MENU_BUTTONS.includes(text))) await clearWizardState(deps.db, ctx.chat.id);
+    if (ctx.chat && text && (text.startsWith('/') || MENU_BUTTONS.includes(text)))
+      ctx.leftAvatarId = await leaveWizard(deps.db, ctx.chat.id);
     return next();
   });
 
   bot.use(startFeature(deps));
-  bot.use(helpFeature());
+  bot.use(helpFeature(deps));
   // Before the wizard: a payment arriving mid-step is a payment, not a name or a prompt.
   bot.use(starsFeature(deps));
   bot.use(createAvatarFeature(deps));

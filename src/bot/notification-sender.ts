@@ -2,6 +2,7 @@ import { type Telegram, TelegramError } from 'telegraf';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationPictures } from '../domain/generation/images.js';
+import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
 import { createFalImageFetcher } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
@@ -65,14 +66,21 @@ async function sendGeneration(
 /** Delivers outbox messages through the Bot API and says how a failure should be treated. */
 export function createNotificationSender(telegram: Telegram, deps: SenderDeps): Sender {
   const fetchImage = createFalImageFetcher(deps.config);
+  /** "Генерирую…" has said all it had to once the picture or the failure is out. */
+  const retireProgress = async (notification: Notification) => {
+    const p = notification.payload;
+    if (p.type !== 'generation_completed' && p.type !== 'generation_failed') return;
+    const messageId = await takeProgressMessage(deps.db, p.generationId);
+    if (messageId) await telegram.deleteMessage(notification.chatId, messageId).catch(() => {});
+  };
   return async (notification) => {
     try {
       const text = textMessage(notification);
-      if (text) {
-        const message = await telegram.sendMessage(notification.chatId, text.text, text.markup);
-        return { ok: true, messageId: message.message_id };
-      }
-      return { ok: true, messageId: await sendGeneration(telegram, deps, notification, fetchImage) };
+      const messageId = text
+        ? (await telegram.sendMessage(notification.chatId, text.text, text.markup)).message_id
+        : await sendGeneration(telegram, deps, notification, fetchImage);
+      await retireProgress(notification);
+      return { ok: true, messageId };
     } catch (error) {
       const description = (error as Error).message;
       if (error instanceof GoneError) return { ok: false, permanent: true, error: description };

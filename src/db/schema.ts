@@ -147,6 +147,8 @@ export const generations = pgTable(
     error: text('error'),
     statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
     checkFailures: integer('check_failures').notNull().default(0),
+    /** The "Генерирую…" message: removed once the picture (or the failure) is sent. */
+    progressMessageId: bigint('progress_message_id', { mode: 'number' }),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -50,8 +50,9 @@ export const isUnfinished = (avatar: { status: AvatarStatus }) => has(UNFINISHED
 export const isCollectingPhotos = (avatar: { status: AvatarStatus }) => has(COLLECTING_PHOTOS, avatar.status);
 /** Whether `transition` may start from the avatar's status. */
 export const can = (avatar: { status: AvatarStatus }, transition: TransitionName) => has(TRANSITIONS[transition].from, avatar.status);
-/** Trained, or trained and lost: anything but an avatar still being put together may be the main one. */
-export const canBeMain = (avatar: { status: AvatarStatus }) => !isUnfinished(avatar);
+/** Only a trained avatar may be the main one: "🎨 Генерация" draws with it. */
+export const MAIN_STATUS = 'completed' satisfies AvatarStatus;
+export const canBeMain = (avatar: { status: AvatarStatus }) => avatar.status === MAIN_STATUS;
 /** Failed or cancelled: "🔁 Повторить обучение" (a ready avatar is resumed instead). */
 export const canRetrain = (avatar: { status: AvatarStatus }) => can(avatar, 'beginSubmission') && !isUnfinished(avatar);
 

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { avatarPhotos, avatars, generations, users } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
-import { TRANSITIONS, type TransitionName, UNFINISHED } from './avatar-lifecycle.js';
+import { MAIN_STATUS, TRANSITIONS, type TransitionName, UNFINISHED } from './avatar-lifecycle.js';
 import { lockUser } from './billing/ledger.js';
 import { type CancelResult, cancelFalJob } from './fal-jobs.js';
 import { type AvatarRefusal, checkAvatarLimit } from './limits.js';
@@ -115,7 +115,7 @@ export async function listAvatarCards(db: Db, userId: number): Promise<AvatarCar
   return rows.map((r) => ({ ...r.avatar, photos: r.photos, generations: r.generations, isMain: r.isMain }));
 }
 
-/** Makes the avatar the user's one main avatar; not one still being put together (see canBeMain). */
+/** Makes the avatar the user's one main avatar, if it is trained (see canBeMain). */
 export async function setMainAvatar(db: Db, userId: number, avatarId: string): Promise<boolean> {
   const rows = await db
     .update(users)
@@ -124,7 +124,7 @@ export async function setMainAvatar(db: Db, userId: number, avatarId: string): P
       and(
         eq(users.id, userId),
         sql`exists (select 1 from ${avatars}
-          where ${avatars.id} = ${avatarId} and ${avatars.userId} = ${userId} and ${notInArray(avatars.status, [...UNFINISHED])})`,
+          where ${avatars.id} = ${avatarId} and ${avatars.userId} = ${userId} and ${avatars.status} = ${MAIN_STATUS})`,
       ),
     )
     .returning({ id: users.id });

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/client.js';
 import { avatars, trainingRuns } from '../db/schema.js';
 import { balanceOf, grantFreeCredits } from './billing/ledger.js';
-import { presetOf } from './training/presets.js';
+import { expectedMinutes } from './training/presets.js';
 
 /**
  * What one user may start (docs/invariants.md, "Limits hold under parallel
@@ -12,7 +12,7 @@ import { presetOf } from './training/presets.js';
  * after the other.
  */
 
-export type LimitsConfig = Pick<Config, 'limits' | 'billing' | 'training'>;
+export type LimitsConfig = Pick<Config, 'limits' | 'billing' | 'training' | 'fal'>;
 
 /** Which limit stopped the user, with what the bot needs to say when it frees up. */
 export type Refusal =
@@ -41,7 +41,7 @@ export async function checkTrainingLimits(tx: DbOrTx, userId: number, config: Li
     .orderBy(asc(avatars.updatedAt));
   if (running.length >= trainingsInFlightPerUser) {
     const first = running[0]!;
-    const expected = presetOf({ trainingPreset: first.preset }, config.training.preset).expectedMinutes[1];
+    const expected = expectedMinutes(config, { trainingPreset: first.preset })[1];
     const freesAt = new Date((first.startedAt ?? first.updatedAt).getTime() + expected * 60_000);
     return { reason: 'in_flight', max: trainingsInFlightPerUser, running: first.name, freesAt };
   }

@@ -57,3 +57,9 @@ export async function replaceProgressMessage(db: DbOrTx, chatId: number, goneId:
 export async function clearWizardState(db: DbOrTx, chatId: number): Promise<void> {
   await db.delete(botState).where(eq(botState.chatId, chatId));
 }
+
+/** Leaves the chat's step, returning the avatar it was about (a draft being made), if any. */
+export async function leaveWizard(db: DbOrTx, chatId: number): Promise<string | null> {
+  const [left] = await db.delete(botState).where(eq(botState.chatId, chatId)).returning({ avatarId: botState.avatarId });
+  return left?.avatarId ?? null;
+}

@@ -34,7 +34,7 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
   if (!ctx.user) return;
   const cards = await listAvatarCards(deps.db, ctx.user.id);
   if (cards.length === 0) {
-    const v = emptyGalleryView(ctx.lang);
+    const v = emptyGalleryView(ctx.lang, { min: deps.config.training.minPhotos, max: deps.config.training.maxPhotos });
     if (options.edit) await ctx.deleteMessage().catch(() => {});
     await ctx.reply(v.text, v.markup);
     return;
@@ -142,6 +142,11 @@ export function galleryFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_stop_confirm', deps, async (ctx, avatar) => {
       const g = texts[ctx.lang].gallery;
+      if (avatar.status !== 'training') {
+        // It ended while the confirmation was open: say so, and show the card as it is now.
+        await ctx.answerCbQuery(g.stopFinished, { show_alert: true });
+        return onCard(ctx, avatar.id);
+      }
       const result = await stopTraining(deps.db, deps.falHttp, avatar);
       ctx.log.info({ avatar_id: avatar.id, result }, 'stop training');
       if (result === 'unreachable') return ctx.answerCbQuery(g.stopFailed, { show_alert: true });

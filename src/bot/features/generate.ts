@@ -1,6 +1,7 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
+import { noteProgressMessage } from '../../domain/generation/queries.js';
 import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
 import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
@@ -26,8 +27,9 @@ export async function generatePicture(ctx: BotContext, deps: BotDeps, avatar: Av
     }
     return ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name));
   }
-  await ctx.reply(g.started);
   const { id } = started.generation;
+  const progress = await ctx.reply(g.started);
+  await noteProgressMessage(deps.db, id, progress.message_id);
   deps.tasks.run('submit-generation', async () => {
     await submitGeneration({ ...deps, logger: ctx.log }, id);
     // An early webhook or a refused submit may have left a message to send.
@@ -90,6 +92,16 @@ export function generateFeature(deps: BotDeps) {
     return generate(ctx, found.avatar, prompt, formatOr(state.format));
   });
 
+  // Text typed outside any step, with a trained main avatar: a description to draw, as the ready message promises.
+  feature.on(message('text'), async (ctx, next) => {
+    const prompt = ctx.message.text.trim();
+    if (!ctx.user?.mainAvatarId || prompt.startsWith('/') || [...prompt].length > PROMPT_MAX) return next();
+    if (await getWizardState(deps.db, ctx.chat.id)) return next();
+    const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
+    if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
+    return generate(ctx, main.avatar, prompt, formatOr(ctx.user.generationFormat));
+  });
+
   feature.use(
     onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {
       await ctx.answerCbQuery();
@@ -100,7 +112,7 @@ export function generateFeature(deps: BotDeps) {
   feature.use(
     onGenerationAction('gen_prompt', deps, async (ctx, generation) => {
       await ctx.answerCbQuery();
-      await ctx.reply(texts[ctx.lang].gen.promptShown(generation.fullPrompt));
+      await ctx.reply(texts[ctx.lang].gen.promptShown(generation.prompt));
     }),
   );
 

@@ -1,12 +1,17 @@
 import { Composer } from 'telegraf';
+import { expectedMinutes } from '../../domain/training/presets.js';
+import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 
 /** /help and the menu's help button: the whole process in a few lines. */
-export function helpFeature() {
+export function helpFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
-  const help = (ctx: BotContext) => ctx.reply(texts[ctx.lang].help, mainMenuKeyboard(ctx.lang));
+  const { minPhotos, maxPhotos } = deps.config.training;
+  const minutes = expectedMinutes(deps.config, { trainingPreset: null });
+  const help = (ctx: BotContext) =>
+    ctx.reply(texts[ctx.lang].help({ min: minPhotos, max: maxPhotos, minutes }), mainMenuKeyboard(ctx.lang));
   feature.help(help);
   feature.hears([texts.ru.menu.help, texts.en.menu.help], help);
   return feature;

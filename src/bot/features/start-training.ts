@@ -1,5 +1,5 @@
 import { Composer } from 'telegraf';
-import { presetOf } from '../../domain/training/presets.js';
+import { expectedMinutes } from '../../domain/training/presets.js';
 import { beginSubmission, submitTraining } from '../../domain/training/submission.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -7,6 +7,7 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
 import { submitFailedView } from '../views/training-review.js';
+import { showGallery } from './gallery.js';
 import { refuse } from './stars.js';
 
 /**
@@ -26,7 +27,10 @@ export function startTrainingFeature(deps: BotDeps) {
       if (!begun.ok) return refuse(ctx, deps, begun.refusal!, { kind: 'training', avatarId: avatar.id });
       await clearWizardState(deps.db, ctx.chat.id);
       // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
-      const progress = pressedOnPhoto(ctx) ? await ctx.reply(t.preparing(avatar.name)) : null;
+      const onCard = pressedOnPhoto(ctx);
+      // The card shows the new status at once, not the "cancelled" or "failed" it had.
+      if (onCard) await showGallery(ctx, deps, { avatarId: avatar.id, edit: true });
+      const progress = onCard ? await ctx.reply(t.preparing(avatar.name)) : null;
       if (!progress) await ctx.editMessageText(t.preparing(avatar.name));
 
       const { chat, lang, telegram, log } = ctx;
@@ -37,7 +41,7 @@ export function startTrainingFeature(deps: BotDeps) {
       deps.tasks.run('submit-training', async () => {
         const outcome = await submitTraining({ ...deps, logger: log }, avatar.id);
         if (outcome.ok) {
-          const minutes = presetOf(outcome.avatar, deps.config.training.preset).expectedMinutes;
+          const minutes = expectedMinutes(deps.config, outcome.avatar);
           await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
           if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {

@@ -1,9 +1,9 @@
 import { Composer, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { isDatabaseUnavailable } from '../../db/client.js';
-import { isCollectingPhotos, isUnfinished } from '../../domain/avatar-lifecycle.js';
+import { isCollectingPhotos, isUnfinished, TRANSITIONS } from '../../domain/avatar-lifecycle.js';
 import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
-import { type Avatar, countPhotos, deleteAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
+import { type Avatar, countPhotos, deleteAvatar, findOwnedAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
 import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { clearWizardState, getWizardState, replaceProgressMessage, setWizardState } from '../../domain/wizard-state.js';
 import { type CallbackContext, isMessageGone, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -23,7 +23,7 @@ type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> }
 /** Shows the upload instructions and a fresh progress message, and makes it the chat's upload step. */
 export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar): Promise<void> {
   const { minPhotos, maxPhotos } = deps.config.training;
-  await ctx.reply(texts[ctx.lang].uploadIntro(avatar.name, minPhotos, maxPhotos));
+  await ctx.reply(texts[ctx.lang].uploadIntro(avatar.name, { min: minPhotos, max: maxPhotos }, avatar.trainingType));
   const v = progressView(ctx.lang, avatar.id, await countPhotos(deps.db, avatar.id), deps.config.training);
   const progress = await ctx.reply(v.text, v.markup);
   await setWizardState(deps.db, ctx.chat.id, { step: 'upload_photos', avatarId: avatar.id, progressMessageId: progress.message_id });
@@ -31,7 +31,7 @@ export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar
 
 /** Shows the review of a ready avatar: what will be trained, before money is spent. */
 export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar, editMessage = false): Promise<void> {
-  const v = reviewView(ctx.lang, avatar, await countPhotos(deps.db, avatar.id), deps.config.training.preset);
+  const v = reviewView(ctx.lang, avatar, await countPhotos(deps.db, avatar.id), deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
   if (editMessage) await ctx.editMessageText(v.text, v.markup);
   else await ctx.reply(v.text, v.markup);
@@ -189,7 +189,10 @@ export function uploadPhotosFeature(deps: BotDeps) {
     onAvatarAction('avatar_photos_ready', deps, async (ctx, avatar) => {
       const ready = await markReady(deps.db, avatar.id, limits.minPhotos);
       if (!ready) {
-        const stale = !isCollectingPhotos(avatar);
+        // A second tap while the first moved it: answered as the first was, with the review already on screen.
+        const now = await findOwnedAvatar(deps.db, avatar.userId, avatar.id);
+        if (now.ok && now.avatar.status === TRANSITIONS.markReady.to) return ctx.answerCbQuery();
+        const stale = !isCollectingPhotos(now.ok ? now.avatar : avatar);
         return ctx.answerCbQuery(stale ? texts[ctx.lang].staleButton : texts[ctx.lang].notEnoughPhotos(limits.minPhotos), {
           show_alert: !stale,
         });

@@ -4,7 +4,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
 import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
-import { progressLine, size } from './format.js';
+import { progressLine, range, size } from './format.js';
 import type { Texts } from './types.js';
 
 const enStatus: Record<AvatarStatus, string> = {
@@ -85,16 +85,16 @@ export const en: Texts = {
     generate: '🎨 Generate',
     help: 'ℹ️ Help',
   },
-  greeting: (name) =>
+  greeting: (name, photos) =>
     `👋 Hi, ${name}!\n\n` +
-    'I make personal AI avatars. Upload 10–20 photos of yourself (or of a style you like), ' +
+    `I make personal AI avatars. Upload ${range([photos.min, photos.max])} photos of yourself (or of a style you like), ` +
     'I will train a model on them — and then draw you in any setting from a text prompt.\n\n' +
     'Choose an action in the menu 👇',
-  help:
+  help: (v) =>
     'ℹ️ How it works\n\n' +
     '1. “➕ Create avatar”: choose the type (👤 portrait — a person, 🎨 artistic — a style) and a name.\n' +
-    '2. Upload 10 to 20 photos: well lit, from different angles, with nobody else in the frame.\n' +
-    '3. Start the training: it takes a few minutes, and I will message you when the avatar is ready.\n' +
+    `2. Upload ${v.min} to ${v.max} photos: well lit, from different angles, with nobody else in the frame.\n` +
+    `3. Start the training: it takes about ${range(v.minutes)} min, and I will message you when the avatar is ready.\n` +
     '4. “🎨 Generate”: describe a picture in words and I will draw it with your avatar.\n\n' +
     '“🎭 My avatars” lists all your avatars: photos, generation history, deletion.',
   chooseFromMenu: 'Choose an action in the menu 👇',
@@ -105,8 +105,10 @@ export const en: Texts = {
   privateOnly: '🔒 I only work in a private chat: avatars and photos are personal. Please message me directly.',
 
   unfinished: (name, photos) => `📝 You have an unfinished avatar “${name}” (photos: ${photos}).\nContinue it or create a new one?`,
+  draftKept: (name, photos) =>
+    `📝 Your draft “${name}” is kept (photos: ${photos}). Continue any time — with the button below or through “➕ Create avatar”.`,
   resume: (name) => `🔄 Continue “${name}”`,
-  newAvatar: '🆕 Create a new one',
+  newAvatar: '➕ Create a new one',
 
   chooseType:
     '🎭 What kind of avatar?\n\n' +
@@ -123,11 +125,15 @@ export const en: Texts = {
   nameNoLetters: '❌ The name needs letters or digits, not only emoji and spaces',
   nameIsText: '✏️ Please send the avatar’s name as text',
 
-  uploadIntro: (name, min, max) =>
-    `📸 Avatar “${name}”: upload ${min} to ${max} photos.\n\n` +
-    '• good light, the face clearly visible;\n' +
-    '• different angles, expressions and backgrounds;\n' +
-    '• no other people, sunglasses or heavy filters.\n\n' +
+  uploadIntro: (name, photos, type) =>
+    `📸 Avatar “${name}”: upload ${photos.min} to ${photos.max} photos.\n\n` +
+    (type === 'portrait'
+      ? '• good light, the face clearly visible;\n' +
+        '• different angles, expressions and backgrounds;\n' +
+        '• no other people, sunglasses or heavy filters.\n\n'
+      : '• pictures in one style: the same manner, palette and technique;\n' +
+        '• different subjects — people, things, places — so the model learns the style, not the subject;\n' +
+        '• no captions, frames or watermarks.\n\n') +
     'Send them as photos or as files (JPEG, PNG, WebP); albums are fine.',
   progress: (v) =>
     `${progressLine(v.uploaded, v.max)}\n` +
@@ -154,14 +160,14 @@ export const en: Texts = {
     (v.gender ? `${v.gender === 'male' ? '👨 Gender: Male' : '👩 Gender: Female'}\n` : '') +
     `📸 Photos: ${v.photos}\n` +
     `⚙️ Mode: ${enPreset[v.preset]} (${v.steps} steps)\n` +
-    `⏱ Expected time: ${v.minutes[0]}–${v.minutes[1]} min\n\n` +
+    `⏱ Expected time: ${range(v.minutes)} min\n\n` +
     'Once started, it cannot be changed.',
   startTraining: '🚀 Start training',
   backToPhotos: '◀️ Back to photos',
   preparing: (name) => `⏳ Preparing the photos of “${name}” for training…`,
   alreadyStarted: 'Training has already started',
   trainingStarted: (name, minutes) =>
-    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${minutes[0]}–${minutes[1]} min. ` +
+    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${range(minutes)} min. ` +
     'I will message you as soon as it is — you can close the chat.',
   submitFailed: (name, temporary) =>
     `❌ Could not start training “${name}”: ` +
@@ -170,7 +176,7 @@ export const en: Texts = {
   retry: '🔁 Retry',
 
   trainingReady: (name) =>
-    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words and I will draw it with your avatar. I add the trigger word myself.`,
+    `✅ Avatar “${name}” is ready!\n\nDescribe a picture in words — for example “in a space suit on Mars” — and I will draw it with your avatar.`,
   trainingFailed: (name, code) =>
     `❌ Could not train “${name}”: ${enFailure[code]}.\n\nYour photos are kept — you can start the training again.`,
   trainingCancelled: (name) => `⏹ The training of “${name}” is stopped.\n\nYour photos are kept — you can start the training again.`,
@@ -178,8 +184,9 @@ export const en: Texts = {
   retryTraining: '🔁 Retry training',
 
   gallery: {
-    empty: '🎭 You have no avatars yet.\n\nCreate the first one: upload 10–20 photos and I will learn to draw you.',
-    create: '🆕 Create avatar',
+    empty: (photos) =>
+      `🎭 You have no avatars yet.\n\nCreate the first one: upload ${range([photos.min, photos.max])} photos and I will learn to draw you.`,
+    create: '➕ Create avatar',
     card: (c) =>
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
@@ -210,6 +217,7 @@ export const en: Texts = {
     stopping: (name) => `⏳ Stopping the training of “${name}”…`,
     stopFailed: 'Could not reach the training service. Please try again a little later.',
     stopTooLate: 'The training is finishing already — wait for the result.',
+    stopFinished: 'The training has already ended — there is nothing to stop.',
     noPreviewPhotos: 'This avatar has no photos',
   },
   deleteConfirm: (name, status) =>
@@ -309,7 +317,7 @@ export const en: Texts = {
     done: (name) => `🎨 Done! Avatar “${name}”`,
     again: '🔁 Again',
     prompt: '📝 Prompt',
-    promptShown: (prompt) => `📝 The prompt sent to the model:\n\n${prompt}`,
+    promptShown: (prompt) => `📝 Your prompt:\n\n${prompt}`,
     failed: (code) =>
       code === 'nsfw'
         ? '🔞 The picture did not pass the safety check. Try changing the prompt.'

@@ -32,3 +32,6 @@ export function clip(text: string, max: number): string {
   }
   return `${kept}…`;
 }
+
+/** `15–25`, or `1` when the range is one number. */
+export const range = ([a, b]: [number, number]) => (a === b ? `${a}` : `${a}–${b}`);

@@ -13,6 +13,11 @@ type Name = (name: string) => string;
 
 export type ProgressView = { uploaded: number; min: number; max: number };
 
+/** How many photos an avatar takes (MIN_PHOTOS, MAX_PHOTOS). */
+export type PhotoRange = { min: number; max: number };
+/** How long a training should take, in minutes: the preset's range, or the simulator's own time. */
+export type Minutes = [number, number];
+
 export type ReviewView = {
   name: string;
   type: TrainingType;
@@ -20,7 +25,7 @@ export type ReviewView = {
   photos: number;
   preset: TrainingPresetName;
   steps: number;
-  minutes: [number, number];
+  minutes: Minutes;
 };
 
 export type CardView = {
@@ -46,8 +51,8 @@ export type Paid = 'training' | 'generation';
 /** Every text the bot shows, in one language: `ru.ts` and `en.ts` both satisfy it. */
 export type Texts = {
   menu: { createAvatar: string; myAvatars: string; generate: string; help: string };
-  greeting: Name;
-  help: string;
+  greeting: (name: string, photos: PhotoRange) => string;
+  help: (v: PhotoRange & { minutes: Minutes }) => string;
   chooseFromMenu: string;
   somethingWentWrong: string;
   staleButton: string;
@@ -57,6 +62,8 @@ export type Texts = {
   privateOnly: string;
 
   unfinished: (name: string, photos: number) => string;
+  /** /start in the middle of creating an avatar: the draft stays. */
+  draftKept: (name: string, photos: number) => string;
   resume: Name;
   newAvatar: string;
 
@@ -72,7 +79,7 @@ export type Texts = {
   nameNoLetters: string;
   nameIsText: string;
 
-  uploadIntro: (name: string, min: number, max: number) => string;
+  uploadIntro: (name: string, photos: PhotoRange, type: TrainingType) => string;
   progress: (v: ProgressView) => string;
   photosButton: (count: number) => string;
   readyButton: string;
@@ -92,7 +99,7 @@ export type Texts = {
   backToPhotos: string;
   preparing: Name;
   alreadyStarted: string;
-  trainingStarted: (name: string, minutes: [number, number]) => string;
+  trainingStarted: (name: string, minutes: Minutes) => string;
   submitFailed: (name: string, temporary: boolean) => string;
   retry: string;
 
@@ -103,7 +110,7 @@ export type Texts = {
   retryTraining: string;
 
   gallery: {
-    empty: string;
+    empty: (photos: PhotoRange) => string;
     create: string;
     card: (card: CardView) => string;
     generate: string;
@@ -126,6 +133,8 @@ export type Texts = {
     stopping: Name;
     stopFailed: string;
     stopTooLate: string;
+    /** The training ended before the stop was confirmed. */
+    stopFinished: string;
     noPreviewPhotos: string;
   };
   /** The seed's confirmation: what is lost forever, before anything is deleted. */

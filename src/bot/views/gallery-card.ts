@@ -1,6 +1,7 @@
 import { canBeMain, canRetrain, isUnfinished } from '../../domain/avatar-lifecycle.js';
 import type { AvatarCard } from '../../domain/avatars.js';
 import { type Lang, texts } from '../texts/index.js';
+import type { PhotoRange } from '../texts/types.js';
 import { type Button, button, pagerRow, type View, view } from './view.js';
 
 /** One avatar's card in the gallery: its caption and the buttons its status allows. */
@@ -37,9 +38,9 @@ export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
   );
 }
 
-export function emptyGalleryView(lang: Lang): View {
+export function emptyGalleryView(lang: Lang, photos: PhotoRange): View {
   const g = texts[lang].gallery;
-  return view(g.empty, [[button(g.create, { action: 'avatar_new' })]]);
+  return view(g.empty(photos), [[button(g.create, { action: 'avatar_new' })]]);
 }
 
 /** A text shown in place of the card (its history), with the way back to the card. */

@@ -1,14 +1,14 @@
 import type { Config } from '../../config.js';
 import type { Avatar } from '../../domain/avatars.js';
-import { presetOf } from '../../domain/training/presets.js';
+import { expectedMinutes, presetOf } from '../../domain/training/presets.js';
 import { type Lang, texts } from '../texts/index.js';
 import { refundLine } from './outcome-messages.js';
 import { button, type View, view } from './view.js';
 
 /** What will be trained, before money is spent. */
-export function reviewView(lang: Lang, avatar: Avatar, photos: number, fallbackPreset: Config['training']['preset']): View {
+export function reviewView(lang: Lang, avatar: Avatar, photos: number, config: Pick<Config, 'fal' | 'training'>): View {
   const t = texts[lang];
-  const preset = presetOf(avatar, fallbackPreset);
+  const preset = presetOf(avatar, config.training.preset);
   return view(
     t.review({
       name: avatar.name,
@@ -17,7 +17,7 @@ export function reviewView(lang: Lang, avatar: Avatar, photos: number, fallbackP
       photos,
       preset: preset.name,
       steps: preset.steps,
-      minutes: preset.expectedMinutes,
+      minutes: expectedMinutes(config, avatar),
     }),
     [
       [button(t.startTraining, { action: 'avatar_train', avatarId: avatar.id })],

@@ -10,3 +10,9 @@ export function unfinishedView(lang: Lang, avatar: Avatar, photos: number): View
     [button(t.newAvatar, { action: 'avatar_new' })],
   ]);
 }
+
+/** After /start left the draft's upload or review: it is kept, and one tap resumes it. */
+export function draftKeptView(lang: Lang, avatar: Avatar, photos: number): View {
+  const t = texts[lang];
+  return view(t.draftKept(avatar.name, photos), [[button(t.resume(avatar.name), { action: 'avatar_resume', avatarId: avatar.id })]]);
+}

@@ -1,5 +1,5 @@
-import { desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { avatars, generations } from '../../db/schema.js';
 import type { Avatar } from '../avatars.js';
 
@@ -27,4 +27,20 @@ export async function findGeneration(db: Db, generationId: string): Promise<Gene
 /** The latest generations of an avatar, newest first. */
 export async function latestGenerations(db: Db, avatarId: string, limit = 10): Promise<Generation[]> {
   return db.select().from(generations).where(eq(generations.avatarId, avatarId)).orderBy(desc(generations.createdAt)).limit(limit);
+}
+
+/** Remembers the "Генерирую…" message of a generation. */
+export async function noteProgressMessage(db: DbOrTx, generationId: string, messageId: number): Promise<void> {
+  await db.update(generations).set({ progressMessageId: messageId }).where(eq(generations.id, generationId));
+}
+
+/** The "Генерирую…" message of a generation, once: whoever takes it removes it. */
+export async function takeProgressMessage(db: DbOrTx, generationId: string): Promise<number | null> {
+  const rows = await db.execute<{ message_id: string | null }>(sql`
+    update ${generations} g set progress_message_id = null
+    from (select id, progress_message_id from ${generations} where id = ${generationId} for update) old
+    where g.id = old.id and old.progress_message_id is not null
+    returning old.progress_message_id as message_id`);
+  const id = rows.rows[0]?.message_id;
+  return id ? Number(id) : null;
 }

@@ -21,6 +21,19 @@ export const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
 export const presetOf = (avatar: { trainingPreset: string | null }, fallback: TrainingPresetName): TrainingPreset =>
   TRAINING_PRESETS[(avatar.trainingPreset as TrainingPresetName | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
 
+/** How long a training should take: the preset's estimate — or, with FAL simulated, the simulator's own time. */
+export function expectedMinutes(
+  config: { fal: { simulator?: { trainingSeconds: number } | undefined }; training: { preset: TrainingPresetName } },
+  avatar: { trainingPreset: string | null },
+): [number, number] {
+  const simulated = config.fal.simulator;
+  if (simulated) {
+    const minutes = Math.max(1, Math.ceil(simulated.trainingSeconds / 60));
+    return [minutes, minutes];
+  }
+  return presetOf(avatar, config.training.preset).expectedMinutes;
+}
+
 /** The deprecated pro trainer takes other inputs and answers a finetune_id instead of LoRA files. */
 export function isProTrainer(modelId: string): boolean {
   return modelId.startsWith('fal-ai/flux-pro-trainer');

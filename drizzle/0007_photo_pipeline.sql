@@ -1,2 +1,0 @@
-ALTER TABLE "avatar_photos" ADD COLUMN "fingerprint" text;--> statement-breakpoint
-ALTER TABLE "avatar_photos" ADD COLUMN "thumbnail_key" text;

@@ -1,0 +1,105 @@
+import { eq } from 'drizzle-orm';
+import t from 'tap';
+import { avatars, generations, users } from '../src/db/schema.js';
+import { ALICE, buildTestApp, callbackUpdate, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import { seedAvatar, userOf } from './support/seed.js';
+import { isTo, type Message, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
+
+/** What a user of a polished bot expects of the conversation (issue 16), through the fake Bot API. */
+
+const lastCall = (env: TestEnv, method: string) => env.telegram.callsOf(method).at(-1);
+const buttonsOf = (call: { payload: Record<string, unknown> } | undefined) =>
+  (
+    (call?.payload.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []
+  ).flat();
+
+t.test('text typed with a trained main avatar is a prompt: the picture is started in the remembered format', async (t) => {
+  const env = await buildTestApp(t);
+  const alice = await userOf(env, ALICE);
+  await postUpdate(env.app, textUpdate('кот в шляпе'));
+  t.equal(lastCall(env, 'sendMessage')?.payload.text, 'Выберите действие в меню 👇', 'no trained avatar: the menu');
+
+  const avatar = await seedAvatar(env, alice.id, 'Cat', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id, generationFormat: 'cinema' }).where(eq(users.id, alice.id));
+  await postUpdate(env.app, textUpdate('кот в шляпе'));
+  await env.fal.waitForSubmission(1);
+  await env.deps.tasks.drain(10_000);
+  const [generation] = await env.deps.db.select().from(generations).where(eq(generations.prompt, 'кот в шляпе'));
+  t.match(generation, { avatarId: avatar.id, format: 'cinema' });
+  t.match(sentTo(env, ALICE, '🎨 Генерирую').length, 1);
+});
+
+t.test('upload advice follows the avatar type; counts and times follow the settings', async (t) => {
+  const env = await buildTestApp(t, { MIN_PHOTOS: '5', MAX_PHOTOS: '8', TRAINING_PRESET: 'fast' });
+  await startWizard(env, ALICE, 'style', 'Style');
+  const style = sentTo(env, ALICE, '📸 Аватар «Style»')[0]?.payload.text;
+  t.match(style, 'от 5 до 8 фото');
+  t.match(style, 'в одном стиле');
+  t.notMatch(style, 'лицо', 'no face advice for a style');
+  const portrait = await buildTestApp(t);
+  await startWizard(portrait, ALICE, 'portrait', 'Face');
+  t.match(sentTo(portrait, ALICE, '📸 Аватар «Face»')[0]?.payload.text, 'лицо видно чётко');
+
+  await postUpdate(env.app, textUpdate('/start'));
+  t.match(sentTo(env, ALICE, '👋')[0]?.payload.text, 'Загрузите 5–8 своих фото');
+  await postUpdate(env.app, textUpdate('/help'));
+  const help = lastCall(env, 'sendMessage')?.payload.text;
+  t.match(help, 'Загрузите от 5 до 8 фото');
+  t.match(help, 'оно займёт примерно 5–10 мин', 'the fast preset’s estimate, as the review says');
+  t.notMatch(help, 'несколько минут');
+});
+
+t.test('a second tap on "✅ Готово к обучению" answers as the first did', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Twice');
+  await uploadPhotos(env, ALICE, 10);
+  await Promise.all([
+    postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId)),
+    postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId)),
+  ]);
+  const answers = env.telegram.callsOf('answerCallbackQuery').slice(-2);
+  t.same(
+    answers.map((c) => c.payload.text),
+    [undefined, undefined],
+    'no "Нужно минимум 10 фото" for the second tap',
+  );
+  const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
+  t.equal(row?.status, 'ready');
+});
+
+t.test('/start in the middle of creating an avatar says the draft is kept and how to resume', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId } = await startWizard(env, ALICE, 'portrait', 'Draft');
+  await uploadPhotos(env, ALICE, 2);
+  await postUpdate(env.app, textUpdate('/start'));
+  const kept = sentTo(env, ALICE, '📝 Черновик «Draft» сохранён (фото: 2)')[0];
+  t.ok(kept, 'the draft is mentioned');
+  t.match(buttonsOf(kept), [{ text: '🔄 Продолжить «Draft»', callback_data: `avatar_resume:${avatarId}` }]);
+  await postUpdate(env.app, textUpdate('/start'));
+  t.equal(sentTo(env, ALICE, '📝 Черновик').length, 1, 'only when a step was actually left');
+});
+
+t.test('leftovers: retry refreshes the card; a stop after the end says it ended; "📝 Промпт" shows the user’s words', async (t) => {
+  const env = await buildTestApp(t);
+  const alice = await userOf(env, ALICE);
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+
+  const cancelled = await seedAvatar(env, alice.id, 'Cancelled', 'cancelled', new Date());
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${cancelled.id}`, 40, ALICE, onCard));
+  await env.deps.tasks.drain(10_000);
+  const card = env.telegram.callsOf('editMessageMedia').find((c) => c.payload.message_id === 40);
+  t.match((card?.payload.media as { caption?: string })?.caption, '⏳ Запуск обучения', 'the card no longer says "cancelled"');
+  t.ok(sentTo(env, ALICE, '⏳ Готовлю фото'), 'progress goes to a message of its own');
+
+  const done = await seedAvatar(env, alice.id, 'Done', 'completed', new Date());
+  await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${done.id}`, 41, ALICE, onCard));
+  t.match(lastCall(env, 'answerCallbackQuery')?.payload, { text: 'Обучение уже закончилось — отменять нечего.', show_alert: true });
+
+  const [generation] = await env.deps.db.select().from(generations).where(eq(generations.avatarId, done.id));
+  await postUpdate(env.app, callbackUpdate(`gen_prompt:${generation!.id}`, 42));
+  const shown = lastCall(env, 'sendMessage')?.payload.text;
+  t.equal(shown, '📝 Ваш запрос:\n\non a beach');
+  t.notMatch(shown, 'TOK_', 'the internal trigger is not shown');
+  const ready = await env.telegram.waitFor('sendMessage', isTo(ALICE, '👋'));
+  t.ok((ready.result as Message).message_id);
+});
