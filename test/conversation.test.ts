@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, generations, users } from '../src/db/schema.js';
-import { ALICE, buildTestApp, callbackUpdate, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import { jpeg } from './support/fixtures/images.js';
+import { ALICE, buildTestApp, callbackUpdate, photoUpdate, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { isTo, type Message, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
@@ -102,4 +103,29 @@ t.test('leftovers: retry refreshes the card; a stop after the end says it ended;
   t.notMatch(shown, 'TOK_', 'the internal trigger is not shown');
   const ready = await env.telegram.waitFor('sendMessage', isTo(ALICE, '👋'));
   t.ok((ready.result as Message).message_id);
+});
+
+t.test('an album gets one answer: one hint while a name is expected, one summed-up refusal past the maximum', async (t) => {
+  const env = await buildTestApp(t, { MIN_PHOTOS: '2', MAX_PHOTOS: '3' });
+  await postUpdate(env.app, textUpdate('➕ Создать аватар'));
+  await postUpdate(env.app, callbackUpdate('avatar_type:style', 1));
+  const album = async (prefix: string, n: number) => {
+    const updates = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        env.telegram.addFile(`${prefix}-${i}`, await jpeg(1024, 1024, `${prefix}-${i}`));
+        return photoUpdate(`${prefix}-${i}`, ALICE, { media_group_id: prefix });
+      }),
+    );
+    await Promise.all(updates.map((u) => postUpdate(env.app, u)));
+    await env.deps.tasks.drain(10_000);
+  };
+  await album('early', 6);
+  t.equal(sentTo(env, ALICE, '✏️ Пришлите имя аватара текстом').length, 1, 'one hint for six photos');
+
+  await postUpdate(env.app, textUpdate('Album'));
+  await album('many', 6);
+  const refusals = sentTo(env, ALICE, '❌');
+  t.equal(refusals.length, 1, 'one refusal for the three photos past the maximum');
+  const edit = env.telegram.callsOf('editMessageText').find((c) => c.payload.message_id === (refusals[0]!.result as Message).message_id);
+  t.equal(edit?.payload.text, '❌ 3 фото не приняты: уже загружено максимум 3 фото', 'summed up once the album settled');
 });

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
+import type { ReplyGroups } from './reply-groups.js';
 
 /** What the bot's features may use. */
 export type BotDeps = {
@@ -16,5 +17,7 @@ export type BotDeps = {
   tasks: BackgroundTasks;
   notifier: Notifier;
   logger: Logger;
+  /** One answer per burst of updates (bot/reply-groups.ts). */
+  replies: ReplyGroups;
   config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing'>;
 };

@@ -15,12 +15,14 @@ import { starsFeature } from './features/stars.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
 import { uploadPhotosFeature } from './features/upload-photos.js';
+import { createReplyGroups } from './reply-groups.js';
 import { langOf, texts } from './texts/index.js';
 import { MENU_BUTTONS, mainMenuKeyboard } from './views/main-menu.js';
 
 export type Bot = Telegraf<BotContext>;
 
-export function createBot(telegram: Telegram, deps: BotDeps): Bot {
+export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): Bot {
+  const deps: BotDeps = { ...ports, replies: createReplyGroups(telegram, ports.tasks) };
   // telegraf gives every update a client of its own; ours (patient with 429s) is used instead.
   const contextType = class extends Context {
     constructor(update: Update, _perUpdate: Telegram, botInfo: UserFromGetMe) {

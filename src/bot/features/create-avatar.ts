@@ -98,7 +98,8 @@ export function createAvatarFeature(deps: BotDeps) {
     const state = await getWizardState(deps.db, ctx.chat.id);
     if (state?.step !== 'enter_name' || !ctx.user) return next();
     const t = texts[ctx.lang];
-    if (!('text' in ctx.message)) return ctx.reply(t.nameIsText);
+    // An album sent instead of a name: one hint, not one per photo.
+    if (!('text' in ctx.message)) return deps.replies.reply(ctx.chat.id, 'name-is-text', () => t.nameIsText);
     const checked = checkAvatarName(ctx.message.text);
     if (!checked.ok) return ctx.reply(`${t[checked.reason]}\n\n${t.askName}`);
     const created = await createDraftAvatar(

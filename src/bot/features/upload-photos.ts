@@ -87,7 +87,9 @@ export function uploadPhotosFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const limits = deps.config.training;
 
-  const refuse = (ctx: BotContext, refusal: PhotoRefusal) => ctx.reply(texts[ctx.lang].photoRefused(refusal));
+  /** A refusal; like ones in the same burst (an album past the maximum) are summed up in one message. */
+  const refuse = (ctx: ChatContext, refusal: PhotoRefusal) =>
+    deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => texts[ctx.lang].photoRefused(refusal, count));
 
   feature.on([message('photo'), message('document')], async (ctx, next) => {
     const state = await getWizardState(deps.db, ctx.chat.id);
@@ -135,7 +137,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.on(message(), async (ctx, next) => {
     const state = await getWizardState(deps.db, ctx.chat.id);
     if (state?.step !== 'upload_photos') return next();
-    return ctx.reply(texts[ctx.lang].sendPhotoHint);
+    return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => texts[ctx.lang].sendPhotoHint);
   });
 
   feature.use(

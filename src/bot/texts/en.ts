@@ -144,7 +144,8 @@ export const en: Texts = {
   readyButton: '✅ Ready to train',
   cancelCreation: '🗑️ Cancel creation',
   creationCancelled: (name) => `🗑️ Creation of “${name}” cancelled, its photos are deleted.`,
-  photoRefused: (r) => `❌ Photo not accepted: ${enRefusal(r)}`,
+  photoRefused: (r, count = 1) =>
+    count > 1 ? `❌ ${count} photos not accepted: ${enRefusal(r)}` : `❌ Photo not accepted: ${enRefusal(r)}`,
   sendPhotoHint: '📸 I am waiting for photos: send one as a photo or as a file (JPEG, PNG, WebP).',
   notEnoughPhotos: (min) => `At least ${min} photos are needed`,
   photoCaption: (i, n) => `📸 Photo ${i}/${n}`,

@@ -144,7 +144,7 @@ export const ru: Texts = {
   readyButton: '✅ Готово к обучению',
   cancelCreation: '🗑️ Отменить создание',
   creationCancelled: (name) => `🗑️ Создание аватара «${name}» отменено, фото удалены.`,
-  photoRefused: (r) => `❌ Фото не принято: ${ruRefusal(r)}`,
+  photoRefused: (r, count = 1) => (count > 1 ? `❌ ${count} фото не приняты: ${ruRefusal(r)}` : `❌ Фото не принято: ${ruRefusal(r)}`),
   sendPhotoHint: '📸 Сейчас я жду фото: отправьте его как фото или файлом (JPEG, PNG, WebP).',
   notEnoughPhotos: (min) => `Нужно минимум ${min} фото`,
   photoCaption: (i, n) => `📸 Фото ${i}/${n}`,

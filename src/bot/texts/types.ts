@@ -85,7 +85,8 @@ export type Texts = {
   readyButton: string;
   cancelCreation: string;
   creationCancelled: Name;
-  photoRefused: (refusal: PhotoRefusal) => string;
+  /** `count` photos of one burst refused for the same reason: one message. */
+  photoRefused: (refusal: PhotoRefusal, count?: number) => string;
   sendPhotoHint: string;
   notEnoughPhotos: (min: number) => string;
   photoCaption: (index: number, total: number) => string;

@@ -1,0 +1,54 @@
+import type { Telegram } from 'telegraf';
+import type { BackgroundTasks } from '../background-tasks.js';
+
+/** How long a chat must be quiet before a group of like replies is final. */
+const SETTLE_MS = 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Group = { chatId: number; messageId: number | null; count: number; last: number; render: (count: number) => string };
+
+export type ReplyGroups = ReturnType<typeof createReplyGroups>;
+
+/**
+ * One answer per burst. An album's photos arrive as parallel updates, a fast
+ * series one right after another: the first of a kind of reply (same chat,
+ * same key) is sent at once; the ones like it that follow are only counted, and
+ * once the chat has been quiet for a second the first is edited to sum them up
+ * ("❌ 3 фото не приняты: …"). Kept in this process: updates of one burst that
+ * reach two instances get one answer from each.
+ */
+export function createReplyGroups(telegram: Telegram, tasks: BackgroundTasks, settleMs = SETTLE_MS) {
+  const groups = new Map<string, Group>();
+
+  async function settle(key: string): Promise<void> {
+    for (let group = groups.get(key); group; group = groups.get(key)) {
+      const wait = group.last + settleMs - Date.now();
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    const group = groups.get(key);
+    groups.delete(key);
+    if (!group || group.count === 1 || group.messageId === null) return;
+    await telegram.editMessageText(group.chatId, group.messageId, undefined, group.render(group.count)).catch(() => {});
+  }
+
+  return {
+    /**
+     * Replies `render(1)`, unless a reply of this `kind` went to the chat in
+     * the current burst: then it is counted into that one.
+     */
+    async reply(chatId: number, kind: string, render: (count: number) => string): Promise<void> {
+      const key = `${chatId}:${kind}`;
+      const known = groups.get(key);
+      if (known) {
+        known.count += 1;
+        known.last = Date.now();
+        return;
+      }
+      const group: Group = { chatId, messageId: null, count: 1, last: Date.now(), render };
+      groups.set(key, group);
+      tasks.run('reply-group', () => settle(key));
+      group.messageId = (await telegram.sendMessage(chatId, render(1))).message_id;
+    },
+  };
+}
