@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Message, openPlaygroundStore } from './playground-store.js';
 import { samplePortrait } from './sample-images.js';
 
@@ -22,7 +22,13 @@ export type LocalBotApiOptions = {
 };
 
 const CHAT_ID = 1;
-const USER = { id: 1, is_bot: false, first_name: 'Гость', language_code: 'ru' };
+const GUEST = { id: 1, is_bot: false };
+/** The page's user, in the language the page chose (its `x-playground-lang` header): the bot answers in it. */
+const userFor = (request: FastifyRequest) => {
+  const lang = request.headers['x-playground-lang'] === 'en' ? 'en' : 'ru';
+  return { ...GUEST, first_name: lang === 'en' ? 'Guest' : 'Гость', language_code: lang };
+};
+type PageUser = ReturnType<typeof userFor>;
 const BOT = { id: 2, is_bot: true, first_name: 'Avatar Bot', username: 'avatar_playground_bot' };
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const FAL_CDN = /(^|\.)fal\.media$/;
@@ -61,15 +67,15 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret },
       payload: { update_id: nextUpdateId++, ...update },
     });
-  const userMessage = (content: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) => {
+  const userMessage = (user: PageUser, content: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) => {
     const message: Message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), from: 'user', ...shown };
     keepMessage(message);
     emit('message', message);
     return {
       message_id: message.message_id,
       date: message.date,
-      chat: { id: CHAT_ID, type: 'private', first_name: USER.first_name },
-      from: USER,
+      chat: { id: CHAT_ID, type: 'private', first_name: user.first_name },
+      from: user,
       ...content,
     };
   };
@@ -234,7 +240,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   api.post('/say', async (request) => {
     const text = String((request.body as { text?: unknown } | null)?.text ?? '').slice(0, 4096);
     const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
-    const res = await deliver({ message: userMessage({ text, ...(entities ? { entities } : {}) }, { text }) });
+    const res = await deliver({ message: userMessage(userFor(request), { text, ...(entities ? { entities } : {}) }, { text }) });
     return { status: res.statusCode };
   });
 
@@ -244,7 +250,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     const res = await deliver({
       callback_query: {
         id: randomBytes(6).toString('hex'),
-        from: USER,
+        from: userFor(request),
         chat_instance: 'playground',
         data: String(data ?? ''),
         message: {
@@ -274,7 +280,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
     await deliver({
       pre_checkout_query: {
         id: queryId,
-        from: USER,
+        from: userFor(request),
         currency: invoice.currency,
         total_amount: invoice.amount,
         invoice_payload: invoice.payload,
@@ -298,7 +304,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       telegram_payment_charge_id: chargeId,
       provider_payment_charge_id: '',
     };
-    await deliver({ message: userMessage({ successful_payment }, { text: `⭐ ${invoice.amount}` }) });
+    await deliver({ message: userMessage(userFor(request), { successful_payment }, { text: `⭐ ${invoice.amount}` }) });
     return { paid: true, charge_id: chargeId };
   });
 
@@ -312,6 +318,7 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       const id = await keepFile(bytes);
       const res = await deliver({
         message: userMessage(
+          userFor(request),
           { photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] },
           { photos: [id] },
         ),
@@ -322,9 +329,10 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   });
 
   /** Ten sample portraits for a quick try: drawn, each a different face, as an album would bring them. */
-  api.post('/samples', async () => {
+  api.post('/samples', async (request) => {
     const photos = (await Promise.all(Array.from({ length: 10 }, (_, i) => samplePortrait(i)))).map((b) => b.toString('base64'));
-    const res = await api.inject({ method: 'POST', url: '/__playground/photos', payload: { photos } });
+    const headers = { 'x-playground-lang': userFor(request).language_code };
+    const res = await api.inject({ method: 'POST', url: '/__playground/photos', headers, payload: { photos } });
     return res.json();
   });
 };

@@ -1,4 +1,28 @@
+import { texts } from '../bot/texts/index.js';
+
 /** The playground's chat page: plain HTML, CSS and a script, no build step. */
+
+/** What the page itself says, per language; the menu buttons are the bot's own. */
+const PAGE_TEXTS = {
+  ru: {
+    subtitle: 'песочница — настоящий бот, локальный Bot API, имитация FAL',
+    placeholder: 'Сообщение',
+    switchTo: 'English',
+    offline: 'Сервер недоступен — переподключаюсь…',
+    photos: 'Фото',
+    samples: '10 примеров фото',
+    menu: Object.values(texts.ru.menu),
+  },
+  en: {
+    subtitle: 'playground — the real bot, a local Bot API, a simulated FAL',
+    placeholder: 'Message',
+    switchTo: 'Русский',
+    offline: 'Server unreachable — reconnecting…',
+    photos: 'Photos',
+    samples: '10 sample photos',
+    menu: Object.values(texts.en.menu),
+  },
+};
 
 export const PAGE_HTML = `<!doctype html>
 <html lang="ru">
@@ -9,9 +33,14 @@ export const PAGE_HTML = `<!doctype html>
 <style>
   body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: #0e1621; color: #e9eef3;
          display: flex; flex-direction: column; height: 100vh; }
-  header { padding: 10px 16px; background: #17212b; border-bottom: 1px solid #0b121a; }
-  header b { display: block; } header small { color: #7f91a4; }
-  #chat { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
+  header { padding: 10px 16px; background: #17212b; border-bottom: 1px solid #0b121a; display: flex; align-items: center; gap: 8px; }
+  header div { flex: 1; } header b { display: block; } header small { color: #7f91a4; }
+  header button { background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 6px 10px; cursor: pointer; }
+  #offline { display: none; background: #7a2e2e; color: #fff; padding: 6px 16px; text-align: center; }
+  #alert { position: fixed; inset: 0; background: #0008; display: none; align-items: center; justify-content: center; }
+  #alert div { background: #17212b; padding: 16px; border-radius: 12px; max-width: 360px; white-space: pre-wrap; }
+  #alert button { display: block; margin: 12px 0 0 auto; background: #3a8ee6; color: #fff; border: 0; border-radius: 8px; padding: 6px 18px; cursor: pointer; }
+  #chat { flex: 1; overflow-y: auto; overflow-anchor: none; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
   .msg { max-width: min(480px, 85%); padding: 8px 10px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
   .bot { align-self: flex-start; background: #182533; }
   .user { align-self: flex-end; background: #2b5278; }
@@ -33,17 +62,16 @@ export const PAGE_HTML = `<!doctype html>
 </style>
 </head>
 <body>
-<header><b>Avatar Bot</b><small>playground — the real bot, a local Bot API, a simulated FAL</small></header>
+<header><div><b>Avatar Bot</b><small id="subtitle"></small></div><button id="lang" type="button"></button></header>
+<div id="offline"></div>
 <div id="chat"></div>
 <div id="toast"></div>
-<div id="menu">
-  <button data-say="➕ Создать аватар">➕ Создать аватар</button><button data-say="🎭 Мои аватары">🎭 Мои аватары</button>
-  <button data-say="🎨 Генерация">🎨 Генерация</button><button data-say="ℹ️ Помощь">ℹ️ Помощь</button>
-</div>
+<div id="alert"><div><span></span><button type="button">OK</button></div></div>
+<div id="menu"><button></button><button></button><button></button><button></button></div>
 <form id="send">
-  <input id="text" type="text" placeholder="Сообщение" autocomplete="off">
-  <label><input id="files" type="file" accept="image/*" multiple hidden><button type="button" id="attach" title="Фото">📎</button></label>
-  <button type="button" id="samples" title="10 примеров фото">🖼×10</button>
+  <input id="text" type="text" autocomplete="off">
+  <label><input id="files" type="file" accept="image/*" multiple hidden><button type="button" id="attach">📎</button></label>
+  <button type="button" id="samples">🖼×10</button>
   <button type="submit">➤</button>
 </form>
 <script src="/__playground/app.js"></script>
@@ -51,10 +79,47 @@ export const PAGE_HTML = `<!doctype html>
 </html>`;
 
 export const PAGE_SCRIPT = `'use strict';
+const PAGE = ${JSON.stringify(PAGE_TEXTS)};
+// The user's language_code, as Telegram would send it: the bot answers in it.
+const lang = localStorage.getItem('lang') === 'en' ? 'en' : 'ru';
+const page = PAGE[lang];
+document.documentElement.lang = lang;
+document.getElementById('subtitle').textContent = page.subtitle;
+document.getElementById('text').placeholder = page.placeholder;
+document.getElementById('attach').title = page.photos;
+document.getElementById('samples').title = page.samples;
+document.getElementById('offline').textContent = page.offline;
+const langButton = document.getElementById('lang');
+langButton.textContent = page.switchTo;
+langButton.onclick = () => {
+  localStorage.setItem('lang', lang === 'en' ? 'ru' : 'en');
+  location.reload();
+};
+[...document.querySelectorAll('#menu button')].forEach((b, i) => {
+  b.textContent = page.menu[i];
+  b.onclick = () => post('say', { text: page.menu[i] });
+});
+
 const chat = document.getElementById('chat');
 const nodes = new Map();
 const post = (path, body) =>
-  fetch('/__playground/' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch('/__playground/' + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-playground-lang': lang },
+    body: JSON.stringify(body),
+  });
+// The chat follows the newest message while the reader is at the bottom (also when a picture loads
+// later); only the reader's own scrolling, not a layout change, decides where that is.
+let follow = true;
+let readerScrolled = false;
+for (const gesture of ['wheel', 'touchmove', 'keydown', 'mousedown']) chat.addEventListener(gesture, () => (readerScrolled = true));
+chat.addEventListener('scroll', () => {
+  if (readerScrolled) follow = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 80;
+  readerScrolled = false;
+});
+const toBottom = () => {
+  if (follow) chat.scrollTop = chat.scrollHeight;
+};
 
 function render(message) {
   const node = nodes.get(message.message_id) || document.createElement('div');
@@ -66,6 +131,7 @@ function render(message) {
     if (message.photos.length > 1) box.className = 'photos';
     for (const id of message.photos) {
       const img = document.createElement('img');
+      img.onload = toBottom;
       img.src = '/__playground/files/' + id;
       box.append(img);
     }
@@ -93,8 +159,8 @@ function render(message) {
   if (!nodes.has(message.message_id)) {
     nodes.set(message.message_id, node);
     chat.append(node);
-    chat.scrollTop = chat.scrollHeight;
   }
+  toBottom();
 }
 
 /** A Stars invoice as Telegram shows it: title, description, and "Pay ⭐N" until it is paid. */
@@ -117,12 +183,22 @@ function invoiceCard(message) {
   return card;
 }
 
-function toast(text) {
+/** A button's answer: an alert stays until OK is pressed, a notice for long enough to read it. */
+let toastTimer;
+function toast(text, alert) {
+  if (alert) {
+    const box = document.getElementById('alert');
+    box.querySelector('span').textContent = text;
+    box.style.display = 'flex';
+    return;
+  }
   const box = document.getElementById('toast');
   box.textContent = text;
   box.style.display = 'block';
-  setTimeout(() => (box.style.display = 'none'), 2500);
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (box.style.display = 'none'), 2000 + 60 * text.length);
 }
+document.querySelector('#alert button').onclick = () => (document.getElementById('alert').style.display = 'none');
 
 /** Shows the chat as the server keeps it: bubbles it no longer has go, the others are redrawn. */
 function sync(history) {
@@ -138,15 +214,20 @@ function sync(history) {
 
 fetch('/__playground/history').then((r) => r.json()).then((history) => {
   sync(history);
-  if (history.length === 0) post('say', { text: '/start' });
+  // A first visit, or the language just changed: the bot greets in it, with its menu.
+  if (history.length === 0 || localStorage.getItem('greeted') !== lang) post('say', { text: '/start' });
+  localStorage.setItem('greeted', lang);
 });
 const events = new EventSource('/__playground/events');
 // After the server restarted, the page reconnects by itself and catches up with what it missed.
 let connected = false;
+const offline = document.getElementById('offline');
 events.addEventListener('open', () => {
+  offline.style.display = 'none';
   if (connected) fetch('/__playground/history').then((r) => r.json()).then(sync);
   connected = true;
 });
+events.addEventListener('error', () => (offline.style.display = 'block'));
 events.addEventListener('message', (e) => render(JSON.parse(e.data)));
 events.addEventListener('edit', (e) => render(JSON.parse(e.data)));
 events.addEventListener('delete', (e) => {
@@ -154,7 +235,10 @@ events.addEventListener('delete', (e) => {
   nodes.get(id)?.remove();
   nodes.delete(id);
 });
-events.addEventListener('toast', (e) => toast(JSON.parse(e.data).text));
+events.addEventListener('toast', (e) => {
+  const data = JSON.parse(e.data);
+  toast(data.text, data.alert);
+});
 
 document.getElementById('send').onsubmit = (e) => {
   e.preventDefault();
@@ -162,7 +246,6 @@ document.getElementById('send').onsubmit = (e) => {
   if (input.value.trim()) post('say', { text: input.value });
   input.value = '';
 };
-for (const b of document.querySelectorAll('#menu button')) b.onclick = () => post('say', { text: b.dataset.say });
 document.getElementById('attach').onclick = () => document.getElementById('files').click();
 document.getElementById('samples').onclick = () => post('samples', {});
 document.getElementById('files').onchange = async (e) => {

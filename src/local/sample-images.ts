@@ -62,7 +62,8 @@ export async function simulatedPicture(prompt: string, width: number, height: nu
   const b = seeded(prompt);
   const hue = b[0]! * 1.4;
   const words = prompt.length > 80 ? `${prompt.slice(0, 77)}…` : prompt;
-  const font = Math.round(Math.min(width, height) / 16);
+  // Small enough for the words to fit across the picture (a glyph is about 0.55 em wide).
+  const font = Math.round(Math.min(Math.min(width, height) / 16, (width * 0.9) / (0.55 * Math.max(1, [...words].length))));
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
   <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl(hue, 60, 25)}"/><stop offset="1" stop-color="${hsl(hue + 40, 70, 70)}"/></linearGradient></defs>
   <rect width="${width}" height="${height}" fill="url(#sky)"/>

@@ -14,7 +14,8 @@ const SHOTS = 'test-output/playground';
 
 /** A headless page on a playground started with `env`, and helpers to act on it like a user. */
 async function openPlayground(t: Test, env: Record<string, string> = {}) {
-  const { base } = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', ...env } });
+  const app = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', ...env } });
+  const { base } = app;
   await mkdir(SHOTS, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -31,6 +32,7 @@ async function openPlayground(t: Test, env: Record<string, string> = {}) {
   t.teardown(() => browser.close());
   const page: Page = await browser.newPage({ viewport: { width: 520, height: 900 } });
   return {
+    app,
     base,
     page,
     shot: (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` }),
@@ -122,4 +124,52 @@ t.test('the playground sells Stars: short balance, the invoice card, "Pay ⭐N",
   await seen('⭐ Баланс: 50 ⭐');
   t.match(await page.locator('.msg.bot').last().textContent(), /−50 ⭐ {2}обучение «Paid»\n.*\+100 ⭐ {2}пополнение/);
   await shot('11-balance');
+});
+
+t.test('the page: the chat follows pictures, alerts wait for OK, a lost server shows, English on a tap', async (t) => {
+  const p = await openPlayground(t, { SIMULATED_TRAINING_SECONDS: '8' });
+  const { page, button, seen, shot } = p;
+  await page.goto(p.base);
+  await seen('👋 Привет, Гость!');
+  await readyAvatar(p, 'Alerts');
+  await page.waitForFunction("[...document.querySelectorAll('.msg img')].every((img) => img.complete)");
+  const gap = await page.evaluate(
+    "(() => { const c = document.getElementById('chat'); return c.scrollHeight - c.scrollTop - c.clientHeight; })()",
+  );
+  t.ok(Number(gap) < 5, `the newest message is in view once the photos have loaded (${gap} px below)`);
+
+  // A stop confirmed after the training ended: the bot answers with an alert.
+  await button('✅ Готово к обучению').click();
+  await button('🚀 Начать обучение').click();
+  await seen('⏳ Обучение началось!');
+  await p.menu('🎭 Мои аватары');
+  await button('⏹ Отменить обучение').click();
+  await seen('⏹ Отменить обучение аватара «Alerts»?');
+  await seen('✅ Аватар «Alerts» готов!', 20_000);
+  await button('⏹ Да, отменить').click();
+  const alert = page.locator('#alert');
+  await alert.getByText('Обучение уже закончилось — отменять нечего.').waitFor();
+  await page.waitForTimeout(4000);
+  t.ok(await alert.isVisible(), 'an alert stays until it is dismissed');
+  await shot('12-alert');
+  await alert.getByRole('button', { name: 'OK' }).click();
+  t.notOk(await alert.isVisible());
+
+  // Ctrl-C: the page says the server is gone, and reconnects by itself once it is back.
+  const { app } = p;
+  await app.app.close();
+  await page.getByText('Сервер недоступен — переподключаюсь…').waitFor();
+  await shot('13-offline');
+  await buildSimulatedApp(t, {
+    playground: true,
+    env: { DATABASE_URL: app.database.url, DATA_DIR: app.config.dataDir, PORT: String(app.port), PUBLIC_URL: app.config.publicUrl },
+  });
+  await page.getByText('Сервер недоступен — переподключаюсь…').waitFor({ state: 'hidden', timeout: 15_000 });
+  t.pass('the banner goes once the page is connected again');
+
+  await page.locator('#lang').click();
+  await seen('👋 Hi, Guest!');
+  t.equal(await page.locator('#subtitle').textContent(), 'playground — the real bot, a local Bot API, a simulated FAL');
+  t.equal(await page.locator('#menu button').first().textContent(), '➕ Create avatar');
+  await shot('14-english');
 });
