@@ -2,7 +2,16 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, generations, users } from '../src/db/schema.js';
 import { jpeg } from './support/fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, photoUpdate, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import {
+  ALICE,
+  buildTestApp,
+  callbackUpdate,
+  INTERNAL_TOKEN,
+  photoUpdate,
+  postUpdate,
+  type TestEnv,
+  textUpdate,
+} from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { isTo, type Message, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
@@ -128,4 +137,29 @@ t.test('an album gets one answer: one hint while a name is expected, one summed-
   t.equal(refusals.length, 1, 'one refusal for the three photos past the maximum');
   const edit = env.telegram.callsOf('editMessageText').find((c) => c.payload.message_id === (refusals[0]!.result as Message).message_id);
   t.equal(edit?.payload.text, '❌ 3 фото не приняты: уже загружено максимум 3 фото', 'summed up once the album settled');
+});
+
+t.test('a running training shows on its card how far FAL is: its place in the queue, then its latest log line', async (t) => {
+  const env = await buildTestApp(t);
+  const alice = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, alice.id, 'Progress', 'training', new Date());
+  const check = () =>
+    env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  const card = async () => {
+    await postUpdate(env.app, textUpdate('🎭 Мои аватары'));
+    return String(lastCall(env, 'sendPhoto')?.payload.caption);
+  };
+
+  env.fal.state.jobs.set('req-Progress', { status: 'IN_QUEUE', queuePosition: 2 });
+  await check();
+  t.match(await card(), '⏳ Обучается\n🕒 В очереди, место 3\n');
+
+  env.fal.state.jobs.set('req-Progress', { status: 'IN_PROGRESS', logs: ['step 10/2500', 'step 1200/2500'] });
+  await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatar.id));
+  await check();
+  t.match(await card(), '⏳ Обучается\n📈 Идёт обучение: step 1200/2500\n', 'the latest log line');
+  t.match((await env.deps.db.select().from(avatars).where(eq(avatars.id, avatar.id)))[0]?.falProgress, {
+    phase: 'running',
+    log: 'step 1200/2500',
+  });
 });

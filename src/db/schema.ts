@@ -23,6 +23,9 @@ const updatedAt = () =>
     .defaultNow()
     .$onUpdate(() => new Date());
 
+/** Where a running training stands at FAL: queued (with its place) or running (with its latest log line). */
+export type TrainingProgress = { phase: 'queued' | 'running'; queuePosition: number | null; log: string | null; checkedAt: string };
+
 export const trainingType = pgEnum('training_type', ['portrait', 'style']);
 export const gender = pgEnum('gender', ['male', 'female']);
 export const avatarStatus = pgEnum('avatar_status', [
@@ -79,6 +82,8 @@ export const avatars = pgTable(
     checkFailures: integer('check_failures').notNull().default(0),
     /** The user stopped the training and FAL took the cancel; it may still finish (and keep its result). */
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    /** How far FAL is with the training, as the status checker last saw it (the gallery card shows it). */
+    falProgress: jsonb('fal_progress').$type<TrainingProgress>(),
     trainingFinishedAt: timestamp('training_finished_at', { withTimezone: true }),
     diffusersLoraFileUrl: text('diffusers_lora_file_url'),
     configFileUrl: text('config_file_url'),

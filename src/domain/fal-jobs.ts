@@ -8,7 +8,8 @@ import type { FalAnswer, FalHttp } from '../fal/fal-http.js';
  */
 
 export type FalVerdict =
-  | { state: 'running' }
+  /** Still queued or running; `queuePosition` while queued, the latest log line while running (when FAL sends logs). */
+  | { state: 'running'; phase: 'queued' | 'running'; queuePosition: number | null; log: string | null }
   | { state: 'done'; output: unknown }
   /**
    * FAL has no FAILED status: a failed job is COMPLETED and its result fetch
@@ -25,18 +26,30 @@ const detailOf = (answer: FalAnswer) => {
   return (typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 500);
 };
 
-/** Where a job stands: its status, and when it is COMPLETED, its result. */
+/** Where a job stands: its status (with its logs, `?logs=1`), and when it is COMPLETED, its result. */
 export async function askFal(falHttp: FalHttp, statusUrl: string, responseUrl: string): Promise<FalVerdict> {
   try {
     // 200 when running or done, 202 while it waits in the queue: any 2xx with a status is an answer.
-    const status = await falHttp.get(statusUrl);
+    const status = await falHttp.get(withLogs(statusUrl));
     if (!isOk(status)) return { state: 'unknown', detail: `status answered ${status.status}: ${detailOf(status)}` };
-    if ((status.body as { status?: unknown }).status !== 'COMPLETED') return { state: 'running' };
+    const body = status.body as { status?: unknown; queue_position?: unknown; logs?: unknown };
+    if (body.status !== 'COMPLETED') {
+      const logs = Array.isArray(body.logs) ? (body.logs as { message?: unknown }[]) : [];
+      const last = logs.findLast((l) => typeof l?.message === 'string')?.message as string | undefined;
+      return {
+        state: 'running',
+        phase: body.status === 'IN_QUEUE' ? 'queued' : 'running',
+        queuePosition: typeof body.queue_position === 'number' ? body.queue_position : null,
+        log: last ? last.slice(0, 200) : null,
+      };
+    }
     return resultOf(await falHttp.get(responseUrl));
   } catch (error) {
     return { state: 'unknown', detail: (error as Error).message };
   }
 }
+
+const withLogs = (url: string) => `${url}${url.includes('?') ? '&' : '?'}logs=1`;
 
 const isOk = (answer: FalAnswer) => answer.status >= 200 && answer.status < 300;
 

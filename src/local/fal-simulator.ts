@@ -281,7 +281,20 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
   app.get('/queue.fal.run/:owner/:alias/requests/:id/status', async (request, reply) => {
     const job = jobOf(request);
     if (!job) return reply.code(404).send({ detail: 'Request not found' });
-    return reply.code(job.status === 'IN_QUEUE' ? 202 : 200).send({ status: job.status, request_id: job.id });
+    // Like FAL: the place in the queue while queued; with `?logs=1`, the trainer's progress as log lines.
+    const total = Number(job.input.steps ?? job.input.iterations ?? 1000) || 1000;
+    const seconds = isTrainer(job.modelId) ? settings.trainingSeconds : GENERATION_SECONDS;
+    const done = Math.min(1, Math.max(0, 1 - (job.endsAt - Date.now()) / (seconds * 1000)));
+    const logs =
+      (request.query as { logs?: string }).logs === '1' && job.status === 'IN_PROGRESS' && isTrainer(job.modelId)
+        ? [{ message: `step ${Math.floor(done * total)}/${total}`, level: 'INFO', source: 'user', timestamp: new Date().toISOString() }]
+        : undefined;
+    return reply.code(job.status === 'IN_QUEUE' ? 202 : 200).send({
+      status: job.status,
+      request_id: job.id,
+      ...(job.status === 'IN_QUEUE' ? { queue_position: 0 } : {}),
+      ...(logs ? { logs } : {}),
+    });
   });
   app.get('/queue.fal.run/:owner/:alias/requests/:id', async (request, reply) => {
     const job = jobOf(request);

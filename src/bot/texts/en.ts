@@ -192,6 +192,11 @@ export const en: Texts = {
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
       `📊 Status: ${c.stopping ? '⏳ Stopping' : enStatus[c.status]}\n` +
+      (c.status === 'training' && c.progress
+        ? c.progress.phase === 'queued'
+          ? `🕒 Queued${c.progress.queuePosition !== null ? `, place ${c.progress.queuePosition + 1}` : ''}\n`
+          : `📈 Training${c.progress.log ? `: ${c.progress.log}` : ''}\n`
+        : '') +
       `📅 Created: ${enDate(c.createdAt)}\n` +
       `📸 Photos: ${c.photos}\n` +
       `🎨 Generations: ${c.generations}` +

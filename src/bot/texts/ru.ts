@@ -191,6 +191,11 @@ export const ru: Texts = {
       `🎭 ${c.name}${c.isMain ? ' ⭐' : ''}\n\n` +
       `${c.type === 'portrait' ? '👤 Тип: Портретный' : '🎨 Тип: Художественный'}\n` +
       `📊 Статус: ${c.stopping ? '⏳ Останавливается' : ruStatus[c.status]}\n` +
+      (c.status === 'training' && c.progress
+        ? c.progress.phase === 'queued'
+          ? `🕒 В очереди${c.progress.queuePosition !== null ? `, место ${c.progress.queuePosition + 1}` : ''}\n`
+          : `📈 Идёт обучение${c.progress.log ? `: ${c.progress.log}` : ''}\n`
+        : '') +
       `📅 Создан: ${ruDate(c.createdAt)}\n` +
       `📸 Фото: ${c.photos}\n` +
       `🎨 Генераций: ${c.generations}` +

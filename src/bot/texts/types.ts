@@ -1,4 +1,5 @@
 import type { TrainingPresetName } from '../../config.js';
+import type { TrainingProgress } from '../../db/schema.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
@@ -34,6 +35,8 @@ export type CardView = {
   status: AvatarStatus;
   /** A training the user stopped, until FAL ends it. */
   stopping: boolean;
+  /** How far FAL is with a running training, as last checked. */
+  progress: TrainingProgress | null;
   isMain: boolean;
   createdAt: Date;
   photos: number;

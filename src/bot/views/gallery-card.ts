@@ -29,6 +29,7 @@ export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
       type: card.trainingType,
       status: card.status,
       stopping: card.status === 'training' && card.cancelRequestedAt !== null,
+      progress: card.falProgress ?? null,
       isMain: card.isMain,
       createdAt: card.createdAt,
       photos: card.photos,

@@ -55,8 +55,19 @@ async function checkTraining(pass: CheckPass, row: Claimed): Promise<void> {
       }
       if (!row.fal_status_url || !row.fal_response_url) return failed('the training has no status or response URL');
       const verdict = await askFal(pass.falHttp, row.fal_status_url, row.fal_response_url);
-      if (verdict.state === 'running') summary.stillRunning += 1;
-      else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
+      if (verdict.state === 'running') {
+        summary.stillRunning += 1;
+        const progress = {
+          phase: verdict.phase,
+          queuePosition: verdict.queuePosition,
+          log: verdict.log,
+          checkedAt: new Date().toISOString(),
+        };
+        await pass.db
+          .update(avatars)
+          .set({ falProgress: progress })
+          .where(and(eq(avatars.id, row.id), inArray(avatars.status, [...TRANSITIONS.complete.from])));
+      } else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
       else if (verdict.state === 'failed')
         await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
       else await failed(verdict.detail);

@@ -64,6 +64,7 @@ export async function beginSubmission(db: Db, avatarId: string, config: LimitsCo
         submitKey,
         trainingPreset: config.training.preset,
         cancelRequestedAt: null,
+        falProgress: null,
         checkFailures: 0,
         error: null,
         falRequestId: null,

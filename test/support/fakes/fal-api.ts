@@ -35,6 +35,9 @@ export type Job = {
   result?: { status: number; body: unknown; headers?: Record<string, string> };
   /** A cancel was requested; an IN_QUEUE job is then COMPLETED with a cancelled result at once. */
   cancelled?: boolean;
+  /** What the status answers besides the status: the place in the queue, and log lines (with `?logs=1`). */
+  queuePosition?: number;
+  logs?: string[];
 };
 
 /** A runner error as FAL's result URL answers it: a flat `{ detail, error_type }` and the same type in a header. */
@@ -147,7 +150,15 @@ export async function startFakeFal() {
         return sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
       }
       if (job[2] === '/status') {
-        return sendJson(response, known.status === 'IN_QUEUE' ? 202 : 200, { status: known.status, request_id: job[1] });
+        const withLogs = url.searchParams.get('logs') === '1' && known.logs;
+        return sendJson(response, known.status === 'IN_QUEUE' ? 202 : 200, {
+          status: known.status,
+          request_id: job[1],
+          ...(known.queuePosition !== undefined ? { queue_position: known.queuePosition } : {}),
+          ...(withLogs
+            ? { logs: known.logs!.map((message) => ({ message, level: 'INFO', source: 'user', timestamp: new Date().toISOString() })) }
+            : {}),
+        });
       }
       if (known.status !== 'COMPLETED' || !known.result) return sendJson(response, 400, { detail: 'Request is still in progress' });
       return sendJson(response, known.result.status, known.result.body, known.result.headers);
