@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { avatars, generations, users } from '../src/db/schema.js';
+import { avatars, botState, generations, users } from '../src/db/schema.js';
 import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
@@ -137,6 +137,18 @@ t.test('an album gets one answer: one hint while a name is expected, one summed-
   t.equal(refusals.length, 1, 'one refusal for the three photos past the maximum');
   const edit = env.telegram.callsOf('editMessageText').find((c) => c.payload.message_id === (refusals[0]!.result as Message).message_id);
   t.equal(edit?.payload.text, '❌ 3 фото не приняты: уже загружено максимум 3 фото', 'summed up once the album settled');
+
+  // The progress came down below the album: sent anew, the old one deleted, the step pointing at the new one.
+  const progress = sentTo(env, ALICE, '📊');
+  t.equal(progress.length, 2, 'the first progress message, and the one below the album');
+  const [first, moved] = progress.map((c) => (c.result as Message).message_id);
+  t.match(progress[1]?.payload.text, '📸 Загружено: 3/3');
+  t.ok(
+    env.telegram.callsOf('deleteMessage').some((c) => c.payload.message_id === first),
+    'the old one is gone',
+  );
+  const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id));
+  t.equal(state?.data.progressMessageId, moved, 'later photos edit the new one');
 });
 
 t.test('a running training shows on its card how far FAL is: its place in the queue, then its latest log line', async (t) => {

@@ -69,6 +69,17 @@ async function replaceProgress(ctx: ChatContext, deps: BotDeps, goneId: number, 
   return winner ?? fresh.message_id;
 }
 
+/** Sends the progress anew at the bottom of the chat and retires the old message (one winner among parallel moves). */
+async function moveProgressDown(ctx: ChatContext, deps: BotDeps, avatarId: string): Promise<void> {
+  const state = await getWizardState(deps.db, ctx.chat.id);
+  if (state?.step !== 'upload_photos' || state.avatarId !== avatarId || state.progressMessageId === null) return;
+  const v = progressView(ctx.lang, avatarId, await countPhotos(deps.db, avatarId), deps.config.training);
+  const fresh = await ctx.telegram.sendMessage(ctx.chat.id, v.text, v.markup);
+  const winner = await replaceProgressMessage(deps.db, ctx.chat.id, state.progressMessageId, fresh.message_id);
+  const retired = winner === fresh.message_id ? state.progressMessageId : fresh.message_id;
+  await ctx.telegram.deleteMessage(ctx.chat.id, retired).catch(() => {});
+}
+
 type Incoming = { fileId: string; declaredSize: number | undefined };
 
 function incomingFile(ctx: BotContext): Incoming | null {
@@ -131,6 +142,14 @@ export function uploadPhotosFeature(deps: BotDeps) {
       if (isDatabaseUnavailable(error)) throw error;
       ctx.log.warn({ err: error }, 'progress message not updated');
     });
+    // An album pushes the progress far up the chat: once its last photo is in, the progress comes down below it.
+    const album = ctx.message.media_group_id;
+    if (album) {
+      const { chat, log } = ctx;
+      deps.replies.afterBurst(chat.id, `album:${album}`, () =>
+        moveProgressDown(ctx, deps, state.avatarId).catch((error: unknown) => log.warn({ err: error }, 'progress message not moved')),
+      );
+    }
   });
 
   // Text, stickers, voice… while photos are expected: a hint, not an error.
