@@ -61,7 +61,12 @@ export async function samplePortrait(i: number): Promise<Buffer> {
 export async function simulatedPicture(prompt: string, width: number, height: number): Promise<Buffer> {
   const b = seeded(prompt);
   const hue = b[0]! * 1.4;
-  const words = prompt.length > 80 ? `${prompt.slice(0, 77)}…` : prompt;
+  // The user's words: the avatar's trigger (and its subject) is for the model, not for the picture.
+  const said = prompt
+    .replace(/TOK_[0-9a-f]+( (man|woman|person))?,?\s*/g, '')
+    .replace(/,?\s*in the style of\s*$/, '')
+    .trim();
+  const words = said.length > 80 ? `${said.slice(0, 77)}…` : said;
   // Small enough for the words to fit across the picture (a glyph is about 0.55 em wide).
   const font = Math.round(Math.min(Math.min(width, height) / 16, (width * 0.9) / (0.55 * Math.max(1, [...words].length))));
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
