@@ -8,10 +8,12 @@ import { runStatusCheck } from './domain/status-check.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
 import { sendError } from './http-errors.js';
+import type { Metrics } from './metrics.js';
 import type { Notifier } from './notifier.js';
 import { checkStatusRoutes } from './routes/check-status.js';
 import { falWebhookRoutes } from './routes/fal-webhook.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
 import type { Storage } from './storage/storage.js';
 
@@ -24,6 +26,7 @@ export type AppDeps = {
   falWebhookVerifier: FalWebhookVerifier;
   falHttp: FalHttp;
   notifier: Notifier;
+  metrics: Metrics;
 };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -50,6 +53,12 @@ export async function buildApp(config: Config, deps: AppDeps) {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.http.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
   // Every route speaks JSON only: anything else is refused with 415 before a handler sees it.
   app.removeContentTypeParser('text/plain');
 
@@ -72,11 +81,32 @@ export async function buildApp(config: Config, deps: AppDeps) {
     botId: config.telegram.botId,
     bot: deps.bot,
     db: deps.db,
+    metrics: deps.metrics,
   });
-  await app.register(falWebhookRoutes, { verifier: deps.falWebhookVerifier, db: deps.db, falHttp: deps.falHttp, notifier: deps.notifier });
-  const check = () =>
-    runStatusCheck({ db: deps.db, storage: deps.storage, falHttp: deps.falHttp, notifier: deps.notifier, logger: deps.logger, config });
+  await app.register(falWebhookRoutes, {
+    verifier: deps.falWebhookVerifier,
+    db: deps.db,
+    falHttp: deps.falHttp,
+    notifier: deps.notifier,
+    metrics: deps.metrics,
+  });
+  const check = async () => {
+    const stop = deps.metrics.statusCheck.startTimer();
+    try {
+      return await runStatusCheck({
+        db: deps.db,
+        storage: deps.storage,
+        falHttp: deps.falHttp,
+        notifier: deps.notifier,
+        logger: deps.logger,
+        config,
+      });
+    } finally {
+      stop();
+    }
+  };
   await app.register(checkStatusRoutes, { token: config.internalApiToken, check });
+  await app.register(metricsRoutes, { token: config.metricsToken, metrics: deps.metrics });
 
   if (config.telegram.playground || config.fal.simulator) {
     const { localTools } = await import('./local/index.js');

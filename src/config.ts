@@ -89,6 +89,7 @@ const envSchema = z
       .default([100, 300, 1000]),
     SUPPORT_CONTACT: optionalString,
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     BODY_LIMIT_BYTES: integer
       .min(1024)
@@ -193,6 +194,8 @@ export type Config = {
   /** How long one status check may run. */
   checkStatusBudgetMs: number;
   internalApiToken: string | undefined;
+  /** Bearer token of GET /metrics: METRICS_TOKEN, else INTERNAL_API_TOKEN. */
+  metricsToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
@@ -295,6 +298,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,
     internalApiToken: e.INTERNAL_API_TOKEN,
+    metricsToken: e.METRICS_TOKEN ?? e.INTERNAL_API_TOKEN,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './
 import { createFal } from './fal/fal-client.js';
 import { createFalHttp } from './fal/fal-http.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
+import { createMetrics, instrumentFalHttp } from './metrics.js';
 import { createNotifier } from './notifier.js';
 import { createStorage } from './storage/create-storage.js';
 
@@ -48,7 +49,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const tasks = createBackgroundTasks(logger);
   const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
   const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config }), tasks);
-  const falHttp = createFalHttp(config);
+  const metrics = createMetrics(database.db);
+  const falHttp = instrumentFalHttp(createFalHttp(config), metrics);
   const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
@@ -61,6 +63,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     falWebhookVerifier,
     falHttp,
     notifier,
+    metrics,
     tasks,
     async close() {
       await tasks.drain(config.shutdownTimeoutMs);

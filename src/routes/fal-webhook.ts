@@ -6,9 +6,10 @@ import type { FalHttp } from '../fal/fal-http.js';
 import { parseFalJson } from '../fal/fal-json.js';
 import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
+import type { Metrics } from '../metrics.js';
 import type { Notifier } from '../notifier.js';
 
-export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; falHttp: FalHttp; notifier: Notifier };
+export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; falHttp: FalHttp; notifier: Notifier; metrics: Metrics };
 
 /** `?key=`: the submit attempt the webhook URL was made for (domain/fal-jobs.ts). Anything else is ignored. */
 const submitKeyOf = (query: unknown) => {
@@ -39,7 +40,7 @@ declare module 'fastify' {
  * An event nothing carries the request id (or submit key) of yet stays pending;
  * one that cannot be applied is stored all the same and retried by the checker.
  */
-export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier }) => {
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier, metrics }) => {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     done(null, body);
@@ -56,6 +57,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
       return sendError(reply, 503, 'signing keys are unavailable; retry later');
     }
     if (!verdict.ok) {
+      metrics.falWebhooks.inc({ outcome: 'rejected' });
       request.log.warn({ reason: verdict.reason }, 'FAL webhook rejected');
       return sendError(reply, 401, `invalid FAL webhook signature: ${verdict.reason}`);
     }
@@ -64,13 +66,16 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     try {
       json = parseFalJson(raw.toString('utf8'));
     } catch {
+      metrics.falWebhooks.inc({ outcome: 'invalid' });
       return sendError(reply, 400, 'body is not valid JSON');
     }
     const parsed = webhookBody.safeParse(json);
     if (!parsed.success) {
+      metrics.falWebhooks.inc({ outcome: 'invalid' });
       return sendError(reply, 400, `unexpected webhook body: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
     }
     if (parsed.data.request_id !== verdict.requestId) {
+      metrics.falWebhooks.inc({ outcome: 'invalid' });
       return sendError(reply, 400, 'body request_id differs from the signed X-Fal-Webhook-Request-Id');
     }
 
@@ -94,6 +99,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
       },
       'FAL webhook stored',
     );
+    metrics.falWebhooks.inc({ outcome: completion.applied ? 'applied' : 'error' in completion ? 'failed' : 'stored' });
     if (completion.applied) notifier.drainSoon();
     return { received: true };
   });

@@ -5,9 +5,10 @@ import { botIdentity } from '../bot/telegram-client.js';
 import type { Db } from '../db/client.js';
 import { claimUpdate, finishUpdate, releaseUpdate } from '../domain/telegram-updates.js';
 import { sendError } from '../http-errors.js';
+import type { Metrics } from '../metrics.js';
 import { secretEquals } from '../security.js';
 
-export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; db: Db };
+export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; db: Db; metrics: Metrics };
 
 // Only the parts the bot relies on are checked: shapes Telegram never sends are refused
 // here, with a 400, instead of failing inside a handler.
@@ -45,7 +46,7 @@ const updateSchema = {
 } as const;
 
 /** Telegram's webhook: authenticated by the secret token Telegram echoes in a header. */
-export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, botId, bot, db }) => {
+export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, botId, bot, db, metrics }) => {
   app.post<{ Body: Update }>(
     '/telegram/webhook',
     {
@@ -69,16 +70,19 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
       }
       const claim = await claimUpdate(db, botId, update.update_id);
       if (claim === 'done') {
+        metrics.telegramUpdates.inc({ outcome: 'duplicate' });
         log.info('duplicate update ignored');
         return { ok: true, duplicate: true };
       }
       if (claim === 'busy') {
+        metrics.telegramUpdates.inc({ outcome: 'busy' });
         log.info('update is being handled by another request; Telegram will deliver it again');
         return sendError(reply, 503, 'this update is being handled; retry later');
       }
       try {
         await bot.handleUpdate(update);
       } catch (error) {
+        metrics.telegramUpdates.inc({ outcome: 'failed' });
         // Only what the bot's error boundary lets through gets here: an unavailable database.
         // Telegram will redeliver; give the claim back so that redelivery is handled (if even
         // that fails, the lease runs out and the redelivery after it is handled).
@@ -88,6 +92,7 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         throw error;
       }
       await finishUpdate(db, botId, update.update_id);
+      metrics.telegramUpdates.inc({ outcome: 'handled' });
       return { ok: true };
     },
   );

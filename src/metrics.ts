@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from './db/client.js';
+import type { FalAnswer, FalHttp } from './fal/fal-http.js';
+
+/**
+ * Prometheus metrics (GET /metrics): the process, HTTP requests per route,
+ * what Telegram updates and FAL webhooks came to, FAL's answers, the status
+ * checker's run time, and — read from the database at each scrape — avatars and
+ * generations by status (the in-flight ones among them) and the outbox backlog.
+ * A registry per app: tests build many apps in one process.
+ */
+export function createMetrics(db: Db) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'avatar_bot_' });
+  const registers = [registry];
+  const countsBy = async (table: string) =>
+    (await db.execute<{ status: string; n: number }>(sql.raw(`select status::text, count(*)::int as n from ${table} group by status`)))
+      .rows;
+
+  new Gauge({
+    name: 'avatar_bot_avatars',
+    help: 'Avatars by status (submitting and training are in flight at FAL)',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await countsBy('avatars')) this.set({ status: row.status }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'avatar_bot_generations',
+    help: 'Generations by status (pending and running are in flight)',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await countsBy('generations')) this.set({ status: row.status }, row.n);
+    },
+  });
+  const oldestUnsent = new Gauge({ name: 'avatar_bot_outbox_oldest_unsent_seconds', help: 'Age of the oldest unsent message', registers });
+  new Gauge({
+    name: 'avatar_bot_outbox_backlog',
+    help: 'Messages written but not sent yet (dead ones excluded)',
+    registers,
+    async collect() {
+      const [row] = (
+        await db.execute<{ n: number; age: number | null }>(sql`
+          select count(*)::int as n, extract(epoch from now() - min(created_at))::float8 as age
+          from notifications where sent_at is null and dead_at is null`)
+      ).rows;
+      this.set(row?.n ?? 0);
+      oldestUnsent.set(row?.age ?? 0);
+    },
+  });
+
+  return {
+    registry,
+    http: new Histogram({
+      name: 'avatar_bot_http_request_duration_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    telegramUpdates: new Counter({
+      name: 'avatar_bot_telegram_updates_total',
+      help: 'Telegram updates by outcome: handled, duplicate, busy (being handled elsewhere), failed',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    falWebhooks: new Counter({
+      name: 'avatar_bot_fal_webhooks_total',
+      help: 'FAL webhooks by outcome: applied, stored (nothing to apply yet, or a redelivery), failed, rejected (signature), invalid (body)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    falRequests: new Counter({
+      name: 'avatar_bot_fal_requests_total',
+      help: 'Requests to FAL by call (submit, status, cancel) and outcome (ok, error: a non-2xx answer, unanswered)',
+      labelNames: ['call', 'outcome'],
+      registers,
+    }),
+    statusCheck: new Histogram({
+      name: 'avatar_bot_status_check_duration_seconds',
+      help: 'Run time of one status check',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The same FAL requests, counted by call and outcome. */
+export function instrumentFalHttp(falHttp: FalHttp, metrics: Metrics): FalHttp {
+  const counted = async (call: string, request: () => Promise<FalAnswer>) => {
+    try {
+      const answer = await request();
+      metrics.falRequests.inc({ call, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
+      return answer;
+    } catch (error) {
+      metrics.falRequests.inc({ call, outcome: 'unanswered' });
+      throw error;
+    }
+  };
+  return {
+    get: (url) => counted('status', () => falHttp.get(url)),
+    put: (url) => counted('cancel', () => falHttp.put(url)),
+    post: (url, json) => counted('submit', () => falHttp.post(url, json)),
+  };
+}
