@@ -5,6 +5,7 @@ import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { type Db, isDatabaseUnavailable } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
+import './request-outcome.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
 import { sendError } from './http-errors.js';
@@ -38,6 +39,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
     // Behind fly.io's proxy: take the client address from X-Forwarded-For.
     trustProxy: config.env === 'production',
     return503OnClosing: true,
+    // One line per webhook with its outcome and duration (below), not two lines per request.
+    disableRequestLogging: true,
   });
 
   // The playground is plain http on any host name (an IP on a LAN): no upgrade to https.
@@ -53,11 +56,15 @@ export async function buildApp(config: Config, deps: AppDeps) {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+  app.decorateRequest('outcome', null);
   app.addHook('onResponse', async (request, reply) => {
-    deps.metrics.http.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    deps.metrics.http.observe({ method: request.method, route, status_code: String(status) }, reply.elapsedTime / 1000);
+    const { msg = 'request', level, ...fields } = request.outcome ?? {};
+    const line = { method: request.method, route, status, ms: Math.round(reply.elapsedTime), ...fields };
+    // Healthy requests without an outcome (health checks, the playground's page) only at debug.
+    request.log[level ?? (request.outcome || status >= 400 ? 'info' : 'debug')](line, msg);
   });
   // Every route speaks JSON only: anything else is refused with 415 before a handler sees it.
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 const REDACTED = '[redacted]';
@@ -39,13 +40,18 @@ function serializeError(error: Error): Record<string, unknown> {
   return serialized;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+/**
+ * JSON lines for machines; in a terminal (stdout a TTY, outside production) the
+ * same records made readable by pino-pretty, in this thread.
+ */
+export function createLogger(config: Pick<Config, 'logLevel'> & { env?: Config['env'] }, destination?: DestinationStream): Logger {
+  const readable = destination === undefined && process.stdout.isTTY && config.env !== 'production';
   return pino(
     {
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: { err: serializeError, error: serializeError },
     },
-    destination,
+    readable ? pretty({ colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) : destination,
   );
 }

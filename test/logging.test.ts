@@ -1,6 +1,15 @@
 import t from 'tap';
 import { createLogger, scrubSecrets } from '../src/logger.js';
-import { BOT_TOKEN, buildTestApp, INTERNAL_TOKEN, LogCapture, postUpdate, textUpdate, WEBHOOK_SECRET } from './support/helper.js';
+import {
+  BOT_TOKEN,
+  buildTestApp,
+  deliverFalWebhook,
+  INTERNAL_TOKEN,
+  LogCapture,
+  postUpdate,
+  textUpdate,
+  WEBHOOK_SECRET,
+} from './support/helper.js';
 
 t.test('secret fields and headers are redacted', async (t) => {
   const out = new LogCapture();
@@ -59,4 +68,26 @@ t.test('requests with secrets leave no secret in the logs', async (t) => {
   await app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
   t.ok(logs.lines.length > 0);
   for (const secret of [WEBHOOK_SECRET, INTERNAL_TOKEN, BOT_TOKEN, 'wrong-secret']) t.notMatch(logs.text, secret);
+});
+
+t.test('one line per update and per webhook, with its outcome and duration; healthy other requests stay quiet', async (t) => {
+  const env = await buildTestApp(t);
+  const update = textUpdate('/start');
+  await postUpdate(env.app, update);
+  await postUpdate(env.app, update);
+  await env.app.inject({ method: 'GET', url: '/healthz' });
+  await deliverFalWebhook(env, 'req-nobody', { request_id: 'req-nobody', status: 'OK', payload: {} });
+  const lines = env.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const updates = lines.filter((l) => l.msg === 'telegram update');
+  t.match(updates, [
+    { level: 30, update_id: update.update_id, kind: 'message', outcome: 'handled', status: 200, route: '/telegram/webhook', ms: Number },
+    { level: 30, update_id: update.update_id, outcome: 'duplicate', status: 200 },
+  ]);
+  t.equal(updates.length, 2, 'one line each');
+  t.match(
+    lines.filter((l) => l.msg === 'FAL webhook stored'),
+    [{ level: 30, fal_request_id: 'req-nobody', completion: 'none', status: 200, ms: Number }],
+  );
+  t.equal(lines.filter((l) => l.route === '/healthz').length, 0, 'a healthy health check is not logged at info');
+  t.equal(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed').length, 0, 'no per-request pair');
 });

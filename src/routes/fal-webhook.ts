@@ -58,7 +58,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     }
     if (!verdict.ok) {
       metrics.falWebhooks.inc({ outcome: 'rejected' });
-      request.log.warn({ reason: verdict.reason }, 'FAL webhook rejected');
+      request.outcome = { msg: 'FAL webhook rejected', level: 'warn', reason: verdict.reason };
       return sendError(reply, 401, `invalid FAL webhook signature: ${verdict.reason}`);
     }
 
@@ -89,16 +89,15 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     });
     // Answered only after both commits: the event, then the completion it causes.
     const completion = await applyStoredEvent({ db, falHttp }, { requestId: parsed.data.request_id, body: json, submitKey });
-    request.log[completion.applied || !('error' in completion) ? 'info' : 'error'](
-      {
-        fal_request_id: verdict.requestId,
-        status: parsed.data.status,
-        deliveries,
-        completion: completion.applied ? completion.status : 'none',
-        ...('error' in completion ? { apply_error: completion.error } : {}),
-      },
-      'FAL webhook stored',
-    );
+    request.outcome = {
+      msg: 'FAL webhook stored',
+      level: completion.applied || !('error' in completion) ? 'info' : 'error',
+      fal_request_id: verdict.requestId,
+      fal_status: parsed.data.status,
+      deliveries,
+      completion: completion.applied ? completion.status : 'none',
+      ...('error' in completion ? { apply_error: completion.error } : {}),
+    };
     metrics.falWebhooks.inc({ outcome: completion.applied ? 'applied' : 'error' in completion ? 'failed' : 'stored' });
     if (completion.applied) notifier.drainSoon();
     return { received: true };

@@ -62,27 +62,32 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
     async (request, reply) => {
       const update = request.body;
       const log = request.log.child({ update_id: update.update_id });
+      const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
+      const settle = (outcome: 'handled' | 'duplicate' | 'busy' | 'failed' | 'no_bot_identity') => {
+        if (outcome !== 'no_bot_identity') metrics.telegramUpdates.inc({ outcome });
+        request.outcome = { msg: 'telegram update', update_id: update.update_id, kind, outcome };
+      };
       try {
         bot.botInfo ??= await botIdentity(bot.telegram);
       } catch (error) {
+        settle('no_bot_identity');
         log.error({ err: error }, 'getMe failed; Telegram will deliver the update again');
         return sendError(reply, 503, 'the Bot API did not answer getMe; retry later');
       }
       const claim = await claimUpdate(db, botId, update.update_id);
       if (claim === 'done') {
-        metrics.telegramUpdates.inc({ outcome: 'duplicate' });
-        log.info('duplicate update ignored');
+        settle('duplicate');
         return { ok: true, duplicate: true };
       }
       if (claim === 'busy') {
-        metrics.telegramUpdates.inc({ outcome: 'busy' });
-        log.info('update is being handled by another request; Telegram will deliver it again');
+        // Being handled by another request: Telegram delivers it again.
+        settle('busy');
         return sendError(reply, 503, 'this update is being handled; retry later');
       }
       try {
         await bot.handleUpdate(update);
       } catch (error) {
-        metrics.telegramUpdates.inc({ outcome: 'failed' });
+        settle('failed');
         // Only what the bot's error boundary lets through gets here: an unavailable database.
         // Telegram will redeliver; give the claim back so that redelivery is handled (if even
         // that fails, the lease runs out and the redelivery after it is handled).
@@ -92,7 +97,7 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         throw error;
       }
       await finishUpdate(db, botId, update.update_id);
-      metrics.telegramUpdates.inc({ outcome: 'handled' });
+      settle('handled');
       return { ok: true };
     },
   );
