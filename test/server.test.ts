@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { createDatabase } from '../src/db/client.js';
@@ -12,35 +9,7 @@ import { startFakeFal } from './support/fakes/fal-api.js';
 import { startFakeTelegram } from './support/fakes/telegram-api.js';
 import { jpegHead } from './support/fixtures/images.js';
 import { ALICE, BOT_TOKEN, callbackUpdate, createTestDatabase, freePort, postgresDataDir, WEBHOOK_SECRET } from './support/helper.js';
-
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-
-/** Starts the real entry point as `npm start` would, on embedded defaults: no database, storage, token or key. */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => output };
-}
-
-async function waitFor(url: string, timeoutMs = 60_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return res;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { startServer, waitFor } from './support/server-process.js';
 
 t.test('starts on embedded defaults, serves health, stops cleanly on SIGTERM, and starts again on the same data', async (t) => {
   const dataDir = await postgresDataDir(t);
