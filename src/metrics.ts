@@ -71,7 +71,7 @@ export function createMetrics(db: Db) {
     }),
     falWebhooks: new Counter({
       name: 'avatar_bot_fal_webhooks_total',
-      help: 'FAL webhooks by outcome: applied, stored (nothing to apply yet, or a redelivery), failed, rejected (signature), invalid (body)',
+      help: 'FAL webhooks by outcome: applied, duplicate (applied before), stored (nothing to apply yet), failed, rejected (signature), invalid (body)',
       labelNames: ['outcome'],
       registers,
     }),

@@ -38,7 +38,7 @@ t.test('/metrics is closed without the token and tells how the service is doing 
   t.match(text, /avatar_bot_telegram_updates_total\{outcome="handled"\} 3/);
   t.match(text, /avatar_bot_telegram_updates_total\{outcome="duplicate"\} 1/);
   t.match(text, /avatar_bot_fal_webhooks_total\{outcome="applied"\} 1/);
-  t.match(text, /avatar_bot_fal_webhooks_total\{outcome="stored"\} 1/, 'the redelivery was stored, not applied again');
+  t.match(text, /avatar_bot_fal_webhooks_total\{outcome="duplicate"\} 1/, 'the redelivery was counted, not applied again');
   t.match(text, /avatar_bot_fal_webhooks_total\{outcome="rejected"\} 1/, 'the unsigned one');
   t.match(text, /avatar_bot_avatars\{status="completed"\} 2/);
   t.match(text, /avatar_bot_outbox_backlog \d+/);

@@ -30,9 +30,10 @@ const FOREIGN_EVENT_RETENTION = '3 days';
 /**
  * Stores a verified FAL webhook durably, keyed by the submit request id. A
  * redelivery only counts itself: the first stored body stays, and so does
- * whether it was applied.
+ * whether it was applied — `settled` when it was (or was given up): then there
+ * is nothing left to do, and a duplicate costs this one statement.
  */
-export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent): Promise<{ deliveries: number }> {
+export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent): Promise<{ deliveries: number; settled: boolean }> {
   const [row] = await db
     .insert(falWebhookEvents)
     .values({
@@ -46,7 +47,10 @@ export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent):
       target: falWebhookEvents.requestId,
       set: { deliveries: sql`${falWebhookEvents.deliveries} + 1`, lastReceivedAt: sql`now()` },
     })
-    .returning({ deliveries: falWebhookEvents.deliveries });
+    .returning({
+      deliveries: falWebhookEvents.deliveries,
+      settled: sql<boolean>`${falWebhookEvents.appliedAt} is not null or ${falWebhookEvents.failedAt} is not null`,
+    });
   if (!row) throw new Error('webhook event upsert returned no row');
   return row;
 }

@@ -80,21 +80,26 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     }
 
     const submitKey = submitKeyOf(request.query);
-    const { deliveries } = await recordFalWebhookEvent(db, {
+    const { deliveries, settled } = await recordFalWebhookEvent(db, {
       requestId: parsed.data.request_id,
       gatewayRequestId: parsed.data.gateway_request_id ?? null,
       submitKey,
       status: parsed.data.status,
       body: json,
     });
+    const fields = { fal_request_id: verdict.requestId, fal_status: parsed.data.status, deliveries };
+    if (settled) {
+      // A redelivery of an event already applied (or given up): nothing more to do.
+      metrics.falWebhooks.inc({ outcome: 'duplicate' });
+      request.outcome = { msg: 'FAL webhook stored', ...fields, completion: 'none', duplicate: true };
+      return { received: true };
+    }
     // Answered only after both commits: the event, then the completion it causes.
     const completion = await applyStoredEvent({ db, falHttp }, { requestId: parsed.data.request_id, body: json, submitKey });
     request.outcome = {
       msg: 'FAL webhook stored',
       level: completion.applied || !('error' in completion) ? 'info' : 'error',
-      fal_request_id: verdict.requestId,
-      fal_status: parsed.data.status,
-      deliveries,
+      ...fields,
       completion: completion.applied ? completion.status : 'none',
       ...('error' in completion ? { apply_error: completion.error } : {}),
     };
