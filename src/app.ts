@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
@@ -40,7 +40,7 @@ export async function buildApp(config: Config, deps: AppDeps) {
     trustProxy: config.env === 'production',
     return503OnClosing: true,
     // One line per webhook with its outcome and duration (below), not two lines per request.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   // The playground is plain http on any host name (an IP on a LAN): no upgrade to https.
