@@ -5,7 +5,16 @@ import { avatars } from '../src/db/schema.js';
 import { startFakeFal } from './support/fakes/fal-api.js';
 import { startS3Server } from './support/fakes/s3-server.js';
 import { startFakeTelegram } from './support/fakes/telegram-api.js';
-import { ALICE, BOT_TOKEN, createTestDatabase, freePort, INTERNAL_TOKEN, textUpdate, WEBHOOK_SECRET } from './support/helper.js';
+import {
+  ALICE,
+  BOT_TOKEN,
+  createTestDatabase,
+  freePort,
+  INTERNAL_TOKEN,
+  serviceEnv,
+  textUpdate,
+  WEBHOOK_SECRET,
+} from './support/helper.js';
 import { trainingRow } from './support/seed.js';
 import { startServer, waitFor } from './support/server-process.js';
 
@@ -35,19 +44,11 @@ t.test('two instances share the work: each update answered once, each training c
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: database.url,
+      ...serviceEnv({ databaseUrl: database.url, telegram, fal }),
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: 'avatars',
       S3_ACCESS_KEY_ID: 'S3RVER',
       S3_SECRET_ACCESS_KEY: 'S3RVER',
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      TELEGRAM_API_ROOT: telegram.url,
-      FAL_KEY: 'fal-test-key:secret',
-      FAL_BASE_URL: fal.url,
-      FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
-      INTERNAL_API_TOKEN: INTERNAL_TOKEN,
-      SUPPORT_CONTACT: '@support',
     });
     t.teardown(() => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -53,6 +53,20 @@ export class LogCapture extends Writable {
   }
 }
 
+/** The settings that point the app at a test's database and at the fake Telegram and FAL. */
+export function serviceEnv(ports: { databaseUrl: string; telegram: FakeTelegram; fal: FakeFal }): Record<string, string> {
+  return {
+    DATABASE_URL: ports.databaseUrl,
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TELEGRAM_API_ROOT: ports.telegram.url,
+    FAL_KEY: 'fal-test-key:secret',
+    FAL_BASE_URL: ports.fal.url,
+    FAL_WEBHOOK_JWKS_URL: ports.fal.jwksUrl,
+    INTERNAL_API_TOKEN: INTERNAL_TOKEN,
+  };
+}
+
 export type TestEnv = {
   app: App;
   deps: Deps;
@@ -76,16 +90,9 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
 
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
     // t.testdir() empties the directory, so it is only made when the test brings none.
     DATA_DIR: env.DATA_DIR ?? t.testdir(),
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TELEGRAM_API_ROOT: telegram.url,
-    FAL_KEY: 'fal-test-key:secret',
-    FAL_BASE_URL: fal.url,
-    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
-    INTERNAL_API_TOKEN: INTERNAL_TOKEN,
+    ...serviceEnv({ databaseUrl: database.url, telegram, fal }),
     LOG_LEVEL: 'info',
     ...env,
   });
