@@ -22,9 +22,12 @@ export function startTrainingFeature(deps: BotDeps) {
     onAvatarAction('avatar_train', deps, async (ctx, avatar) => {
       const t = texts[ctx.lang];
       const begun = await beginSubmission(deps.db, avatar.id, deps.config);
-      if (!begun.ok && !begun.refusal) return ctx.answerCbQuery(t.alreadyStarted);
+      if (!begun.ok) {
+        if (!begun.refusal) return ctx.answerCbQuery(t.alreadyStarted);
+        await ctx.answerCbQuery();
+        return refuse(ctx, deps, begun.refusal, { kind: 'training', avatarId: avatar.id });
+      }
       await ctx.answerCbQuery();
-      if (!begun.ok) return refuse(ctx, deps, begun.refusal!, { kind: 'training', avatarId: avatar.id });
       await clearWizardState(deps.db, ctx.chat.id);
       // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
       const onCard = pressedOnPhoto(ctx);
