@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/client.js';
 import { avatars, trainingRuns } from '../db/schema.js';
-import { balanceOf, grantFreeCredits } from './billing/ledger.js';
+import { currentBalance } from './billing/ledger.js';
 import { expectedMinutes } from './training/presets.js';
 
 /**
@@ -61,7 +61,6 @@ export async function checkTrainingLimits(tx: DbOrTx, userId: number, config: Li
 /** Enough Stars for `price` (the user's free credits are granted first, once). */
 export async function checkBalance(tx: DbOrTx, userId: number, price: number, config: Pick<Config, 'billing'>): Promise<Refusal | null> {
   if (price <= 0) return null;
-  await grantFreeCredits(tx, userId, config.billing.freeCredits);
-  const balance = await balanceOf(tx, userId);
+  const balance = await currentBalance(tx, userId, config.billing.freeCredits);
   return balance < price ? { reason: 'balance', price, balance } : null;
 }

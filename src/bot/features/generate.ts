@@ -55,9 +55,6 @@ export function generateFeature(deps: BotDeps) {
     return ctx.reply(v.text, v.markup);
   }
 
-  const generate = (ctx: BotContext, avatar: Avatar, prompt: string, format: FormatName) =>
-    generatePicture(ctx, deps, avatar, prompt, format);
-
   feature.hears([texts.ru.menu.generate, texts.en.menu.generate], async (ctx) => {
     const mainId = ctx.user?.mainAvatarId;
     const found = mainId && ctx.user ? await findOwnedAvatar(deps.db, ctx.user.id, mainId) : null;
@@ -89,7 +86,7 @@ export function generateFeature(deps: BotDeps) {
     const found = await findOwnedAvatar(deps.db, ctx.user.id, state.avatarId);
     await clearWizardState(deps.db, ctx.chat.id);
     if (!found.ok) return ctx.reply(texts[ctx.lang].avatarGone);
-    return generate(ctx, found.avatar, prompt, formatOr(state.format));
+    return generatePicture(ctx, deps, found.avatar, prompt, formatOr(state.format));
   });
 
   // Text typed outside any step, with a trained main avatar: a description to draw, as the ready message promises.
@@ -99,13 +96,13 @@ export function generateFeature(deps: BotDeps) {
     if (await getWizardState(deps.db, ctx.chat.id)) return next();
     const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
-    return generate(ctx, main.avatar, prompt, formatOr(ctx.user.generationFormat));
+    return generatePicture(ctx, deps, main.avatar, prompt, formatOr(ctx.user.generationFormat));
   });
 
   feature.use(
     onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {
       await ctx.answerCbQuery();
-      await generate(ctx, avatar, generation.prompt, formatOr(generation.format));
+      await generatePicture(ctx, deps, avatar, generation.prompt, formatOr(generation.format));
     }),
   );
 

@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { can } from '../../domain/avatar-lifecycle.js';
 import { findOwnedAvatar } from '../../domain/avatars.js';
-import { balanceOf, type EntryKind, grantFreeCredits, recentEntries } from '../../domain/billing/ledger.js';
+import { currentBalance, type EntryKind, recentEntries } from '../../domain/billing/ledger.js';
 import {
   checkCheckout,
   createOffer,
@@ -48,8 +48,8 @@ export function starsFeature(deps: BotDeps) {
   feature.command('balance', async (ctx) => {
     const t = texts[ctx.lang].stars;
     if (!billing.enabled || !ctx.user) return ctx.reply(t.free);
-    await grantFreeCredits(deps.db, ctx.user.id, billing.freeCredits);
-    const [balance, entries] = await Promise.all([balanceOf(deps.db, ctx.user.id), recentEntries(deps.db, ctx.user.id)]);
+    const balance = await currentBalance(deps.db, ctx.user.id, billing.freeCredits);
+    const entries = await recentEntries(deps.db, ctx.user.id);
     const text = t.balance({
       balance,
       priceTraining: billing.priceTraining,

@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import { isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { countPhotos, findOwnedAvatar } from '../../domain/avatars.js';
-import { balanceOf, grantFreeCredits } from '../../domain/billing/ledger.js';
+import { currentBalance } from '../../domain/billing/ledger.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
@@ -16,8 +16,7 @@ export function startFeature(deps: BotDeps) {
     const t = texts[ctx.lang];
     let text = t.greeting(ctx.from?.first_name ?? '', { min: deps.config.training.minPhotos, max: deps.config.training.maxPhotos });
     if (billing.enabled && ctx.user) {
-      await grantFreeCredits(deps.db, ctx.user.id, billing.freeCredits);
-      text += `\n\n${t.stars.balanceLine(await balanceOf(deps.db, ctx.user.id))}`;
+      text += `\n\n${t.stars.balanceLine(await currentBalance(deps.db, ctx.user.id, billing.freeCredits))}`;
     }
     await ctx.reply(text, mainMenuKeyboard(ctx.lang));
     // Left in the middle of creating an avatar: say the draft is kept, and how to go on.

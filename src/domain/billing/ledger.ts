@@ -45,8 +45,14 @@ export async function addEntry(
 }
 
 /** A user's free credits, credited once, the first time their balance is needed. */
-export async function grantFreeCredits(db: DbOrTx, userId: number, amount: number): Promise<void> {
+async function grantFreeCredits(db: DbOrTx, userId: number, amount: number): Promise<void> {
   if (amount > 0) await addEntry(db, { userId, key: `free:${userId}`, kind: 'free_credits', amount });
+}
+
+/** The balance as the user sees it: their free credits granted first (once), then the sum. */
+export async function currentBalance(db: DbOrTx, userId: number, freeCredits: number): Promise<number> {
+  await grantFreeCredits(db, userId, freeCredits);
+  return balanceOf(db, userId);
 }
 
 /** Locks the user's row for the transaction: what they may start is counted under it. */

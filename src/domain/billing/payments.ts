@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { starOffers, starPayments, users } from '../../db/schema.js';
 import type { FormatName } from '../generation/request.js';
-import { addEntry, balanceOf, grantFreeCredits, lockUser } from './ledger.js';
+import { addEntry, balanceOf, currentBalance, lockUser } from './ledger.js';
 
 /**
  * Telegram Stars top-ups. The bot offers packs (an offer row, named by the
@@ -101,14 +101,13 @@ export async function recordPayment(
     if (recorded.length === 0) return { credited: false, duplicate: true };
     if (mismatch || !offer) return { credited: false, duplicate: false, problem: mismatch ?? 'unknown offer' };
     await lockUser(tx, offer.userId);
-    await grantFreeCredits(tx, offer.userId, config.freeCredits);
     await addEntry(tx, {
       userId: offer.userId,
       key: `payment:${payment.chargeId}`,
       kind: 'payment',
       amount: payment.totalAmount,
     });
-    const balance = await balanceOf(tx, offer.userId);
+    const balance = await currentBalance(tx, offer.userId, config.freeCredits);
     return { credited: true, amount: payment.totalAmount, balance, offerId: offer.id, resume: (offer.resume as Resume | null) ?? null };
   });
 }
