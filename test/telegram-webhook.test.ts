@@ -1,5 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import t from 'tap';
+import type { Update } from 'telegraf/types';
 import { processedUpdates, users } from '../src/db/schema.js';
 import { ALICE, BOB, buildTestApp, postRawUpdate, postUpdate, textUpdate, WEBHOOK_SECRET } from './support/helper.js';
 
@@ -69,6 +70,55 @@ t.test('the Telegram webhook', async (t) => {
     );
     t.ok(codes.includes(200));
     t.equal(telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id).length, 1, 'handled once');
+  });
+
+  t.test('thirty updates at once: each answered after it is marked handled, so each redelivery is a duplicate', async (t) => {
+    const senders = Array.from({ length: 30 }, (_, i) => ({ id: 900 + i, first_name: `Burst ${i}` }));
+    const updates = senders.map((from) => textUpdate('/start', from));
+    const first = await Promise.all(updates.map((update) => postUpdate(app, update)));
+    t.same(
+      first.map((r) => r.json()),
+      updates.map(() => ({ ok: true })),
+    );
+    const ids = updates.map((u) => u.update_id);
+    const marked = await deps.db.select().from(processedUpdates).where(inArray(processedUpdates.updateId, ids));
+    t.equal(marked.filter((row) => row.doneAt !== null).length, 30, 'every one is marked done before its 200');
+    const again = await Promise.all(updates.map((update) => postUpdate(app, update)));
+    t.same(
+      again.map((r) => r.json()),
+      updates.map(() => ({ ok: true, duplicate: true })),
+    );
+    const stored = await deps.db
+      .select()
+      .from(users)
+      .where(
+        inArray(
+          users.telegramId,
+          senders.map((s) => s.id),
+        ),
+      );
+    t.equal(stored.length, 30, 'each sender is stored with the claim');
+  });
+
+  t.test('a redelivery writes nothing: the user is kept current only with a won claim', async (t) => {
+    const update = textUpdate('/start', { id: 780, first_name: 'Before' });
+    await postUpdate(app, update);
+    const changed = structuredClone(update) as typeof update & { message: { from: { first_name: string } } };
+    changed.message.from.first_name = 'After';
+    t.same((await postUpdate(app, changed)).json(), { ok: true, duplicate: true });
+    const [user] = await deps.db.select().from(users).where(eq(users.telegramId, 780));
+    t.equal(user?.firstName, 'Before');
+    await postUpdate(app, textUpdate('/help', { id: 780, first_name: 'After' }));
+    const [current] = await deps.db.select().from(users).where(eq(users.telegramId, 780));
+    t.equal(current?.firstName, 'After', 'a new update does keep the names current');
+    t.ok(current && user && current.updatedAt > user.updatedAt);
+  });
+
+  t.test('an update from a group stores no user', async (t) => {
+    const update = textUpdate('/start', { id: 781, first_name: 'Grouped' }) as Update & { message: { chat: unknown } };
+    update.message.chat = { id: -100_781, type: 'supergroup', title: 'Group' };
+    t.equal((await postUpdate(app, update)).statusCode, 200);
+    t.same(await deps.db.select().from(users).where(eq(users.telegramId, 781)), []);
   });
 
   t.test('other text gets the menu hint, not silence', async (t) => {

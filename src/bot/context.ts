@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Context } from 'telegraf';
 import type { User } from '../domain/users.js';
+import type { WizardState } from '../domain/wizard-state.js';
 import type { Lang } from './texts/index.js';
 
 /** What every handler can rely on, set by the bot's first middleware. */
@@ -9,6 +10,8 @@ export interface BotContext extends Context {
   lang: Lang;
   /** Set for updates that come from a user in a chat. */
   user?: User;
+  /** The chat's wizard step as the update found it (null outside a private chat, or after a command left it). */
+  wizard: WizardState | null;
   /** The avatar whose wizard step a command or menu button just left. */
   leftAvatarId?: string | null;
 }

@@ -2,8 +2,7 @@ import { Context, Telegraf, type Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { notifyPrivateOnly } from '../domain/notifications.js';
-import { upsertUser } from '../domain/users.js';
-import { leaveWizard } from '../domain/wizard-state.js';
+import type { UpdatePreamble, UpdateSubject } from '../domain/telegram-updates.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
@@ -21,6 +20,32 @@ import { MENU_BUTTONS, mainMenuKeyboard } from './views/main-menu.js';
 
 export type Bot = Telegraf<BotContext>;
 
+/** What the claim loaded for an update, handed to the bot's first middleware. */
+const preambles = new WeakMap<Update, UpdatePreamble>();
+
+/**
+ * Who an update comes from and where, as the bot's middleware sees it
+ * (telegraf's own `from` and `chat`): only a person in a private chat has a
+ * user row and a wizard step, and a command or a menu button leaves the step
+ * (the draft stays resumable).
+ */
+export function updateSubject(bot: Bot, update: Update): UpdateSubject {
+  const { from, chat, message } = new Context(update, bot.telegram, bot.botInfo as UserFromGetMe);
+  if (chat?.type !== 'private') return null;
+  const text = message && 'text' in message ? message.text : undefined;
+  return {
+    chatId: chat.id,
+    from: from && !from.is_bot ? from : null,
+    leavesWizard: text !== undefined && (text.startsWith('/') || MENU_BUTTONS.includes(text)),
+  };
+}
+
+/** Handles an update whose claim was won, starting from what the claim loaded. */
+export async function handleClaimedUpdate(bot: Bot, update: Update, preamble: UpdatePreamble): Promise<void> {
+  preambles.set(update, preamble);
+  await bot.handleUpdate(update);
+}
+
 export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): Bot {
   const deps: BotDeps = { ...ports, replies: createReplyGroups(telegram, ports.tasks) };
   // telegraf gives every update a client of its own; ours (patient with 429s) is used instead.
@@ -33,6 +58,8 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.telegram = telegram;
 
   bot.use(async (ctx, next) => {
+    const preamble = preambles.get(ctx.update);
+    if (!preamble) throw new Error('an update reached the bot without being claimed (use handleClaimedUpdate)');
     ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
     ctx.lang = langOf(ctx.from?.language_code);
     // Avatars are personal: in a group or a channel nothing is read or changed. The chat is
@@ -42,17 +69,9 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
       if (await notifyPrivateOnly(deps.db, ctx.chat.id, ctx.from?.language_code ?? null)) deps.notifier.drainSoon();
       return;
     }
-    if (ctx.from && ctx.chat && !ctx.from.is_bot) {
-      ctx.user = await upsertUser(deps.db, ctx.from, ctx.chat.id);
-    }
-    return next();
-  });
-
-  // A command or a menu button leaves whatever wizard step the chat was in (drafts stay resumable).
-  bot.use(async (ctx, next) => {
-    const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    if (ctx.chat && text && (text.startsWith('/') || MENU_BUTTONS.includes(text)))
-      ctx.leftAvatarId = await leaveWizard(deps.db, ctx.chat.id);
+    if (preamble.user) ctx.user = preamble.user;
+    ctx.wizard = preamble.wizard;
+    ctx.leftAvatarId = preamble.leftAvatarId;
     return next();
   });
 

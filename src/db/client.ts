@@ -6,7 +6,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
 
-export type Db = NodePgDatabase<typeof schema>;
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 /** A query function's handle: the pool-backed database or an open transaction. */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -32,6 +32,21 @@ export function createDatabase(url: string, options: { onError?: (error: Error) 
     db: drizzle(pool, { schema }),
     pool,
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A statement for the hottest paths, parsed and planned once per connection (a
+ * named prepared statement) instead of once per call. Its errors are wrapped
+ * the way drizzle wraps its own, so `isDatabaseUnavailable` judges them alike.
+ */
+export function preparedStatement<Row extends Record<string, unknown>>(name: string, text: string) {
+  return async (db: Db, values: unknown[]): Promise<Row[]> => {
+    try {
+      return (await db.$client.query<Row>({ name, text, values })).rows;
+    } catch (error) {
+      throw new DrizzleQueryError(text, values, error as Error);
+    }
   };
 }
 

@@ -1,43 +1,105 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
+import { and, eq, lt } from 'drizzle-orm';
+import { type Db, type DbOrTx, preparedStatement } from '../db/client.js';
 import { processedUpdates } from '../db/schema.js';
+import { type TelegramUser, type User, userFromJson } from './users.js';
+import { type WizardState, wizardStateOf } from './wizard-state.js';
 
 /** How long a claim holds while its update is handled; a process that dies mid-update frees it after this. */
 const LEASE = '60 seconds';
 
+/**
+ * Where an update happens, as far as the claim needs to know: a private chat
+ * (groups and channels have neither users nor wizard steps), the person
+ * writing in it, and whether the update leaves the chat's wizard step.
+ */
+export type UpdateSubject = { chatId: number; from: TelegramUser | null; leavesWizard: boolean } | null;
+
+/** What handling a claimed update starts from: its user, the chat's wizard step, the draft a command left. */
+export type UpdatePreamble = { user: User | null; wizard: WizardState | null; leftAvatarId: string | null };
+
 /** `claimed`: handle it now; `done`: handled before (a redelivery); `busy`: being handled right now elsewhere. */
-export type Claim = 'claimed' | 'done' | 'busy';
+export type ClaimResult = ({ claim: 'claimed' } & UpdatePreamble) | { claim: 'done' } | { claim: 'busy' };
+
+type StepJson = { step: string; avatar_id: string | null; data: Record<string, unknown> };
+
+/*
+ * $1 bot, $2 update, $3 private chat or null, $4 person's Telegram id or null,
+ * $5–$8 their names and language, $9 whether the update leaves the wizard step.
+ * The person and the step are written only when the claim is won; `earlier`
+ * reads the statement's snapshot, from before the claim.
+ */
+const claimStatement = preparedStatement<{
+  claimed: boolean;
+  done: boolean | null;
+  person: Record<string, unknown> | null;
+  step: StepJson | null;
+  left_step: StepJson | null;
+}>(
+  'claim_update',
+  `with claim as (
+    insert into processed_updates (bot_id, update_id, lease_until) values ($1, $2, now() + interval '${LEASE}')
+    on conflict (bot_id, update_id) do update set lease_until = excluded.lease_until, processed_at = now()
+    where processed_updates.done_at is null and processed_updates.lease_until < now()
+    returning 1
+  ), earlier as (
+    select done_at from processed_updates where bot_id = $1 and update_id = $2
+  ), person as (
+    insert into users (telegram_id, chat_id, first_name, last_name, username, language_code)
+    select $4::bigint, $3::bigint, $5::text, $6::text, $7::text, $8::text where $4 is not null and exists (select from claim)
+    on conflict (telegram_id) do update set
+      chat_id = excluded.chat_id, first_name = excluded.first_name, last_name = excluded.last_name,
+      username = excluded.username, language_code = excluded.language_code, updated_at = now()
+    returning *
+  ), left_step as (
+    delete from bot_state where chat_id = $3 and $9::boolean and exists (select from claim) returning step, avatar_id, data
+  )
+  select exists (select from claim) as claimed,
+    (select done_at is not null from earlier) as done,
+    (select to_jsonb(person) from person) as person,
+    (select to_jsonb(s) from (select step, avatar_id, data from bot_state where chat_id = $3 and not $9::boolean) s) as step,
+    (select to_jsonb(left_step) from left_step) as left_step`,
+);
+
+const stateRow = (json: StepJson | null) => json && { step: json.step, avatarId: json.avatar_id, data: json.data };
 
 /**
  * Claims an update for handling, as a lease: a new update, or one whose earlier
  * claim ran out unfinished (its process died), is claimed; one already handled
  * is `done`; one another request is handling now is `busy` (Telegram should
- * deliver it again later). One round trip in the common case.
+ * deliver it again later). In the same round trip, and only when the claim is
+ * won, the user is created or kept current and the chat's wizard step is read
+ * (or left): everything a handler needs before it answers.
  */
-export async function claimUpdate(db: DbOrTx, botId: number, updateId: number): Promise<Claim> {
-  const claimed = await db
-    .insert(processedUpdates)
-    .values({ botId, updateId, leaseUntil: sql`now() + ${LEASE}::interval` })
-    .onConflictDoUpdate({
-      target: [processedUpdates.botId, processedUpdates.updateId],
-      set: { leaseUntil: sql`now() + ${LEASE}::interval`, processedAt: sql`now()` },
-      setWhere: sql`${processedUpdates.doneAt} is null and ${processedUpdates.leaseUntil} < now()`,
-    })
-    .returning({ updateId: processedUpdates.updateId });
-  if (claimed.length === 1) return 'claimed';
-  const [row] = await db
-    .select({ doneAt: processedUpdates.doneAt })
-    .from(processedUpdates)
-    .where(and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId)));
-  return row?.doneAt ? 'done' : 'busy';
+export async function claimUpdate(db: Db, botId: number, updateId: number, subject: UpdateSubject): Promise<ClaimResult> {
+  const from = subject?.from;
+  const [row] = await claimStatement(db, [
+    botId,
+    updateId,
+    subject?.chatId ?? null,
+    from?.id ?? null,
+    from?.first_name ?? null,
+    from?.last_name ?? null,
+    from?.username ?? null,
+    from?.language_code ?? null,
+    subject?.leavesWizard ?? false,
+  ]);
+  if (!row?.claimed) return row?.done ? { claim: 'done' } : { claim: 'busy' };
+  return {
+    claim: 'claimed',
+    user: row.person ? userFromJson(row.person) : null,
+    wizard: wizardStateOf(stateRow(row.step)),
+    leftAvatarId: row.left_step?.avatar_id ?? null,
+  };
 }
 
-/** The update was handled: later deliveries of it are duplicates. */
-export async function finishUpdate(db: DbOrTx, botId: number, updateId: number): Promise<void> {
-  await db
-    .update(processedUpdates)
-    .set({ doneAt: sql`now()` })
-    .where(and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId)));
+const finishStatement = preparedStatement(
+  'finish_updates',
+  'update processed_updates set done_at = now() where bot_id = $1 and update_id = any($2::bigint[])',
+);
+
+/** The updates were handled: later deliveries of them are duplicates. */
+export async function finishUpdates(db: Db, botId: number, updateIds: number[]): Promise<void> {
+  await finishStatement(db, [botId, updateIds]);
 }
 
 /** Gives a claim back when handling could not happen, so Telegram's redelivery is handled. */

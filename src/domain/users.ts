@@ -1,6 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { users } from '../db/schema.js';
+import type { users } from '../db/schema.js';
 
 export type TelegramUser = {
   id: number;
@@ -12,31 +10,20 @@ export type TelegramUser = {
 
 export type User = typeof users.$inferSelect;
 
-/** Creates the user on first contact and keeps names, language and chat current. */
-export async function upsertUser(db: DbOrTx, from: TelegramUser, chatId: number): Promise<User> {
-  const values = {
-    telegramId: from.id,
-    chatId,
-    firstName: from.first_name,
-    lastName: from.last_name ?? null,
-    username: from.username ?? null,
-    languageCode: from.language_code ?? null,
+/** A `users` row as `to_jsonb` gives it. */
+export function userFromJson(row: Record<string, unknown>): User {
+  const text = (value: unknown) => (value == null ? null : String(value));
+  return {
+    id: Number(row.id),
+    telegramId: Number(row.telegram_id),
+    chatId: Number(row.chat_id),
+    firstName: text(row.first_name),
+    lastName: text(row.last_name),
+    username: text(row.username),
+    languageCode: text(row.language_code),
+    generationFormat: text(row.generation_format),
+    mainAvatarId: text(row.main_avatar_id),
+    createdAt: new Date(String(row.created_at)),
+    updatedAt: new Date(String(row.updated_at)),
   };
-  const [user] = await db
-    .insert(users)
-    .values(values)
-    .onConflictDoUpdate({
-      target: users.telegramId,
-      set: {
-        chatId: values.chatId,
-        firstName: values.firstName,
-        lastName: values.lastName,
-        username: values.username,
-        languageCode: values.languageCode,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning();
-  if (!user) throw new Error('user upsert returned no row');
-  return user;
 }

@@ -14,12 +14,19 @@ export type WizardState =
 
 const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename', 'enter_prompt']);
 
-export async function getWizardState(db: DbOrTx, chatId: number): Promise<WizardState | null> {
-  const [row] = await db.select().from(botState).where(eq(botState.chatId, chatId));
+type StateRow = Pick<typeof botState.$inferSelect, 'step' | 'avatarId' | 'data'>;
+
+/** A stored row as the step it names. */
+export function wizardStateOf(row: StateRow | undefined | null): WizardState | null {
   if (!row) return null;
   // A step about an avatar that has been deleted since (the reference is nulled) is over.
   if (STEPS_WITH_AVATAR.has(row.step) && !row.avatarId) return null;
   return { step: row.step, ...row.data, ...(row.avatarId ? { avatarId: row.avatarId } : {}) } as WizardState;
+}
+
+export async function getWizardState(db: DbOrTx, chatId: number): Promise<WizardState | null> {
+  const [row] = await db.select().from(botState).where(eq(botState.chatId, chatId));
+  return wizardStateOf(row);
 }
 
 export async function setWizardState(db: DbOrTx, chatId: number, state: WizardState): Promise<void> {
@@ -56,10 +63,4 @@ export async function replaceProgressMessage(db: DbOrTx, chatId: number, goneId:
 
 export async function clearWizardState(db: DbOrTx, chatId: number): Promise<void> {
   await db.delete(botState).where(eq(botState.chatId, chatId));
-}
-
-/** Leaves the chat's step, returning the avatar it was about (a draft being made), if any. */
-export async function leaveWizard(db: DbOrTx, chatId: number): Promise<string | null> {
-  const [left] = await db.delete(botState).where(eq(botState.chatId, chatId)).returning({ avatarId: botState.avatarId });
-  return left?.avatarId ?? null;
 }

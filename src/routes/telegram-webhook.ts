@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Update } from 'telegraf/types';
-import type { Bot } from '../bot/create-bot.js';
+import { type Bot, handleClaimedUpdate, updateSubject } from '../bot/create-bot.js';
 import { botIdentity } from '../bot/telegram-client.js';
 import type { Db } from '../db/client.js';
-import { claimUpdate, finishUpdate, releaseUpdate } from '../domain/telegram-updates.js';
+import { claimUpdate, finishUpdates, releaseUpdate } from '../domain/telegram-updates.js';
 import { sendError } from '../http-errors.js';
+import { batched } from '../limiter.js';
 import type { Metrics } from '../metrics.js';
 import { secretEquals } from '../security.js';
 
@@ -47,6 +48,8 @@ const updateSchema = {
 
 /** Telegram's webhook: authenticated by the secret token Telegram echoes in a header. */
 export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, botId, bot, db, metrics }) => {
+  // Updates handled at about the same time are marked done together; each is answered after its mark is committed.
+  const finish = batched((updateIds: number[]) => finishUpdates(db, botId, updateIds));
   app.post<{ Body: Update }>(
     '/telegram/webhook',
     {
@@ -74,18 +77,18 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         log.error({ err: error }, 'getMe failed; Telegram will deliver the update again');
         return sendError(reply, 503, 'the Bot API did not answer getMe; retry later');
       }
-      const claim = await claimUpdate(db, botId, update.update_id);
-      if (claim === 'done') {
+      const claimed = await claimUpdate(db, botId, update.update_id, updateSubject(bot, update));
+      if (claimed.claim === 'done') {
         settle('duplicate');
         return { ok: true, duplicate: true };
       }
-      if (claim === 'busy') {
+      if (claimed.claim === 'busy') {
         // Being handled by another request: Telegram delivers it again.
         settle('busy');
         return sendError(reply, 503, 'this update is being handled; retry later');
       }
       try {
-        await bot.handleUpdate(update);
+        await handleClaimedUpdate(bot, update, claimed);
       } catch (error) {
         settle('failed');
         // Only what the bot's error boundary lets through gets here: an unavailable database.
@@ -96,7 +99,7 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         );
         throw error;
       }
-      await finishUpdate(db, botId, update.update_id);
+      await finish(update.update_id);
       settle('handled');
       return { ok: true };
     },

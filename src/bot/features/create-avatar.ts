@@ -3,7 +3,7 @@ import { message } from 'telegraf/filters';
 import { isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { createDraftAvatar, findUnfinishedAvatar } from '../../domain/avatars.js';
 import { checkAvatarLimit } from '../../domain/limits.js';
-import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
@@ -71,7 +71,7 @@ export function createAvatarFeature(deps: BotDeps) {
 
   feature.use(
     onAction('avatar_type', async (ctx, data) => {
-      const state = await getWizardState(deps.db, ctx.chat.id);
+      const state = ctx.wizard;
       if (state?.step !== 'choose_type') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
       if (data.type === 'portrait') {
@@ -86,7 +86,7 @@ export function createAvatarFeature(deps: BotDeps) {
 
   feature.use(
     onAction('avatar_gender', async (ctx, data) => {
-      const state = await getWizardState(deps.db, ctx.chat.id);
+      const state = ctx.wizard;
       if (state?.step !== 'choose_gender') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: state.type, gender: data.gender });
@@ -95,7 +95,7 @@ export function createAvatarFeature(deps: BotDeps) {
   );
 
   feature.on(message(), async (ctx, next) => {
-    const state = await getWizardState(deps.db, ctx.chat.id);
+    const state = ctx.wizard;
     if (state?.step !== 'enter_name' || !ctx.user) return next();
     const t = texts[ctx.lang];
     // An album sent instead of a name: one hint, not one per photo.

@@ -1,6 +1,6 @@
 import { Composer } from 'telegraf';
 import { deleteAvatar } from '../../domain/avatars.js';
-import { clearWizardState, getWizardState } from '../../domain/wizard-state.js';
+import { clearWizardState } from '../../domain/wizard-state.js';
 import { editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
@@ -25,7 +25,7 @@ export function deleteAvatarFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_delete_confirm', deps, async (ctx, avatar) => {
-      const state = await getWizardState(deps.db, ctx.chat.id);
+      const state = ctx.wizard;
       if (state && 'avatarId' in state && state.avatarId === avatar.id) await clearWizardState(deps.db, ctx.chat.id);
       const deleted = await deleteAvatar(deps, avatar);
       if (!deleted) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });

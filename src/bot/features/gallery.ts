@@ -3,7 +3,7 @@ import { message } from 'telegraf/filters';
 import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
 import { latestGenerations } from '../../domain/generation/queries.js';
 import { stopTraining } from '../../domain/training/stop.js';
-import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { PLACEHOLDER_PNG } from '../../solid-png.js';
 import { type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -120,7 +120,7 @@ export function galleryFeature(deps: BotDeps) {
   );
 
   feature.on(message('text'), async (ctx, next) => {
-    const state = await getWizardState(deps.db, ctx.chat.id);
+    const state = ctx.wizard;
     if (state?.step !== 'rename' || !state.avatarId) return next();
     const t = texts[ctx.lang];
     const checked = checkAvatarName(ctx.message.text);

@@ -4,7 +4,7 @@ import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
 import { noteProgressMessage } from '../../domain/generation/queries.js';
 import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
 import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
-import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction, onGenerationAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
@@ -79,7 +79,7 @@ export function generateFeature(deps: BotDeps) {
   );
 
   feature.on(message(), async (ctx, next) => {
-    const state = await getWizardState(deps.db, ctx.chat.id);
+    const state = ctx.wizard;
     if (state?.step !== 'enter_prompt' || !ctx.user) return next();
     const prompt = 'text' in ctx.message ? ctx.message.text.trim() : '';
     if (prompt.length < 1 || [...prompt].length > PROMPT_MAX) return ctx.reply(texts[ctx.lang].gen.promptInvalid);
@@ -93,7 +93,7 @@ export function generateFeature(deps: BotDeps) {
   feature.on(message('text'), async (ctx, next) => {
     const prompt = ctx.message.text.trim();
     if (!ctx.user?.mainAvatarId || prompt.startsWith('/') || [...prompt].length > PROMPT_MAX) return next();
-    if (await getWizardState(deps.db, ctx.chat.id)) return next();
+    if (ctx.wizard) return next();
     const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
     return generatePicture(ctx, deps, main.avatar, prompt, formatOr(ctx.user.generationFormat));

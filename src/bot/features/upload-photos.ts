@@ -103,7 +103,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
     deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => texts[ctx.lang].photoRefused(refusal, count));
 
   feature.on([message('photo'), message('document')], async (ctx, next) => {
-    const state = await getWizardState(deps.db, ctx.chat.id);
+    const state = ctx.wizard;
     if (state?.step !== 'upload_photos' || !ctx.user) return next();
     const file = incomingFile(ctx);
     if (!file) return next();
@@ -154,7 +154,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
 
   // Text, stickers, voice… while photos are expected: a hint, not an error.
   feature.on(message(), async (ctx, next) => {
-    const state = await getWizardState(deps.db, ctx.chat.id);
+    const state = ctx.wizard;
     if (state?.step !== 'upload_photos') return next();
     return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => texts[ctx.lang].sendPhotoHint);
   });
