@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { Context, Telegraf, type Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { isDatabaseUnavailable } from '../db/client.js';
@@ -60,7 +61,9 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(async (ctx, next) => {
     const preamble = preambles.get(ctx.update);
     if (!preamble) throw new Error('an update reached the bot without being claimed (use handleClaimedUpdate)');
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
+    // Made on first use: most updates log nothing of their own.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx, 'log', { get: () => (log ??= deps.logger.child({ update_id: ctx.update.update_id })) });
     ctx.lang = langOf(ctx.from?.language_code);
     // Avatars are personal: in a group or a channel nothing is read or changed. The chat is
     // told once (the outbox's dedupe key keeps it to one message), a pressed button at once.

@@ -49,13 +49,15 @@ const claimStatement = preparedStatement<{
     on conflict (telegram_id) do update set
       chat_id = excluded.chat_id, first_name = excluded.first_name, last_name = excluded.last_name,
       username = excluded.username, language_code = excluded.language_code, updated_at = now()
+    where (users.chat_id, users.first_name, users.last_name, users.username, users.language_code)
+      is distinct from (excluded.chat_id, excluded.first_name, excluded.last_name, excluded.username, excluded.language_code)
     returning *
   ), left_step as (
     delete from bot_state where chat_id = $3 and $9::boolean and exists (select from claim) returning step, avatar_id, data
   )
   select exists (select from claim) as claimed,
     (select done_at is not null from earlier) as done,
-    (select to_jsonb(person) from person) as person,
+    coalesce((select to_jsonb(person) from person), (select to_jsonb(users) from users where telegram_id = $4)) as person,
     (select to_jsonb(s) from (select step, avatar_id, data from bot_state where chat_id = $3 and not $9::boolean) s) as step,
     (select to_jsonb(left_step) from left_step) as left_step`,
 );

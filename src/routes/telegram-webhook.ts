@@ -64,7 +64,6 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
     },
     async (request, reply) => {
       const update = request.body;
-      const log = request.log.child({ update_id: update.update_id });
       const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
       const settle = (outcome: 'handled' | 'duplicate' | 'busy' | 'failed' | 'no_bot_identity') => {
         if (outcome !== 'no_bot_identity') metrics.telegramUpdates.inc({ outcome });
@@ -74,7 +73,7 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         bot.botInfo ??= await botIdentity(bot.telegram);
       } catch (error) {
         settle('no_bot_identity');
-        log.error({ err: error }, 'getMe failed; Telegram will deliver the update again');
+        request.log.error({ err: error, update_id: update.update_id }, 'getMe failed; Telegram will deliver the update again');
         return sendError(reply, 503, 'the Bot API did not answer getMe; retry later');
       }
       const claimed = await claimUpdate(db, botId, update.update_id, updateSubject(bot, update));
@@ -95,7 +94,10 @@ export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> =
         // Telegram will redeliver; give the claim back so that redelivery is handled (if even
         // that fails, the lease runs out and the redelivery after it is handled).
         await releaseUpdate(db, botId, update.update_id).catch((releaseError: unknown) =>
-          log.error({ err: releaseError }, 'could not release the update claim; its lease will run out'),
+          request.log.error(
+            { err: releaseError, update_id: update.update_id },
+            'could not release the update claim; its lease will run out',
+          ),
         );
         throw error;
       }
