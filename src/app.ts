@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { BackgroundTasks } from './background-tasks.js';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { type Db, isDatabaseUnavailable } from './db/client.js';
@@ -28,6 +29,7 @@ export type AppDeps = {
   falHttp: FalHttp;
   notifier: Notifier;
   metrics: Metrics;
+  tasks: BackgroundTasks;
 };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -96,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps) {
     falHttp: deps.falHttp,
     notifier: deps.notifier,
     metrics: deps.metrics,
+    tasks: deps.tasks,
   });
   const check = async () => {
     const stop = deps.metrics.statusCheck.startTimer();

@@ -71,7 +71,13 @@ export function createMetrics(db: Db) {
     }),
     falWebhooks: new Counter({
       name: 'avatar_bot_fal_webhooks_total',
-      help: 'FAL webhooks by outcome: applied, duplicate (applied before), stored (nothing to apply yet), failed, rejected (signature), invalid (body)',
+      help: 'FAL webhooks by outcome: stored (to be applied), duplicate (applied before), rejected (signature), invalid (body)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    falEventApplications: new Counter({
+      name: 'avatar_bot_fal_event_applications_total',
+      help: 'Stored FAL webhook events applied after the answer, by outcome: applied (a training or generation ended), pending (nothing waits for it yet), error',
       labelNames: ['outcome'],
       registers,
     }),

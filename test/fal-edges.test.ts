@@ -3,7 +3,17 @@ import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, falWebhookEvents, generations, notifications } from '../src/db/schema.js';
 import { RawJson, runnerError } from './support/fakes/fal-api.js';
-import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv } from './support/helper.js';
+import {
+  ALICE,
+  buildTestApp,
+  callbackUpdate,
+  deliverFalWebhook,
+  deliverRawFalWebhook,
+  INTERNAL_TOKEN,
+  postUpdate,
+  sendFalWebhook,
+  type TestEnv,
+} from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { startWizard, uploadPhotos } from './support/wizard-driver.js';
 
@@ -13,16 +23,6 @@ const seedResult = JSON.parse(await readFile(new URL('./support/fixtures/seed-po
   diffusers_lora_file: { url: string };
 };
 const BIG_SEED = '17454220438242315174';
-
-function deliverRaw(env: TestEnv, requestId: string, raw: string, url = '/webhooks/fal') {
-  return env.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
-    payload: raw,
-  });
-}
-const deliver = (env: TestEnv, requestId: string, body: unknown, url?: string) => deliverRaw(env, requestId, JSON.stringify(body), url);
 
 async function checkStatus(env: TestEnv) {
   const res = await env.app.inject({
@@ -80,7 +80,11 @@ async function avatarRow(env: TestEnv, id: string) {
 t.test('a seed past 2^63 is stored exactly, from the webhook and from the status check', async (t) => {
   const env = await buildTestApp(t);
   const viaWebhook = await runningGeneration(env, 'req-big-1');
-  const res = await deliverRaw(env, 'req-big-1', `{"request_id":"req-big-1","status":"OK","payload":${imagesJson(env, BIG_SEED)}}`);
+  const res = await deliverRawFalWebhook(
+    env,
+    'req-big-1',
+    `{"request_id":"req-big-1","status":"OK","payload":${imagesJson(env, BIG_SEED)}}`,
+  );
   t.equal(res.statusCode, 200);
   const [one] = await env.deps.db.select().from(generations).where(eq(generations.id, viaWebhook.id));
   t.equal(one?.status, 'completed');
@@ -126,7 +130,7 @@ t.test('a poisoned event beside 100 healthy trainings: the check completes the 1
       return new;
     end $$;
     create trigger poison before update on avatars for each row execute function poison()`);
-  const early = await deliver(env, 'req-poison', { request_id: 'req-poison', status: 'OK', payload: seedResult });
+  const early = await deliverFalWebhook(env, 'req-poison', { request_id: 'req-poison', status: 'OK', payload: seedResult });
   t.equal(early.statusCode, 200, 'the event is stored; applying it is retried by the checker');
 
   const first = await checkStatus(env);
@@ -161,7 +165,7 @@ t.test('a submit whose answer is lost is sent once, and its webhook still finds 
   t.match(hook.searchParams.get('key'), /^[0-9a-f]{32}$/, 'a key of this attempt rides in the webhook URL');
   t.equal((await avatarRow(env, avatarId)).status, 'ready', 'the user may retry');
 
-  const res = await deliver(
+  const res = await deliverFalWebhook(
     env,
     submission.requestId,
     { request_id: submission.requestId, status: 'OK', payload: seedResult },
@@ -205,7 +209,7 @@ t.test('payload_error: the job succeeded, its result is fetched from the respons
   const env = await buildTestApp(t);
   const avatar = await training(env, 'Unserialisable');
   env.fal.state.jobs.set('req-Unserialisable', { status: 'COMPLETED', result: { status: 200, body: seedResult } });
-  const res = await deliver(env, 'req-Unserialisable', {
+  const res = await deliverFalWebhook(env, 'req-Unserialisable', {
     request_id: 'req-Unserialisable',
     status: 'OK',
     payload: null,
@@ -215,6 +219,26 @@ t.test('payload_error: the job succeeded, its result is fetched from the respons
   const row = await avatarRow(env, avatar.id);
   t.equal(row.status, 'completed');
   t.equal(row.diffusersLoraFileUrl, seedResult.diffusers_lora_file.url);
+});
+
+t.test('a webhook is answered once stored, not after FAL hands its result over: the training completes after', async (t) => {
+  const env = await buildTestApp(t);
+  const avatar = await training(env, 'Slow');
+  let release = () => {};
+  const resultGate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  env.fal.state.jobs.set('req-Slow', { status: 'COMPLETED', result: { status: 200, body: seedResult }, resultGate });
+  const body = { request_id: 'req-Slow', status: 'OK', payload: null, payload_error: 'Response payload could not be serialized' };
+  const res = await sendFalWebhook(env, 'req-Slow', body);
+  t.equal(res.statusCode, 200, 'answered while FAL still holds the result');
+  const [event] = await env.deps.db.select().from(falWebhookEvents).where(eq(falWebhookEvents.requestId, 'req-Slow'));
+  t.match(event, { deliveries: 1, appliedAt: null }, 'stored before the answer, applied after it');
+  t.equal((await avatarRow(env, avatar.id)).status, 'training');
+  release();
+  await env.deps.tasks.drain(10_000);
+  t.equal((await avatarRow(env, avatar.id)).status, 'completed');
+  await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Slow» готов!'));
 });
 
 t.test('a 202 status answer means the job still waits, not an error', async (t) => {
@@ -259,8 +283,8 @@ t.test('cancel is a request: "stopping" until FAL ends the job; a job that finis
 t.test('webhook events for request ids we never submitted are pruned after a few days', async (t) => {
   const env = await buildTestApp(t);
   await training(env, 'Known');
-  t.equal((await deliver(env, 'req-foreign', { request_id: 'req-foreign', status: 'OK', payload: {} })).statusCode, 200);
-  t.equal((await deliver(env, 'req-Known', { request_id: 'req-Known', status: 'OK', payload: seedResult })).statusCode, 200);
+  t.equal((await deliverFalWebhook(env, 'req-foreign', { request_id: 'req-foreign', status: 'OK', payload: {} })).statusCode, 200);
+  t.equal((await deliverFalWebhook(env, 'req-Known', { request_id: 'req-Known', status: 'OK', payload: seedResult })).statusCode, 200);
   await env.deps.db.execute(sql`update fal_webhook_events set received_at = now() - interval '4 days'`);
   const check = await checkStatus(env);
   t.equal(check.summary.prunedEvents, 1);

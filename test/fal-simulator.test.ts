@@ -21,7 +21,7 @@ t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks 
   t.ok(ready);
   const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
   t.match(avatar, { status: 'completed', diffusersLoraFileUrl: new RegExp(`^${env.config.fal.baseUrl}/files/lora-`) });
-  t.match(env.logs.text, /"completion":"completed"/, 'completed through the signed webhook');
+  t.match(env.logs.text, /"msg":"FAL event applied"/, 'completed through the signed webhook');
 
   await postUpdate(env.app, callbackUpdate(`avatar_generate:${avatarId}`, 1, ALICE));
   const offer = env.telegram.callsOf('sendMessage').at(-1)!;

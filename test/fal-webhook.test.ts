@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
 import { newSigningKey } from './support/fakes/fal-api.js';
-import { buildTestApp, type TestEnv } from './support/helper.js';
+import { buildTestApp, postFalWebhook, type TestEnv } from './support/helper.js';
 
 const lora = {
   diffusers_lora_file: { url: 'https://v3.fal.media/files/rabbit/lora.safetensors', content_type: null, file_name: null, file_size: null },
@@ -18,14 +18,7 @@ function body(requestId: string, extra: Record<string, unknown> = {}) {
   return JSON.stringify({ request_id: requestId, gateway_request_id: requestId, status: 'OK', payload: lora, ...extra });
 }
 
-function deliver(env: TestEnv, raw: string, headers: Record<string, string>) {
-  return env.app.inject({
-    method: 'POST',
-    url: '/webhooks/fal',
-    headers: { 'content-type': 'application/json', ...headers },
-    payload: raw,
-  });
-}
+const deliver = (env: TestEnv, raw: string, headers: Record<string, string>) => postFalWebhook(env, raw, headers);
 
 async function storedEvent(env: TestEnv, requestId: string) {
   const [row] = await env.deps.db.select().from(falWebhookEvents).where(eq(falWebhookEvents.requestId, requestId));

@@ -4,7 +4,17 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatarPhotos, avatars, generations, storageDeletions, users } from '../src/db/schema.js';
 import { jpeg } from './support/fixtures/images.js';
-import { ALICE, BOB, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import {
+  ALICE,
+  BOB,
+  buildTestApp,
+  callbackUpdate,
+  deliverFalWebhook,
+  INTERNAL_TOKEN,
+  postUpdate,
+  type TestEnv,
+  textUpdate,
+} from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import type { Message } from './support/wizard-driver.js';
 
@@ -183,19 +193,12 @@ t.test('deleting during training cancels it at FAL, and its late webhook is ackn
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${busy.id}`, 1, ALICE));
   t.equal(env.fal.state.jobs.get('req-Busy')?.cancelled, true);
   const sentBefore = env.telegram.callsOf('sendMessage').length;
-  const raw = JSON.stringify({
+  const res = await deliverFalWebhook(env, 'req-Busy', {
     request_id: 'req-Busy',
     status: 'OK',
     payload: { diffusers_lora_file: { url: 'https://x/l.safetensors' } },
   });
-  const res = await env.app.inject({
-    method: 'POST',
-    url: '/webhooks/fal',
-    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId: 'req-Busy' }) },
-    payload: raw,
-  });
   t.equal(res.statusCode, 200);
-  await env.deps.tasks.drain(5000);
   t.equal(env.telegram.callsOf('sendMessage').length, sentBefore, 'no message');
 });
 

@@ -2,7 +2,16 @@ import { eq, inArray } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, generations, users } from '../src/db/schema.js';
 import { jpeg } from './support/fixtures/images.js';
-import { ALICE, buildTestApp, callbackUpdate, INTERNAL_TOKEN, postUpdate, type TestEnv, textUpdate } from './support/helper.js';
+import {
+  ALICE,
+  buildTestApp,
+  callbackUpdate,
+  deliverFalWebhook,
+  INTERNAL_TOKEN,
+  postUpdate,
+  type TestEnv,
+  textUpdate,
+} from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import type { Message } from './support/wizard-driver.js';
 
@@ -25,13 +34,7 @@ async function imagesOutput(env: TestEnv, names: string[], nsfw: boolean[] = nam
 }
 
 function deliver(env: TestEnv, requestId: string, payload: unknown) {
-  const raw = JSON.stringify({ request_id: requestId, gateway_request_id: requestId, status: 'OK', payload });
-  return env.app.inject({
-    method: 'POST',
-    url: '/webhooks/fal',
-    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
-    payload: raw,
-  });
+  return deliverFalWebhook(env, requestId, { request_id: requestId, gateway_request_id: requestId, status: 'OK', payload });
 }
 
 /** Card button → format → prompt; returns FAL's submission of it. */

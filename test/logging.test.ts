@@ -86,7 +86,12 @@ t.test('one line per update and per webhook, with its outcome and duration; heal
   t.equal(updates.length, 2, 'one line each');
   t.match(
     lines.filter((l) => l.msg === 'FAL webhook stored'),
-    [{ level: 30, fal_request_id: 'req-nobody', completion: 'none', status: 200, ms: Number }],
+    [{ level: 30, fal_request_id: 'req-nobody', deliveries: 1, duplicate: false, status: 200, ms: Number }],
+  );
+  t.match(
+    lines.filter((l) => l.fal_request_id === 'req-nobody' && l.msg !== 'FAL webhook stored'),
+    [{ level: 30, msg: 'FAL event pending: nothing waits for it yet' }],
+    'its application after the answer says what came of it',
   );
   t.equal(lines.filter((l) => l.route === '/healthz').length, 0, 'a healthy health check is not logged at info');
   t.equal(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed').length, 0, 'no per-request pair');

@@ -37,7 +37,8 @@ t.test('/metrics is closed without the token and tells how the service is doing 
   t.match(text, /avatar_bot_http_request_duration_seconds_count\{method="POST",route="\/telegram\/webhook",status_code="200"\} 4/);
   t.match(text, /avatar_bot_telegram_updates_total\{outcome="handled"\} 3/);
   t.match(text, /avatar_bot_telegram_updates_total\{outcome="duplicate"\} 1/);
-  t.match(text, /avatar_bot_fal_webhooks_total\{outcome="applied"\} 1/);
+  t.match(text, /avatar_bot_fal_webhooks_total\{outcome="stored"\} 1/);
+  t.match(text, /avatar_bot_fal_event_applications_total\{outcome="applied"\} 1/);
   t.match(text, /avatar_bot_fal_webhooks_total\{outcome="duplicate"\} 1/, 'the redelivery was counted, not applied again');
   t.match(text, /avatar_bot_fal_webhooks_total\{outcome="rejected"\} 1/, 'the unsigned one');
   t.match(text, /avatar_bot_avatars\{status="completed"\} 2/);

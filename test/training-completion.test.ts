@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq, isNull } from 'drizzle-orm';
 import t from 'tap';
+import { texts } from '../src/bot/texts/index.js';
 import { avatars, falWebhookEvents, notifications, users } from '../src/db/schema.js';
+import { enqueueNotification } from '../src/domain/notifications.js';
 import {
   ALICE,
   BOB,
@@ -11,6 +13,7 @@ import {
   type From,
   INTERNAL_TOKEN,
   postUpdate,
+  sendFalWebhook,
   type TestEnv,
 } from './support/helper.js';
 import { isTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
@@ -79,8 +82,8 @@ t.test('ten concurrent deliveries of one webhook: one completion, one message', 
   t.same(row?.falResponse, okBody(requestId), 'the full FAL response is kept');
   const ready = readyMessages(env, 'Storm');
   t.equal(ready.length, 1, 'exactly one message');
-  t.equal(env.logs.lines.filter((l) => l.includes('"completion":"completed"')).length, 1, 'exactly one status change');
-  t.equal(env.logs.lines.filter((l) => l.includes('"completion":"none"')).length, 9);
+  t.equal(env.logs.lines.filter((l) => l.includes('"msg":"FAL event applied"')).length, 1, 'exactly one status change');
+  t.equal(env.logs.lines.filter((l) => l.includes('"msg":"FAL webhook stored"')).length, 10, 'one line per delivery');
   t.match(JSON.stringify(ready[0]?.payload.reply_markup), `🎨 Генерировать","callback_data":"avatar_generate:${avatarId}`);
   t.match(JSON.stringify(ready[0]?.payload.reply_markup), '🎭 Мои аватары');
   const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
@@ -153,7 +156,8 @@ t.test('the pro trainer’s finetune_id is stored through the checker', async (t
 t.test('a webhook that arrives before the submit returned is applied once the request id is known', async (t) => {
   const env = await buildTestApp(t);
   env.fal.state.onSubmit = async (submission) => {
-    const res = await deliver(env, submission.requestId, okBody(submission.requestId));
+    // Answered while submit waits: its application comes after the submit's own work.
+    const res = await sendFalWebhook(env, submission.requestId, okBody(submission.requestId));
     if (res.statusCode !== 200) throw new Error(`early webhook answered ${res.statusCode}`);
   };
   const { avatarId, requestId } = await startTraining(env, ALICE, 'Early');
@@ -326,4 +330,26 @@ t.test('two status checks at once over 50 trainings: each is processed once', as
   const sent = env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === 9000);
   t.equal(sent.length, 50, 'one message per training');
   t.equal(new Set(sent.map((c) => c.payload.text)).size, 50);
+});
+
+t.test('one drain sends a burst past its batch, each chat’s messages in the order they were written', async (t) => {
+  const env = await buildTestApp(t);
+  // Twenty chats, three messages each: Russian, English, Russian.
+  for (let i = 0; i < 60; i++) {
+    await enqueueNotification(env.deps.db, {
+      chatId: 70_000 + (i % 20),
+      dedupeKey: `burst:${i}`,
+      payload: { type: 'private_only', languageCode: i >= 20 && i < 40 ? 'en' : 'ru' },
+    });
+  }
+  env.deps.notifier.drainSoon();
+  await env.deps.tasks.drain(10_000);
+  const sent = env.telegram.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) >= 70_000);
+  t.equal(sent.length, 60, 'all sixty, though one drain claims fifty');
+  const pending = await env.deps.db.select().from(notifications).where(isNull(notifications.sentAt));
+  t.same(pending, []);
+  for (let chat = 70_000; chat < 70_020; chat++) {
+    const order = sent.filter((c) => c.payload.chat_id === chat).map((c) => c.payload.text);
+    t.same(order, [texts.ru.privateOnly, texts.en.privateOnly, texts.ru.privateOnly], `chat ${chat}`);
+  }
 });

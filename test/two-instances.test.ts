@@ -117,5 +117,5 @@ t.test('two instances share the work: each update answered once, each training c
   const messages = ready().map((c) => String(c.payload.text).match(/«(Two-\d+)»/)![1]);
   t.equal(messages.length, TRAININGS, 'one message per training');
   t.equal(new Set(messages).size, TRAININGS, 'no training told twice');
-  t.match(a.server.output() + b.server.output(), /"completion":"completed"/);
+  t.match(a.server.output() + b.server.output(), /"msg":"FAL event applied"/);
 });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Db, type DbOrTx, isDatabaseUnavailable, rootMessage } from '../db/client.js';
+import { type Db, type DbOrTx, isDatabaseUnavailable, preparedStatement, rootMessage } from '../db/client.js';
 import { avatars, falWebhookEvents, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { TRANSITIONS } from './avatar-lifecycle.js';
@@ -27,30 +27,43 @@ const MAX_EVENT_ATTEMPTS = 3;
 /** Events nothing of ours carries (someone else's jobs pointed at our URL) are kept this long. */
 const FOREIGN_EVENT_RETENTION = '3 days';
 
+/** What carries a request id: a generation or a training, with the response URL stored at submit. */
+export type Carrier = { kind: 'generation' | 'training'; responseUrl: string | null };
+
+/*
+ * $1 request id, $2 gateway request id, $3 submit key, $4 status, $5 body.
+ * The carrier is looked up in the same round trip, from the statement's snapshot.
+ */
+const recordStatement = preparedStatement<{ deliveries: number; settled: boolean; carrier: Carrier | null }>(
+  'record_fal_webhook_event',
+  `insert into fal_webhook_events (request_id, gateway_request_id, submit_key, status, body)
+  values ($1, $2, $3, $4, $5::jsonb)
+  on conflict (request_id) do update set deliveries = fal_webhook_events.deliveries + 1, last_received_at = now()
+  returning deliveries, applied_at is not null or failed_at is not null as settled,
+    coalesce(
+      (select jsonb_build_object('kind', 'generation', 'responseUrl', fal_response_url) from generations where fal_request_id = $1),
+      (select jsonb_build_object('kind', 'training', 'responseUrl', fal_response_url) from avatars where fal_request_id = $1)
+    ) as carrier`,
+);
+
 /**
  * Stores a verified FAL webhook durably, keyed by the submit request id. A
  * redelivery only counts itself: the first stored body stays, and so does
  * whether it was applied — `settled` when it was (or was given up): then there
- * is nothing left to do, and a duplicate costs this one statement.
+ * is nothing left to do, and a duplicate costs this one statement. The
+ * generation or training carrying the request id comes back with it.
  */
-export async function recordFalWebhookEvent(db: DbOrTx, event: FalWebhookEvent): Promise<{ deliveries: number; settled: boolean }> {
-  const [row] = await db
-    .insert(falWebhookEvents)
-    .values({
-      requestId: event.requestId,
-      gatewayRequestId: event.gatewayRequestId,
-      submitKey: event.submitKey,
-      status: event.status,
-      body: event.body,
-    })
-    .onConflictDoUpdate({
-      target: falWebhookEvents.requestId,
-      set: { deliveries: sql`${falWebhookEvents.deliveries} + 1`, lastReceivedAt: sql`now()` },
-    })
-    .returning({
-      deliveries: falWebhookEvents.deliveries,
-      settled: sql<boolean>`${falWebhookEvents.appliedAt} is not null or ${falWebhookEvents.failedAt} is not null`,
-    });
+export async function recordFalWebhookEvent(
+  db: Db,
+  event: FalWebhookEvent,
+): Promise<{ deliveries: number; settled: boolean; carrier: Carrier | null }> {
+  const [row] = await recordStatement(db, [
+    event.requestId,
+    event.gatewayRequestId,
+    event.submitKey,
+    event.status,
+    JSON.stringify(event.body),
+  ]);
   if (!row) throw new Error('webhook event upsert returned no row');
   return row;
 }
@@ -115,7 +128,7 @@ const forTraining = {
 };
 
 /** The generation or training that carries a request id, with the response URL stored at submit. */
-async function carrierOf(db: Db, requestId: string): Promise<{ kind: 'generation' | 'training'; responseUrl: string | null } | null> {
+async function carrierOf(db: Db, requestId: string): Promise<Carrier | null> {
   const [generation] = await db
     .select({ responseUrl: generations.falResponseUrl })
     .from(generations)
@@ -127,48 +140,50 @@ async function carrierOf(db: Db, requestId: string): Promise<{ kind: 'generation
 
 /**
  * Applies a stored webhook event to whatever carries its request id (or its
- * submit key): a generation or a training, each ending once. An event nothing
- * carries yet (it arrived before submit returned) stays pending; one for
- * something already finished is marked applied; one for a deleted avatar stays
- * unmatched and is pruned later.
+ * submit key): a generation or a training, each ending once, in the
+ * transaction that marks the event applied. An event nothing carries yet (it
+ * arrived before submit returned) stays pending — the submit applies it when
+ * it stores the request id; one for something already finished is marked
+ * applied; one for a deleted avatar stays unmatched and is pruned later.
+ * `known` is the carrier the event's record found, when it found one.
  */
 async function applyFalWebhookEvent(
   deps: EventDeps,
-  requestId: string,
-  body: unknown,
-  submitKey: string | null = null,
+  event: { requestId: string; body: unknown; submitKey: string | null; known?: Carrier | null },
 ): Promise<EventResult> {
   const { db } = deps;
-  let target = await carrierOf(db, requestId);
+  const { requestId, body, submitKey } = event;
+  // Read again when the record found none: a submit that returned meanwhile has stored its request id.
+  let target = event.known ?? (await carrierOf(db, requestId));
   // Only a webhook no row carries yet can be a lost submit's: a known job costs no extra writes.
   if (!target && submitKey) {
     await attachBySubmitKey(db, submitKey, requestId);
     target = await carrierOf(db, requestId);
   }
-  let result: EventResult = { applied: false };
-  if (target?.kind === 'generation') {
+  if (!target) return { applied: false };
+  const markApplied = (tx: DbOrTx) =>
+    tx
+      .update(falWebhookEvents)
+      .set({ appliedAt: new Date() })
+      .where(and(eq(falWebhookEvents.requestId, requestId), isNull(falWebhookEvents.appliedAt)));
+  if (target.kind === 'generation') {
     const outcome = await outcomeOf(deps, body, target.responseUrl, forGeneration);
-    if (!outcome) return result;
-    const done = await completeGeneration(db, requestId, outcome);
-    if (done) result = { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' };
-  } else {
-    const outcome = await outcomeOf(deps, body, target?.responseUrl, forTraining);
-    if (!outcome) return result;
-    const done = await completeTraining(db, requestId, outcome);
-    if (done.applied) result = { applied: true, kind: 'training', status: done.status };
+    if (!outcome) return { applied: false };
+    return db.transaction(async (tx) => {
+      const done = await completeGeneration(tx, requestId, outcome);
+      await markApplied(tx);
+      return done
+        ? { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' }
+        : { applied: false };
+    });
   }
-  await db
-    .update(falWebhookEvents)
-    .set({ appliedAt: new Date() })
-    .where(
-      and(
-        eq(falWebhookEvents.requestId, requestId),
-        isNull(falWebhookEvents.appliedAt),
-        sql`(exists (select 1 from ${avatars} where ${avatars.falRequestId} = ${requestId})
-          or exists (select 1 from ${generations} where ${generations.falRequestId} = ${requestId}))`,
-      ),
-    );
-  return result;
+  const outcome = await outcomeOf(deps, body, target.responseUrl, forTraining);
+  if (!outcome) return { applied: false };
+  return db.transaction(async (tx) => {
+    const done = await completeTraining(tx, requestId, outcome);
+    await markApplied(tx);
+    return done.applied ? { applied: true, kind: 'training', status: done.status } : { applied: false };
+  });
 }
 
 /**
@@ -178,9 +193,12 @@ async function applyFalWebhookEvent(
  * user is told. Only an unavailable database is thrown: then nothing can be
  * applied, and a webhook answers 503 so FAL delivers again.
  */
-export async function applyStoredEvent(deps: EventDeps, event: { requestId: string; body: unknown; submitKey: string | null }) {
+export async function applyStoredEvent(
+  deps: EventDeps,
+  event: { requestId: string; body: unknown; submitKey: string | null; known?: Carrier | null },
+) {
   try {
-    return await applyFalWebhookEvent(deps, event.requestId, event.body, event.submitKey);
+    return await applyFalWebhookEvent(deps, event);
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     const reason = rootMessage(error).slice(0, 500);

@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { notifications } from '../db/schema.js';
+import { limiter } from '../limiter.js';
 import type { GenerationFailure } from './generation/result.js';
 import type { FailureCode } from './training/result.js';
 
@@ -69,9 +70,13 @@ export async function notifyPrivateOnly(db: DbOrTx, chatId: number, languageCode
 export type DrainResult = { sent: number; retried: number; dead: number };
 
 const LEASE = '2 minutes';
+/** Messages one drain claims at most; a full batch means more may be waiting. */
+export const DRAIN_BATCH = 50;
 const MAX_ATTEMPTS = 8;
 /** Waits for Telegram's retry_after up to this long inside one drain; longer waits are scheduled. */
 const MAX_INLINE_WAIT_S = 10;
+/** Chats sent to at once by one drain: a burst of completions is not sent one by one, nor all at once into a 429. */
+const CHATS_AT_ONCE = 8;
 
 const backoffSeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 3600);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,24 +88,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function drainOutbox(db: Db, send: Sender, options: { limit?: number } = {}): Promise<DrainResult> {
   const result: DrainResult = { sent: 0, retried: 0, dead: 0 };
-  const claimed = await db.execute<{ id: number }>(sql`
-    update ${notifications}
-    set attempts = attempts + 1, next_attempt_at = now() + ${LEASE}::interval
-    where id in (
-      select id from ${notifications}
-      where sent_at is null and dead_at is null and next_attempt_at <= now()
-      order by id
-      limit ${options.limit ?? 50}
-      for update skip locked
-    )
-    returning id`);
-  for (const { id } of claimed.rows) {
-    const [row] = await db
-      .select()
-      .from(notifications)
-      .where(eq(notifications.id, Number(id)));
-    if (!row) continue;
-    const notification = row as Notification;
+  const due = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(isNull(notifications.sentAt), isNull(notifications.deadAt), lte(notifications.nextAttemptAt, sql`now()`)))
+    .orderBy(notifications.id)
+    .limit(options.limit ?? DRAIN_BATCH)
+    .for('update', { skipLocked: true });
+  const claimed = await db
+    .update(notifications)
+    .set({ attempts: sql`${notifications.attempts} + 1`, nextAttemptAt: sql`now() + ${LEASE}::interval` })
+    .where(inArray(notifications.id, due))
+    .returning();
+  claimed.sort((a, b) => a.id - b.id);
+  const deliver = async (notification: Notification) => {
     let outcome = await send(notification);
     for (
       let wait = 0;
@@ -125,6 +126,20 @@ export async function drainOutbox(db: Db, send: Sender, options: { limit?: numbe
         .where(mine);
       result.retried += 1;
     }
+  };
+  // Chats in parallel (a few at a time), each chat's messages in the order they were written.
+  const chats = new Map<number, Notification[]>();
+  for (const row of claimed) {
+    const notification = row as Notification;
+    chats.set(notification.chatId, [...(chats.get(notification.chatId) ?? []), notification]);
   }
+  const slot = limiter(CHATS_AT_ONCE);
+  await Promise.all(
+    [...chats.values()].map((messages) =>
+      slot(async () => {
+        for (const notification of messages) await deliver(notification);
+      }),
+    ),
+  );
   return result;
 }

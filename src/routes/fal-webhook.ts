@@ -1,15 +1,29 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { BackgroundTasks } from '../background-tasks.js';
 import type { Db } from '../db/client.js';
 import { applyStoredEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { parseFalJson } from '../fal/fal-json.js';
 import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
+import { limiter } from '../limiter.js';
 import type { Metrics } from '../metrics.js';
 import type { Notifier } from '../notifier.js';
 
-export type FalWebhookOptions = { verifier: FalWebhookVerifier; db: Db; falHttp: FalHttp; notifier: Notifier; metrics: Metrics };
+export type FalWebhookOptions = {
+  verifier: FalWebhookVerifier;
+  db: Db;
+  falHttp: FalHttp;
+  notifier: Notifier;
+  metrics: Metrics;
+  tasks: BackgroundTasks;
+};
+
+/** Events applied at once in the background: a storm of webhooks leaves the pool to the webhooks themselves. */
+const APPLYING_AT_ONCE = 4;
+
+type StoredEvent = Parameters<typeof applyStoredEvent>[1];
 
 /** `?key=`: the submit attempt the webhook URL was made for (domain/fal-jobs.ts). Anything else is ignored. */
 const submitKeyOf = (query: unknown) => {
@@ -34,13 +48,43 @@ declare module 'fastify' {
 
 /**
  * FAL's webhook: the ED25519 signature covers the raw body bytes, so this
- * context parses JSON itself and keeps the bytes. A verified event is stored,
- * then applied (a training completes once, however often it is delivered),
- * and only then acknowledged; if the database fails, FAL gets a 5xx and retries.
+ * context parses JSON itself and keeps the bytes. A verified event is stored
+ * durably and acknowledged — one statement, however busy the service — and
+ * applied right after in the background (a training completes once, however
+ * often it is delivered). If the database fails, FAL gets a 5xx and retries.
  * An event nothing carries the request id (or submit key) of yet stays pending;
- * one that cannot be applied is stored all the same and retried by the checker.
+ * one that cannot be applied now, or that a crash kept from being applied, is
+ * applied by the status check.
  */
-export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier, metrics }) => {
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier, metrics, tasks }) => {
+  const slot = limiter(APPLYING_AT_ONCE);
+  /** Request ids being applied here now: a redelivery that comes meanwhile adds nothing. */
+  const applying = new Set<string>();
+  const applySoon = (event: StoredEvent) => {
+    if (applying.has(event.requestId)) return;
+    applying.add(event.requestId);
+    tasks.run('apply-fal-event', () =>
+      slot(async () => {
+        const log = app.log.child({ fal_request_id: event.requestId });
+        try {
+          const completion = await applyStoredEvent({ db, falHttp }, event);
+          const outcome = completion.applied ? 'applied' : 'error' in completion ? 'error' : 'pending';
+          metrics.falEventApplications.inc({ outcome });
+          if (completion.applied) {
+            log.info({ kind: completion.kind, status: completion.status }, 'FAL event applied');
+            notifier.drainSoon();
+          } else if ('error' in completion)
+            log.error({ apply_error: completion.error }, 'FAL event not applied; the status check retries it');
+          else log.info('FAL event pending: nothing waits for it yet');
+        } catch (error) {
+          metrics.falEventApplications.inc({ outcome: 'error' });
+          log.error({ err: error }, 'FAL event not applied; the status check retries it');
+        } finally {
+          applying.delete(event.requestId);
+        }
+      }),
+    );
+  };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     done(null, body);
@@ -80,7 +124,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     }
 
     const submitKey = submitKeyOf(request.query);
-    const { deliveries, settled } = await recordFalWebhookEvent(db, {
+    const { deliveries, settled, carrier } = await recordFalWebhookEvent(db, {
       requestId: parsed.data.request_id,
       gatewayRequestId: parsed.data.gateway_request_id ?? null,
       submitKey,
@@ -91,20 +135,14 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     if (settled) {
       // A redelivery of an event already applied (or given up): nothing more to do.
       metrics.falWebhooks.inc({ outcome: 'duplicate' });
-      request.outcome = { msg: 'FAL webhook stored', ...fields, completion: 'none', duplicate: true };
+      request.outcome = { msg: 'FAL webhook stored', ...fields, duplicate: true };
       return { received: true };
     }
-    // Answered only after both commits: the event, then the completion it causes.
-    const completion = await applyStoredEvent({ db, falHttp }, { requestId: parsed.data.request_id, body: json, submitKey });
-    request.outcome = {
-      msg: 'FAL webhook stored',
-      level: completion.applied || !('error' in completion) ? 'info' : 'error',
-      ...fields,
-      completion: completion.applied ? completion.status : 'none',
-      ...('error' in completion ? { apply_error: completion.error } : {}),
-    };
-    metrics.falWebhooks.inc({ outcome: completion.applied ? 'applied' : 'error' in completion ? 'failed' : 'stored' });
-    if (completion.applied) notifier.drainSoon();
+    // Stored durably: FAL is answered now and the event applied right after (a crash in between
+    // leaves it pending, and the status check applies it).
+    applySoon({ requestId: parsed.data.request_id, body: json, submitKey, known: carrier });
+    metrics.falWebhooks.inc({ outcome: 'stored' });
+    request.outcome = { msg: 'FAL webhook stored', ...fields, duplicate: deliveries > 1 };
     return { received: true };
   });
 };

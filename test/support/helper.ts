@@ -241,15 +241,35 @@ export async function postgresDataDir(t: Test): Promise<string> {
   return dir;
 }
 
-/** A signed FAL webhook delivery, as FAL sends it (to the URL given at submit, with its `?key=`, when given). */
+/** A FAL webhook delivery of `raw` with `headers`, answered: what happens after the answer is not waited for. */
+function injectFalWebhook(env: TestEnv, raw: string, headers: Record<string, string>, url = '/webhooks/fal') {
+  return env.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: raw });
+}
+
+/**
+ * A FAL webhook delivery of `raw` with `headers` (unsigned, or signed wrongly, when a test says so).
+ * The answer comes once the event is stored; this also waits for its application after the answer.
+ */
+export async function postFalWebhook(env: TestEnv, raw: string, headers: Record<string, string>, url = '/webhooks/fal') {
+  const res = await injectFalWebhook(env, raw, headers, url);
+  await env.deps.tasks.drain(10_000);
+  return res;
+}
+
+/** A signed FAL webhook delivery of `raw`, as FAL sends it (to the URL given at submit, with its `?key=`, when given). */
+export function deliverRawFalWebhook(env: TestEnv, requestId: string, raw: string, url = '/webhooks/fal') {
+  return postFalWebhook(env, raw, env.fal.sign(raw, { requestId }), url);
+}
+
+/** A signed FAL webhook delivery of `body`. */
 export function deliverFalWebhook(env: TestEnv, requestId: string, body: unknown, url = '/webhooks/fal') {
+  return deliverRawFalWebhook(env, requestId, JSON.stringify(body), url);
+}
+
+/** A signed FAL webhook delivery of `body`, answered: its application after the answer is not waited for. */
+export function sendFalWebhook(env: TestEnv, requestId: string, body: unknown) {
   const raw = JSON.stringify(body);
-  return env.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/json', ...env.fal.sign(raw, { requestId }) },
-    payload: raw,
-  });
+  return injectFalWebhook(env, raw, env.fal.sign(raw, { requestId }));
 }
 
 /** Telegram asking whether to take the Stars of an invoice the user is paying. */

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import { type Db, type DbOrTx, inTransaction } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import { refundGeneration } from '../billing/charges.js';
@@ -42,8 +42,8 @@ export async function failGeneration(db: Db, generationId: string, reason: strin
  * Ends a generation once, by its request id — the same conditional update and
  * outbox write as a training's completion (docs/invariants.md, "One completion").
  */
-export async function completeGeneration(db: Db, requestId: string, outcome: GenerationOutcome): Promise<Generation | null> {
-  return db.transaction(async (tx) => {
+export async function completeGeneration(db: DbOrTx, requestId: string, outcome: GenerationOutcome): Promise<Generation | null> {
+  return inTransaction(db, async (tx) => {
     const [generation] = await tx
       .update(generations)
       .set(

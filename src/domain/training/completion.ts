@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type DbOrTx, inTransaction } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
 import { type AvatarStatus, TRANSITIONS } from '../avatar-lifecycle.js';
 import { releaseTrainingRun } from '../billing/charges.js';
@@ -18,8 +18,8 @@ export type CompletionResult = { applied: true; avatarId: string; status: 'compl
  * generations alike). If the update touches no row — a duplicate, a race lost,
  * a deleted avatar — nothing else happens.
  */
-export async function completeTraining(db: Db, requestId: string, outcome: TrainingOutcome): Promise<CompletionResult> {
-  return db.transaction(async (tx) => {
+export async function completeTraining(db: DbOrTx, requestId: string, outcome: TrainingOutcome): Promise<CompletionResult> {
+  return inTransaction(db, async (tx) => {
     const finishedAt = new Date();
     const [avatar] = await tx
       .update(avatars)

@@ -33,6 +33,8 @@ export type Job = {
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
   /** What the result URL answers once COMPLETED. */
   result?: { status: number; body: unknown; headers?: Record<string, string> };
+  /** The result URL answers only once this settles: FAL slow to hand a result over. */
+  resultGate?: Promise<unknown>;
   /** A cancel was requested; an IN_QUEUE job is then COMPLETED with a cancelled result at once. */
   cancelled?: boolean;
   /** What the status answers besides the status: the place in the queue, and log lines (with `?logs=1`). */
@@ -161,6 +163,7 @@ export async function startFakeFal() {
         });
       }
       if (known.status !== 'COMPLETED' || !known.result) return sendJson(response, 400, { detail: 'Request is still in progress' });
+      await known.resultGate;
       return sendJson(response, known.result.status, known.result.body, known.result.headers);
     }
     if (request.method === 'POST' && host === 'queue.fal.run') {
