@@ -114,6 +114,17 @@ t.test('the Telegram webhook', async (t) => {
     t.ok(current && user && current.updatedAt > user.updatedAt);
   });
 
+  t.test('a new user’s first updates at once: each is handled as theirs', async (t) => {
+    const newcomers = Array.from({ length: 6 }, (_, i) => ({ id: 950 + i, first_name: `New ${i}` }));
+    const presses = newcomers.flatMap((from) => Array.from({ length: 4 }, () => textUpdate('🎭 Мои аватары', from)));
+    const answers = await Promise.all(presses.map((update) => postUpdate(app, update)));
+    t.ok(answers.every((r) => r.statusCode === 200));
+    for (const from of newcomers) {
+      const replies = telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === from.id);
+      t.equal(replies.length, 4, `${from.first_name}: every press answered with their (empty) gallery`);
+    }
+  });
+
   t.test('an update from a group stores no user', async (t) => {
     const update = textUpdate('/start', { id: 781, first_name: 'Grouped' }) as Update & { message: { chat: unknown } };
     update.message.chat = { id: -100_781, type: 'supergroup', title: 'Group' };

@@ -1,6 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { type Db, type DbOrTx, preparedStatement } from '../db/client.js';
-import { processedUpdates } from '../db/schema.js';
+import { processedUpdates, users } from '../db/schema.js';
 import { type TelegramUser, type User, userFromJson } from './users.js';
 import { type WizardState, wizardStateOf } from './wizard-state.js';
 
@@ -62,6 +62,15 @@ const claimStatement = preparedStatement<{
     (select to_jsonb(left_step) from left_step) as left_step`,
 );
 
+/**
+ * A new user's row that another update of theirs created while this statement
+ * ran: unchanged, so not written here, and not in this statement's snapshot.
+ */
+async function concurrentlyCreated(db: Db, telegramId: number): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.telegramId, telegramId));
+  return user ?? null;
+}
+
 const stateRow = (json: StepJson | null) => json && { step: json.step, avatarId: json.avatar_id, data: json.data };
 
 /**
@@ -88,7 +97,7 @@ export async function claimUpdate(db: Db, botId: number, updateId: number, subje
   if (!row?.claimed) return row?.done ? { claim: 'done' } : { claim: 'busy' };
   return {
     claim: 'claimed',
-    user: row.person ? userFromJson(row.person) : null,
+    user: row.person ? userFromJson(row.person) : from ? await concurrentlyCreated(db, from.id) : null,
     wizard: wizardStateOf(stateRow(row.step)),
     leftAvatarId: row.left_step?.avatar_id ?? null,
   };
