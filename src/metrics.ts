@@ -77,7 +77,7 @@ export function createMetrics(db: Db) {
     }),
     falEventApplications: new Counter({
       name: 'avatar_bot_fal_event_applications_total',
-      help: 'Stored FAL webhook events applied after the answer, by outcome: applied (a training or generation ended), pending (nothing waits for it yet), error',
+      help: 'Stored FAL webhook events applied after the answer, by outcome: applied (a training or generation ended), pending (nothing waits for it yet, or its result is not ready), error',
       labelNames: ['outcome'],
       registers,
     }),

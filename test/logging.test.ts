@@ -90,7 +90,7 @@ t.test('one line per update and per webhook, with its outcome and duration; heal
   );
   t.match(
     lines.filter((l) => l.fal_request_id === 'req-nobody' && l.msg !== 'FAL webhook stored'),
-    [{ level: 30, msg: 'FAL event pending: nothing waits for it yet' }],
+    [{ level: 30, msg: 'FAL event pending: nothing waits for it yet, or its result is not ready' }],
     'its application after the answer says what came of it',
   );
   t.equal(lines.filter((l) => l.route === '/healthz').length, 0, 'a healthy health check is not logged at info');

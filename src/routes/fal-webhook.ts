@@ -75,7 +75,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
             notifier.drainSoon();
           } else if ('error' in completion)
             log.error({ apply_error: completion.error }, 'FAL event not applied; the status check retries it');
-          else log.info('FAL event pending: nothing waits for it yet');
+          else log.info('FAL event pending: nothing waits for it yet, or its result is not ready');
         } catch (error) {
           metrics.falEventApplications.inc({ outcome: 'error' });
           log.error({ err: error }, 'FAL event not applied; the status check retries it');
