@@ -241,6 +241,21 @@ t.test('a webhook is answered once stored, not after FAL hands its result over: 
   await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Slow» готов!'));
 });
 
+t.test('an event whose result was not ready is settled when the status check ends its training', async (t) => {
+  const env = await buildTestApp(t);
+  const avatar = await training(env, 'Later');
+  env.fal.state.jobs.set('req-Later', { status: 'COMPLETED', result: { status: 503, body: { detail: 'busy' } } });
+  const body = { request_id: 'req-Later', status: 'OK', payload: null, payload_error: 'Response payload could not be serialized' };
+  t.equal((await deliverFalWebhook(env, 'req-Later', body)).statusCode, 200);
+  const stored = async () => (await env.deps.db.select().from(falWebhookEvents).where(eq(falWebhookEvents.requestId, 'req-Later')))[0];
+  t.match(await stored(), { appliedAt: null, failedAt: null }, 'pending: FAL did not hand the result over');
+  env.fal.state.jobs.set('req-Later', { status: 'COMPLETED', result: { status: 200, body: seedResult } });
+  await expireLeases(env);
+  t.match((await checkStatus(env)).summary, { completed: 1 });
+  t.equal((await avatarRow(env, avatar.id)).status, 'completed');
+  t.ok((await stored())?.appliedAt, 'the event is settled with the completion, not left pending');
+});
+
 t.test('a 202 status answer means the job still waits, not an error', async (t) => {
   const env = await buildTestApp(t);
   await training(env, 'Queued');

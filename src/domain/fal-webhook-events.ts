@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Db, type DbOrTx, isDatabaseUnavailable, preparedStatement, rootMessage } from '../db/client.js';
+import { type Db, isDatabaseUnavailable, preparedStatement, rootMessage } from '../db/client.js';
 import { avatars, falWebhookEvents, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { TRANSITIONS } from './avatar-lifecycle.js';
@@ -7,6 +7,7 @@ import { reclaimTrainingRun } from './billing/charges.js';
 import { resultOf } from './fal-jobs.js';
 import { completeGeneration } from './generation/completion.js';
 import { type GenerationOutcome, normalizeGenerationOutput, normalizeGenerationWebhook } from './generation/result.js';
+import { settleStoredEvent } from './settled-events.js';
 import { completeTraining } from './training/completion.js';
 import { normalizeTrainingOutput, normalizeTrainingWebhook, type TrainingOutcome } from './training/result.js';
 
@@ -161,17 +162,13 @@ async function applyFalWebhookEvent(
     target = await carrierOf(db, requestId);
   }
   if (!target) return { applied: false };
-  const markApplied = (tx: DbOrTx) =>
-    tx
-      .update(falWebhookEvents)
-      .set({ appliedAt: new Date() })
-      .where(and(eq(falWebhookEvents.requestId, requestId), isNull(falWebhookEvents.appliedAt)));
   if (target.kind === 'generation') {
     const outcome = await outcomeOf(deps, body, target.responseUrl, forGeneration);
     if (!outcome) return { applied: false };
     return db.transaction(async (tx) => {
       const done = await completeGeneration(tx, requestId, outcome);
-      await markApplied(tx);
+      // Ended before (by the checker, or an earlier delivery): the event is settled all the same.
+      if (!done) await settleStoredEvent(tx, requestId);
       return done
         ? { applied: true, kind: 'generation', status: done.status === 'completed' ? 'completed' : 'failed' }
         : { applied: false };
@@ -181,7 +178,7 @@ async function applyFalWebhookEvent(
   if (!outcome) return { applied: false };
   return db.transaction(async (tx) => {
     const done = await completeTraining(tx, requestId, outcome);
-    await markApplied(tx);
+    if (!done.applied) await settleStoredEvent(tx, requestId);
     return done.applied ? { applied: true, kind: 'training', status: done.status } : { applied: false };
   });
 }

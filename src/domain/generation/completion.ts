@@ -4,6 +4,7 @@ import { avatars, generations, users } from '../../db/schema.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import { refundGeneration } from '../billing/charges.js';
 import { enqueueNotification } from '../notifications.js';
+import { settleStoredEvent } from '../settled-events.js';
 import type { Generation } from './queries.js';
 import type { GenerationFailure, GenerationOutcome } from './result.js';
 
@@ -54,6 +55,7 @@ export async function completeGeneration(db: DbOrTx, requestId: string, outcome:
       .where(and(eq(generations.falRequestId, requestId), eq(generations.status, 'running')))
       .returning();
     if (!generation) return null;
+    await settleStoredEvent(tx, requestId);
     await notifyGeneration(tx, generation, outcome.kind === 'failed' ? outcome.code : undefined);
     return generation;
   });

@@ -4,6 +4,7 @@ import { avatars, users } from '../../db/schema.js';
 import { type AvatarStatus, TRANSITIONS } from '../avatar-lifecycle.js';
 import { releaseTrainingRun } from '../billing/charges.js';
 import { enqueueNotification } from '../notifications.js';
+import { settleStoredEvent } from '../settled-events.js';
 import type { TrainingOutcome } from './result.js';
 
 export type CompletionResult = { applied: true; avatarId: string; status: 'completed' | 'failed' } | { applied: false };
@@ -47,6 +48,7 @@ export async function completeTraining(db: DbOrTx, requestId: string, outcome: T
       .where(and(eq(avatars.falRequestId, requestId), inArray(avatars.status, [...TRANSITIONS.complete.from])))
       .returning();
     if (!avatar) return { applied: false };
+    await settleStoredEvent(tx, requestId);
 
     const [user] = await tx.select().from(users).where(eq(users.id, avatar.userId));
     if (!user) throw new Error(`avatar ${avatar.id} has no user`);
