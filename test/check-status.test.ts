@@ -1,7 +1,8 @@
 import { count } from 'drizzle-orm';
 import t from 'tap';
-import { processedUpdates } from '../src/db/schema.js';
-import { buildTestApp, INTERNAL_TOKEN } from './support/helper.js';
+import { processedUpdates, starOffers, trainingRuns } from '../src/db/schema.js';
+import { ALICE, buildTestApp, INTERNAL_TOKEN, type TestEnv } from './support/helper.js';
+import { userOf } from './support/seed.js';
 
 t.test('POST /internal/check-status', async (t) => {
   const { app, deps } = await buildTestApp(t);
@@ -32,6 +33,8 @@ t.test('POST /internal/check-status', async (t) => {
       filesDeleted: 0,
       prunedUpdates: 0,
       prunedEvents: 0,
+      prunedOffers: 0,
+      prunedTrainingRuns: 0,
     });
   });
 
@@ -42,6 +45,26 @@ t.test('POST /internal/check-status', async (t) => {
     t.equal(res.json().prunedUpdates, 2);
     const [left] = await deps.db.select({ n: count() }).from(processedUpdates);
     t.equal(left?.n, 1);
+  });
+
+  t.test('prunes offers and training attempts older than a week, keeps recent ones', async (t) => {
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    const user = await userOf({ app, deps } as TestEnv, ALICE);
+    const avatarId = '00000000-0000-4000-8000-000000000001';
+    await deps.db.insert(starOffers).values([{ userId: user.id, createdAt: old }, { userId: user.id }]);
+    await deps.db.insert(trainingRuns).values([
+      { submitKey: 'old-released', userId: user.id, avatarId, startedAt: old, releasedAt: old },
+      { submitKey: 'old', userId: user.id, avatarId, startedAt: old },
+      { submitKey: 'today', userId: user.id, avatarId },
+    ]);
+    const res = await call(`Bearer ${INTERNAL_TOKEN}`);
+    t.match(res.json(), { prunedOffers: 1, prunedTrainingRuns: 2 });
+    t.equal((await deps.db.select().from(starOffers)).length, 1);
+    t.same(
+      (await deps.db.select({ key: trainingRuns.submitKey }).from(trainingRuns)).map((r) => r.key),
+      ['today'],
+      'today’s attempt still counts for the daily limit',
+    );
   });
 });
 

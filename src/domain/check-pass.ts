@@ -26,6 +26,8 @@ export type StatusCheckSummary = {
   prunedUpdates: number;
   /** Stored webhook events of jobs that are not ours, deleted after a few days. */
   prunedEvents: number;
+  prunedOffers: number;
+  prunedTrainingRuns: number;
 };
 
 export type StatusCheckDeps = {

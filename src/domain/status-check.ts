@@ -2,8 +2,14 @@ import { type CheckPass, countEnded, type StatusCheckDeps, type StatusCheckSumma
 
 export type { StatusCheckDeps, StatusCheckSummary };
 
-const UPDATE_CLAIM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * Update claims, offers and training attempts are kept a week: long past Telegram's 24 h of
+ * redeliveries, an offer's 24 h at checkout, the daily limit's 24 h window and FAL's late webhooks.
+ */
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+import { pruneTrainingRuns } from './billing/charges.js';
+import { pruneOffers } from './billing/payments.js';
 import { applyPendingWebhookEvents, pruneForeignEvents } from './fal-webhook-events.js';
 import { checkGenerations } from './generation/check.js';
 import { retryStorageDeletions } from './storage-deletions.js';
@@ -17,7 +23,7 @@ import { checkTrainings, rollBackInterruptedSubmissions } from './training/check
  * (batches claimed with SKIP LOCKED and a lease, so concurrent checkers share
  * the work and never double it); completes finished ones through the same
  * functions the webhook uses; fails those past their timeout; sends the outbox;
- * retries failed file deletions; prunes old update claims.
+ * retries failed file deletions; prunes old update claims, offers and attempts.
  */
 export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
   const { db, config } = deps;
@@ -35,6 +41,8 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     filesDeleted: 0,
     prunedUpdates: 0,
     prunedEvents: 0,
+    prunedOffers: 0,
+    prunedTrainingRuns: 0,
   };
   const pass: CheckPass = { ...deps, summary, withinBudget: () => Date.now() - started < config.checkStatusBudgetMs };
 
@@ -48,8 +56,11 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
 
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);
-  summary.prunedUpdates = await pruneProcessedUpdates(db, new Date(Date.now() - UPDATE_CLAIM_RETENTION_MS));
+  const weekAgo = new Date(Date.now() - RETENTION_MS);
+  summary.prunedUpdates = await pruneProcessedUpdates(db, weekAgo);
   summary.prunedEvents = await pruneForeignEvents(db);
+  summary.prunedOffers = await pruneOffers(db, weekAgo);
+  summary.prunedTrainingRuns = await pruneTrainingRuns(db, weekAgo);
   const busy = Object.values(summary).some((n) => n > 0);
   deps.logger[busy ? 'info' : 'debug']({ ...summary, ms: Date.now() - started }, 'status check done');
   return summary;

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { trainingRuns } from '../../db/schema.js';
 import { addEntry, chargeAgain, generationChargeKey, lateChargeKey, refundCharge, trainingChargeKey } from './ledger.js';
@@ -64,3 +64,9 @@ export async function chargeGeneration(tx: DbOrTx, input: { userId: number; gene
 
 /** A generation that ended without a picture costs nothing: its price back, once. */
 export const refundGeneration = (tx: DbOrTx, generationId: string) => refundCharge(tx, generationChargeKey(generationId));
+
+/** Attempts older than `olderThan`: past the daily limit's window and any late webhook of theirs. */
+export async function pruneTrainingRuns(db: DbOrTx, olderThan: Date): Promise<number> {
+  const rows = await db.delete(trainingRuns).where(lt(trainingRuns.startedAt, olderThan)).returning({ key: trainingRuns.submitKey });
+  return rows.length;
+}

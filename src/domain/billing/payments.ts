@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { starOffers, starPayments, users } from '../../db/schema.js';
 import type { FormatName } from '../generation/request.js';
@@ -22,6 +22,12 @@ const OFFER_TTL_MS = 24 * 60 * 60 * 1000;
 export async function createOffer(db: DbOrTx, userId: number, resume: Resume | null): Promise<string> {
   const [offer] = await db.insert(starOffers).values({ userId, resume }).returning({ id: starOffers.id });
   return offer!.id;
+}
+
+/** Offers older than `olderThan`: their invoices are refused at checkout, their resume buttons stale. */
+export async function pruneOffers(db: DbOrTx, olderThan: Date): Promise<number> {
+  const rows = await db.delete(starOffers).where(lt(starOffers.createdAt, olderThan)).returning({ id: starOffers.id });
+  return rows.length;
 }
 
 /** The invoice payload: the offer and the pack (≤ 128 bytes, as Telegram allows). */
