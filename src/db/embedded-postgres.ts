@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,12 +81,41 @@ async function canReach(user: NonNullable<RunAs>, target: string): Promise<boole
 }
 
 /**
+ * Makes the library links the package lists in `native/pg-symlinks.json`
+ * (libicuuc.so.60 → libicuuc.so.60.2, …). npm packs no symlinks, so the package
+ * makes them in a postinstall script — one that npm 11 may not run and that we
+ * deny in package.json `allowScripts`. Without them initdb cannot load its
+ * libraries. Links already there are kept.
+ */
+export async function linkLibraries(nativeDir: string): Promise<void> {
+  const list = await readFile(path.join(nativeDir, 'pg-symlinks.json'), 'utf8').catch(() => '[]');
+  // Paths in the list start with "native/" (the package's directory of binaries, or our copy of it).
+  const inNative = (file: string) => path.join(nativeDir, path.relative('native', file));
+  for (const { source, target } of JSON.parse(list) as { source: string; target: string }[]) {
+    const link = inNative(target);
+    await symlink(path.relative(path.dirname(link), inNative(source)), link).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return;
+      throw new Error(
+        `The embedded PostgreSQL's library link ${link} is missing and cannot be made; set DATABASE_URL to use your own server`,
+        {
+          cause: error,
+        },
+      );
+    });
+  }
+}
+
+/**
  * The binaries where the `postgres` user can run them: the package's own when
  * it can reach them, else a copy under SHARED_BASE (made once per version).
+ * Either way with their library links made.
  */
 async function reachableBinaries(bin: Binaries, user: RunAs): Promise<Binaries & { dir: string }> {
   const native = path.dirname(path.dirname(bin.postgres));
-  if (!user || (await canReach(user, bin.postgres))) return { ...bin, dir: native };
+  if (!user || (await canReach(user, bin.postgres))) {
+    await linkLibraries(native);
+    return { ...bin, dir: native };
+  }
   const version = (await readFile(path.join(native, '..', 'package.json'), 'utf8').then((text) => JSON.parse(text).version)) as string;
   const copy = path.join(SHARED_BASE, `postgres-${version}`);
   if (!(await exists(path.join(copy, 'bin', 'postgres')))) {
@@ -99,6 +128,8 @@ async function reachableBinaries(bin: Binaries, user: RunAs): Promise<Binaries &
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
     });
   }
+  // Also mends a copy made from a package whose links were missing.
+  await linkLibraries(copy);
   return { initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres'), dir: copy };
 }
 
