@@ -8,7 +8,10 @@ import type { Logger } from 'pino';
  */
 export type BackgroundTasks = {
   run(name: string, task: () => Promise<unknown>): void;
-  /** Resolves when every started task has settled, or after `timeoutMs`. */
+  /**
+   * Resolves when every started task has settled — those the tasks start on
+   * their way too (a finished generation starts the outbox's drain) — or after `timeoutMs`.
+   */
   drain(timeoutMs: number): Promise<void>;
 };
 
@@ -24,10 +27,14 @@ export function createBackgroundTasks(logger: Logger): BackgroundTasks {
     },
     async drain(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
       const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          resolve();
+        }, timeoutMs);
       });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
+      while (running.size > 0 && !timedOut) await Promise.race([Promise.allSettled([...running]), timeout]);
       clearTimeout(timer);
     },
   };
