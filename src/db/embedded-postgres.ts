@@ -105,6 +105,11 @@ export async function linkLibraries(nativeDir: string): Promise<void> {
   }
 }
 
+/** Makes the installed package's library links: the Docker image does it at build time, while node_modules is writable. */
+export async function linkInstalledLibraries(): Promise<void> {
+  await linkLibraries(path.dirname(path.dirname((await binaries()).postgres)));
+}
+
 /**
  * The binaries where the `postgres` user can run them: the package's own when
  * it can reach them, else a copy under SHARED_BASE (made once per version).
