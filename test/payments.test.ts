@@ -14,6 +14,7 @@ import {
   paymentUpdate,
   postUpdate,
   preCheckoutUpdate,
+  refundedPaymentUpdate,
   type TestEnv,
   textUpdate,
 } from './support/helper.js';
@@ -371,10 +372,47 @@ t.test('npm run refund: Telegram gives the Stars back, the ledger takes them off
   t.match(env.telegram.callsOf('refundStarPayment')[0]?.payload, { user_id: ALICE.id, telegram_payment_charge_id: 'charge-refund' });
   t.match((await entriesOf(env, ALICE)).at(-1), { kind: 'payment_refund', amount: -300, key: 'payment-refund:charge-refund' });
 
+  // Telegram then sends its service message about the refund: the ledger knows it already.
+  await postUpdate(env.app, refundedPaymentUpdate(ALICE, `${offer!.id}:300`, 300, 'charge-refund'));
+  t.match(sentTo(env, ALICE, '↩️ Telegram')[0]?.payload.text, 'Сейчас на балансе -250 ⭐');
+
   const twice = await refund('charge-refund');
   t.equal(twice.code, 1);
   t.match(twice.err, 'was refunded already');
   t.equal(await balanceOf(env, ALICE), -250, 'taken off once');
   t.match((await refund('charge-nobody')).err, 'no payment with charge id charge-nobody');
   t.match((await refund()).err, 'usage: npm run refund');
+});
+
+t.test("Telegram's refunded_payment: what the payment credited is taken off once, the user told", async (t) => {
+  const env = await buildTestApp(t, PRICES);
+  const alice = await userOf(env, ALICE);
+  const [offer] = await env.deps.db.insert(starOffers).values({ userId: alice.id }).returning();
+  const payload = `${offer!.id}:300`;
+  await pay(env, ALICE, payload, 300, 'charge-given-back');
+  t.equal(await balanceOf(env, ALICE), 300);
+
+  // A refund the ledger has not seen (npm run refund died after Telegram's answer, or another tool made it).
+  const first = await postUpdate(env.app, refundedPaymentUpdate(ALICE, payload, 300, 'charge-given-back'));
+  t.equal(first.statusCode, 200);
+  t.equal(await balanceOf(env, ALICE), 0, 'taken off');
+  t.match((await entriesOf(env, ALICE)).at(-1), { kind: 'payment_refund', amount: -300, key: 'payment-refund:charge-given-back' });
+  const [payment] = await env.deps.db.select().from(starPayments).where(eq(starPayments.chargeId, 'charge-given-back'));
+  t.ok(payment?.refundedAt, 'the payment is marked refunded');
+  t.equal(
+    sentTo(env, ALICE, '↩️ Telegram')[0]?.payload.text,
+    '↩️ Telegram вернул вам 300 ⭐ за покупку — они списаны с баланса. Сейчас на балансе 0 ⭐.',
+  );
+
+  await postUpdate(env.app, refundedPaymentUpdate(ALICE, payload, 300, 'charge-given-back'));
+  t.equal(await balanceOf(env, ALICE), 0, 'a second message takes nothing more');
+
+  await postUpdate(env.app, refundedPaymentUpdate(ALICE, payload, 100, 'charge-never-seen'));
+  t.equal(await balanceOf(env, ALICE), 0, 'an unknown payment takes nothing');
+  t.match(env.logs.text, /refunded payment not known here/);
+  t.equal(sentTo(env, ALICE, '↩️ Telegram').length, 2, 'nothing said about a payment the bot never saw');
+
+  const malformed = refundedPaymentUpdate(ALICE, payload, 300, '');
+  const refused = await postUpdate(env.app, malformed);
+  t.equal(refused.statusCode, 400, 'a refund without its charge id is refused');
 });

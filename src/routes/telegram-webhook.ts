@@ -13,7 +13,7 @@ export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; 
 
 // Only the parts the bot relies on are checked: shapes Telegram never sends are refused
 // here, with a 400, instead of failing inside a handler.
-const successfulPayment = {
+const payment = {
   type: 'object',
   required: ['currency', 'total_amount', 'invoice_payload', 'telegram_payment_charge_id'],
   properties: { total_amount: { type: 'integer' }, telegram_payment_charge_id: { type: 'string', minLength: 1 } },
@@ -23,7 +23,8 @@ const message = {
   required: ['message_id', 'date', 'chat'],
   properties: {
     chat: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'integer' } } },
-    successful_payment: successfulPayment,
+    successful_payment: payment,
+    refunded_payment: payment,
   },
 } as const;
 const user = { type: 'object', required: ['id', 'is_bot', 'first_name'], properties: { id: { type: 'integer' } } } as const;

@@ -288,6 +288,13 @@ export function preCheckoutUpdate(from: From, payload: string, amount: number, c
 }
 
 /** The message Telegram sends once it took the Stars. */
+/** The service message Telegram sends (to user and bot) once a Stars payment is given back. */
+export function refundedPaymentUpdate(from: From, payload: string, amount: number, chargeId: string): Update {
+  return messageUpdate(from, {
+    refunded_payment: { currency: 'XTR', total_amount: amount, invoice_payload: payload, telegram_payment_charge_id: chargeId },
+  });
+}
+
 export function paymentUpdate(from: From, payload: string, amount: number, chargeId: string, currency = 'XTR'): Update {
   return messageUpdate(from, {
     successful_payment: {

@@ -10,6 +10,7 @@ import {
   type Resume,
   recentPayments,
   recordPayment,
+  recordRefund,
   takeResume,
   XTR,
 } from '../../domain/billing/payments.js';
@@ -132,6 +133,18 @@ export function starsFeature(deps: BotDeps) {
     const resume = result.resume ? await resumeButton(ctx, result.resume, result.offerId) : null;
     const v = view(t.credited({ amount: result.amount, balance: result.balance }), resume ? [[resume]] : []);
     return ctx.reply(v.text, v.markup);
+  });
+
+  // A service message of Bot API 7.10 (telegraf's types predate it): Telegram gave a payment back.
+  feature.on('message', async (ctx, next) => {
+    const refund = (ctx.message as { refunded_payment?: { telegram_payment_charge_id: string; total_amount: number } }).refunded_payment;
+    if (!refund) return next();
+    const log = ctx.log.child({ charge_id: refund.telegram_payment_charge_id, amount: refund.total_amount });
+    const result = await recordRefund(deps.db, refund.telegram_payment_charge_id);
+    if (result.outcome === 'unknown') return log.warn('refunded payment not known here: nothing taken off');
+    if (result.outcome === 'not credited') return log.info('refunded payment had credited nothing');
+    log.info({ balance: result.balance }, 'payment refunded: taken off the balance');
+    return ctx.reply(texts[ctx.lang].stars.refundedByTelegram(result));
   });
 
   /** The button that goes on where the price stopped the user, if that is still possible. */

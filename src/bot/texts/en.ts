@@ -306,6 +306,8 @@ export const en: Texts = {
     paymentProblem:
       '⚠️ Payment received, but I could not match it to an invoice — nothing was credited. ' +
       'Please write to /paysupport: we will refund it.',
+    refundedByTelegram: (v) =>
+      `↩️ Telegram gave you back ${v.amount} ⭐ for a purchase; they are taken off your balance. Your balance is ${v.balance} ⭐.`,
   },
 
   gen: {

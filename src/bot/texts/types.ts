@@ -178,6 +178,8 @@ export type Texts = {
     offerExpired: string;
     /** A payment that could not be matched to an offer: nothing credited, the operator refunds it. */
     paymentProblem: string;
+    /** Telegram gave a payment back (refunded_payment): its Stars are off the balance. */
+    refundedByTelegram: (v: { amount: number; balance: number }) => string;
   };
 
   gen: {

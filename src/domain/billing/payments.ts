@@ -167,3 +167,25 @@ export async function markRefunded(db: Db, payment: StarPayment): Promise<void> 
     }
   });
 }
+
+export type TelegramRefund =
+  | { outcome: 'unknown' }
+  /** What the payment credited is off the balance (now, or by `npm run refund` before). */
+  | { outcome: 'taken off'; amount: number; balance: number }
+  /** The payment matched no offer: nothing was credited, nothing is taken off. */
+  | { outcome: 'not credited'; amount: number };
+
+/**
+ * Telegram's refunded_payment message: the payment is marked refunded and what
+ * it credited taken off the balance, once — whether `npm run refund` did that
+ * already, died between Telegram's answer and the ledger, or the refund was made
+ * some other way.
+ */
+export async function recordRefund(db: Db, chargeId: string): Promise<TelegramRefund> {
+  const found = await findRefundable(db, chargeId);
+  const payment = found.payment;
+  if (!payment) return { outcome: 'unknown' };
+  if (found.ok) await markRefunded(db, payment);
+  if (payment.problem !== null || payment.userId === null) return { outcome: 'not credited', amount: payment.amount };
+  return { outcome: 'taken off', amount: payment.amount, balance: await balanceOf(db, payment.userId) };
+}
