@@ -18,27 +18,30 @@ export function limiter(max: number) {
  * Group commit: `flush` runs for one item at once when none is running; items
  * that arrive while it runs are taken together by the next run. A quiet
  * service waits for nothing extra, a busy one makes one call per burst. Each
- * caller's promise settles with the run that took its item.
+ * caller's promise settles with the run that took its item, with that item's
+ * result (`flush` returns one per item, in order; none when there are none) or the run's error.
  */
-export function batched<T>(flush: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
-  let queued: { item: T; settle: (error?: unknown) => void }[] = [];
+export function batched<T, R = void>(flush: (items: T[]) => Promise<R[]>): (item: T) => Promise<R> {
+  type Entry = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
+  let queued: Entry[] = [];
   let running = false;
   const drain = async () => {
     running = true;
     while (queued.length > 0) {
       const batch = queued;
       queued = [];
-      const error = await flush(batch.map((entry) => entry.item)).then(
-        () => undefined,
-        (failure: unknown) => failure ?? new Error('flush failed'),
-      );
-      for (const entry of batch) entry.settle(error);
+      try {
+        const results = await flush(batch.map((entry) => entry.item));
+        for (const [i, entry] of batch.entries()) entry.resolve(results[i] as R);
+      } catch (failure) {
+        for (const entry of batch) entry.reject(failure ?? new Error('flush failed'));
+      }
     }
     running = false;
   };
   return (item) =>
-    new Promise<void>((resolve, reject) => {
-      queued.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+    new Promise<R>((resolve, reject) => {
+      queued.push({ item, resolve, reject });
       if (!running) void drain();
     });
 }

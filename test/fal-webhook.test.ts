@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
 import { newSigningKey } from './support/fakes/fal-api.js';
@@ -37,17 +38,27 @@ t.test('the FAL webhook', async (t) => {
     const row = await storedEvent(env, 'req-good');
     t.equal(row?.status, 'OK');
     t.same(row?.body, JSON.parse(raw), 'the whole event is kept');
-    t.equal(row?.deliveries, 1);
   });
 
-  t.test('a redelivery is acknowledged and counted, not stored twice', async (t) => {
+  t.test('a redelivery is acknowledged and logged as a duplicate; the first stored body stays', async (t) => {
     const raw = body('req-dup');
-    for (let i = 0; i < 3; i++) {
-      const res = await deliver(env, raw, fal.sign(raw, { requestId: 'req-dup' }));
+    const first = await storedEventAfter(raw);
+    for (const changed of [raw, JSON.stringify({ ...JSON.parse(raw), status: 'ERROR', payload: null })]) {
+      const res = await deliver(env, changed, fal.sign(changed, { requestId: 'req-dup' }));
       t.equal(res.statusCode, 200);
     }
-    t.equal((await storedEvent(env, 'req-dup'))?.deliveries, 3);
+    t.same(await storedEvent(env, 'req-dup'), first, 'the row is as the first delivery left it');
+    const lines = env.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.fal_request_id === 'req-dup');
+    t.same(
+      lines.filter((l) => l.msg === 'FAL webhook stored').map((l) => l.duplicate),
+      [false, true, true],
+    );
   });
+
+  async function storedEventAfter(raw: string) {
+    await deliver(env, raw, fal.sign(raw, { requestId: 'req-dup' }));
+    return storedEvent(env, 'req-dup');
+  }
 
   t.test('an ERROR delivery with a null payload is stored too', async (t) => {
     const raw = JSON.stringify({
@@ -156,6 +167,33 @@ t.test('the FAL webhook', async (t) => {
     t.equal(res.statusCode, 400);
     t.same(Object.keys(res.json()).sort(), ['error', 'message']);
   });
+});
+
+t.test('deliveries arriving together are stored by one statement; a body the database refuses fails alone', async (t) => {
+  const env = await buildTestApp(t);
+  const send = (raw: string, requestId: string) => deliver(env, raw, env.fal.sign(raw, { requestId }));
+  // Another transaction inserting req-first holds the first statement, so the next deliveries queue up as one batch.
+  const blocker = new pg.Client({ connectionString: env.database.url });
+  await blocker.connect();
+  t.teardown(() => blocker.end());
+  await blocker.query('begin');
+  await blocker.query(`insert into fal_webhook_events (request_id, status, body) values ('req-first', 'OK', '{}')`);
+  const first = send(body('req-first'), 'req-first');
+  const waiting = async () =>
+    (await blocker.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)).rowCount;
+  while (!(await waiting())) await new Promise((r) => setTimeout(r, 10));
+  // jsonb cannot hold U+0000: PostgreSQL refuses this body, and with it the statement it is in.
+  const refused = send(body('req-nul', { payload: { text: 'a\u0000b' } }), 'req-nul');
+  const fine = send(body('req-fine'), 'req-fine');
+  await blocker.query('rollback');
+
+  t.equal((await first).statusCode, 200);
+  t.equal((await fine).statusCode, 200, 'its batch-mate was refused, it was stored all the same');
+  t.ok(await storedEvent(env, 'req-fine'));
+  const failed = await refused;
+  t.equal(failed.statusCode, 500, 'FAL delivers it again');
+  t.match(failed.json(), { error: String, message: String });
+  t.notOk(await storedEvent(env, 'req-nul'));
 });
 
 t.test('signing keys', async (t) => {

@@ -229,9 +229,7 @@ export const falWebhookEvents = pgTable(
     submitKey: text('submit_key'),
     status: text('status').notNull(),
     body: jsonb('body').notNull(),
-    deliveries: integer('deliveries').notNull().default(1),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-    lastReceivedAt: timestamp('last_received_at', { withTimezone: true }).notNull().defaultNow(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
     /** Failed attempts to apply it; after a few it is given up (failedAt) and the user told. */
     attempts: integer('attempts').notNull().default(0),

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { BackgroundTasks } from '../background-tasks.js';
 import type { Db } from '../db/client.js';
-import { applyStoredEvent, recordFalWebhookEvent } from '../domain/fal-webhook-events.js';
+import { applyStoredEvent, type FalWebhookEvent, recordFalWebhookEvents } from '../domain/fal-webhook-events.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { parseFalJson } from '../fal/fal-json.js';
 import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
 import { sendError } from '../http-errors.js';
-import { limiter } from '../limiter.js';
+import { batched, limiter } from '../limiter.js';
 import type { Metrics } from '../metrics.js';
 import type { Notifier } from '../notifier.js';
 
@@ -58,6 +58,8 @@ declare module 'fastify' {
  */
 export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier, metrics, tasks }) => {
   const slot = limiter(APPLYING_AT_ONCE);
+  // Deliveries arriving together are stored by one statement (a group commit); each is answered after it.
+  const record = batched((events: FalWebhookEvent[]) => recordFalWebhookEvents(db, events));
   /** Request ids being applied here now: a redelivery that comes meanwhile adds nothing. */
   const applying = new Set<string>();
   const applySoon = (event: StoredEvent) => {
@@ -124,25 +126,27 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
     }
 
     const submitKey = submitKeyOf(request.query);
-    const { deliveries, settled, carrier } = await recordFalWebhookEvent(db, {
+    const recorded = await record({
       requestId: parsed.data.request_id,
       gatewayRequestId: parsed.data.gateway_request_id ?? null,
       submitKey,
       status: parsed.data.status,
       body: json,
     });
-    const fields = { fal_request_id: verdict.requestId, fal_status: parsed.data.status, deliveries };
+    if (recorded instanceof Error) throw recorded;
+    const { duplicate, settled, carrier } = recorded;
+    const fields = { fal_request_id: verdict.requestId, fal_status: parsed.data.status, duplicate };
     if (settled) {
       // A redelivery of an event already applied (or given up): nothing more to do.
       metrics.falWebhooks.inc({ outcome: 'duplicate' });
-      request.outcome = { msg: 'FAL webhook stored', ...fields, duplicate: true };
+      request.outcome = { msg: 'FAL webhook stored', ...fields };
       return { received: true };
     }
     // Stored durably: FAL is answered now and the event applied right after (a crash in between
     // leaves it pending, and the status check applies it).
     applySoon({ requestId: parsed.data.request_id, body: json, submitKey, known: carrier });
     metrics.falWebhooks.inc({ outcome: 'stored' });
-    request.outcome = { msg: 'FAL webhook stored', ...fields, duplicate: deliveries > 1 };
+    request.outcome = { msg: 'FAL webhook stored', ...fields };
     return { received: true };
   });
 };

@@ -50,7 +50,10 @@ const updateSchema = {
 /** Telegram's webhook: authenticated by the secret token Telegram echoes in a header. */
 export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhookOptions> = async (app, { secret, botId, bot, db, metrics }) => {
   // Updates handled at about the same time are marked done together; each is answered after its mark is committed.
-  const finish = batched((updateIds: number[]) => finishUpdates(db, botId, updateIds));
+  const finish = batched(async (updateIds: number[]) => {
+    await finishUpdates(db, botId, updateIds);
+    return [];
+  });
   app.post<{ Body: Update }>(
     '/telegram/webhook',
     {
