@@ -144,9 +144,14 @@ export type RefundCheck =
   | { ok: true; payment: StarPayment; balance: number | null }
   | { ok: false; why: 'unknown' | 'already refunded'; payment?: StarPayment };
 
+async function paymentOf(db: DbOrTx, chargeId: string): Promise<StarPayment | undefined> {
+  const [payment] = await db.select().from(starPayments).where(eq(starPayments.chargeId, chargeId));
+  return payment;
+}
+
 /** The payment the operator wants to refund, with the user's balance now (null: it was never credited). */
 export async function findRefundable(db: DbOrTx, chargeId: string): Promise<RefundCheck> {
-  const [payment] = await db.select().from(starPayments).where(eq(starPayments.chargeId, chargeId));
+  const payment = await paymentOf(db, chargeId);
   if (!payment) return { ok: false, why: 'unknown' };
   if (payment.refundedAt) return { ok: false, why: 'already refunded', payment };
   const credited = payment.problem === null && payment.userId !== null;
@@ -182,10 +187,9 @@ export type TelegramRefund =
  * some other way.
  */
 export async function recordRefund(db: Db, chargeId: string): Promise<TelegramRefund> {
-  const found = await findRefundable(db, chargeId);
-  const payment = found.payment;
+  const payment = await paymentOf(db, chargeId);
   if (!payment) return { outcome: 'unknown' };
-  if (found.ok) await markRefunded(db, payment);
+  if (!payment.refundedAt) await markRefunded(db, payment);
   if (payment.problem !== null || payment.userId === null) return { outcome: 'not credited', amount: payment.amount };
   return { outcome: 'taken off', amount: payment.amount, balance: await balanceOf(db, payment.userId) };
 }
