@@ -20,7 +20,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The embedded PostgreSQL's library links (package.json allowScripts denies the script that makes them),
 # made now: at run time node_modules belongs to root and the service runs as node.
-RUN node --input-type=module -e "await (await import('./dist/db/embedded-postgres.js')).linkInstalledLibraries()"
+RUN node --input-type=module -e "await (await import('./dist/db/embedded/binaries.js')).linkInstalledLibraries()"
 COPY drizzle ./drizzle
 # DATA_DIR holds the embedded database and files when DATABASE_URL / S3_* are unset.
 RUN mkdir -p /data && chown node:node /data

@@ -1,22 +1,22 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { BackgroundTasks } from './background-tasks.js';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { type Db, isDatabaseUnavailable } from './db/client.js';
 import { runStatusCheck } from './domain/status-check.js';
-import './request-outcome.js';
+import type { BackgroundTasks } from './runtime/background-tasks.js';
+import './http/request-outcome.js';
+import type { Notifier } from './domain/notifier.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
-import { sendError } from './http-errors.js';
-import type { Metrics } from './metrics.js';
-import type { Notifier } from './notifier.js';
+import { sendError } from './http/errors.js';
 import { checkStatusRoutes } from './routes/check-status.js';
 import { falWebhookRoutes } from './routes/fal-webhook.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
+import type { Metrics } from './runtime/metrics.js';
 import type { Storage } from './storage/storage.js';
 
 /** Everything the HTTP layer needs from outside; whoever creates these closes them. */

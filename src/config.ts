@@ -16,7 +16,7 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const integer = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number');
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 /** Telegram takes 1-10000 Stars in one invoice. */
-export const MAX_INVOICE_STARS = 10_000;
+const MAX_INVOICE_STARS = 10_000;
 const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })

@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.js';
-import { type BackgroundTasks, createBackgroundTasks } from './background-tasks.js';
 import { createBot } from './bot/create-bot.js';
 import { createNotificationSender } from './bot/notification-sender.js';
 import { createTelegram } from './bot/telegram-client.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database, runMigrations } from './db/client.js';
-import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded/launcher.js';
+import { createNotifier } from './domain/notifier.js';
+import { serviceCounts } from './domain/service-counts.js';
+import { instrumentFalHttp } from './fal/counted-fal-http.js';
 import { createFal } from './fal/fal-client.js';
 import { createFalHttp } from './fal/fal-http.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
-import { createMetrics, instrumentFalHttp } from './metrics.js';
-import { createNotifier } from './notifier.js';
+import { type BackgroundTasks, createBackgroundTasks } from './runtime/background-tasks.js';
+import { createMetrics } from './runtime/metrics.js';
 import { createStorage } from './storage/create-storage.js';
 
 const EMBEDDED_DATABASE = 'avatar_bot';
@@ -49,7 +51,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const tasks = createBackgroundTasks(logger);
   const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
   const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config }), tasks);
-  const metrics = createMetrics(database.db);
+  const metrics = createMetrics(serviceCounts(database.db));
   const falHttp = instrumentFalHttp(createFalHttp(config), metrics);
   const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });

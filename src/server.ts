@@ -1,7 +1,7 @@
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './runtime/logger.js';
 
 function configOrExit(): Config {
   try {

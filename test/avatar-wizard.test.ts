@@ -4,7 +4,7 @@ import yauzl from 'yauzl';
 import { buildApp } from '../src/app.js';
 import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
 import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/runtime/logger.js';
 import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import t from 'tap';
-import { createBackgroundTasks } from '../src/background-tasks.js';
+import { createBackgroundTasks } from '../src/runtime/background-tasks.js';
 
 /** drain() is what shutdown and the tests wait on: it must cover the work tasks hand on to other tasks. */
 

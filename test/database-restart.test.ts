@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded/launcher.js';
 import { avatars, users } from '../src/db/schema.js';
 import { buildTestApp, postgresDataDir } from './support/helper.js';
 import { trainingRow } from './support/seed.js';

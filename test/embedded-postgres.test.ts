@@ -5,12 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import t from 'tap';
-import { linkLibraries, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { linkLibraries } from '../src/db/embedded/binaries.js';
+import { startEmbeddedPostgres } from '../src/db/embedded/launcher.js';
 import { postgresDataDir } from './support/helper.js';
 
 /** The embedded PostgreSQL across the ways a process really ends and the places people really run it. */
 
-const MODULE = new URL('../src/db/embedded-postgres.ts', import.meta.url).href;
+const MODULE = new URL('../src/db/embedded/launcher.ts', import.meta.url).href;
 
 const isAlive = (pid: number) => {
   try {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createLogger, scrubSecrets } from '../src/logger.js';
+import { createLogger, scrubSecrets } from '../src/runtime/logger.js';
 import {
   BOT_TOKEN,
   buildTestApp,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { Parser } from 'tap-parser';
 import { createDatabase, runMigrations } from '../src/db/client.js';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded/launcher.js';
 import { databaseUrl, dropDatabaseSql, withAdmin } from './support/postgres-admin.js';
 
 const RESULTS_DIR = '.tap/test-results';

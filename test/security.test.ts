@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bearerToken, secretEquals } from '../src/security.js';
+import { bearerToken, secretEquals } from '../src/http/secrets.js';
 
 t.test('secretEquals: equal only for the same secret, whatever the lengths', async (t) => {
   const secret = 'telegram-webhook-secret';

@@ -1,10 +1,10 @@
 import type { FalClient } from '@fal-ai/client';
 import type { Logger } from 'pino';
-import type { BackgroundTasks } from '../background-tasks.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Notifier } from '../domain/notifier.js';
 import type { FalHttp } from '../fal/fal-http.js';
-import type { Notifier } from '../notifier.js';
+import type { BackgroundTasks } from '../runtime/background-tasks.js';
 import type { Storage } from '../storage/storage.js';
 import type { ReplyGroups } from './reply-groups.js';
 

@@ -1,8 +1,8 @@
 import type { AvatarPhoto } from '../domain/avatars.js';
-import { PLACEHOLDER_PNG } from '../solid-png.js';
 import type { Storage } from '../storage/storage.js';
 import { isNotModified } from './actions.js';
 import type { BotContext } from './context.js';
+import { PLACEHOLDER_PNG } from './placeholder-png.js';
 import type { View } from './views/view.js';
 
 /** A photo to show: a Telegram file id, or bytes from storage. */

@@ -1,5 +1,5 @@
 import type { Telegram } from 'telegraf';
-import type { BackgroundTasks } from '../background-tasks.js';
+import type { BackgroundTasks } from '../runtime/background-tasks.js';
 
 /** How long a chat must be quiet before a group of like replies is final. */
 const SETTLE_MS = 1000;

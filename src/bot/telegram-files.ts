@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Telegram } from 'telegraf';
 import type { UploadedFile } from '../domain/avatar-photos.js';
-import { limiter } from '../limiter.js';
+import { limiter } from '../runtime/limiter.js';
 
 export class FileTooLargeError extends Error {
   override name = 'FileTooLargeError';

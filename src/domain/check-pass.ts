@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import { type Db, isDatabaseUnavailable, rootMessage } from '../db/client.js';
 import type { avatars, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
-import type { Notifier } from '../notifier.js';
 import type { Storage } from '../storage/storage.js';
 import type { EventResult } from './fal-webhook-events.js';
+import type { Notifier } from './notifier.js';
 
 /** What the status check shares with its training and generation passes. */
 
@@ -47,7 +47,7 @@ const BATCH = 20;
 const LEASE = '60 seconds';
 
 /** Checks without a usable answer from FAL (or that could not store it) before a row is failed. */
-export const MAX_CHECK_FAILURES = 5;
+const MAX_CHECK_FAILURES = 5;
 
 /**
  * Runs one row's check in isolation: a row that throws (a result that cannot be

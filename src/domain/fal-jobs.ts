@@ -70,7 +70,7 @@ export const newSubmitKey = () => randomBytes(16).toString('hex');
 export const webhookUrlFor = (publicUrl: string, submitKey: string) => `${publicUrl}/webhooks/fal?key=${submitKey}`;
 
 /** What submit returned: the correlation key and the URLs every later question uses. */
-export type SubmittedJob = { requestId: string; statusUrl: string; responseUrl: string; cancelUrl: string };
+type SubmittedJob = { requestId: string; statusUrl: string; responseUrl: string; cancelUrl: string };
 
 export type SubmitResult =
   | { ok: true; job: SubmittedJob }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { notifications } from '../db/schema.js';
-import { limiter } from '../limiter.js';
+import { limiter } from '../runtime/limiter.js';
 import type { GenerationFailure } from './generation/result.js';
 import type { FailureCode } from './training/result.js';
 
@@ -35,7 +35,7 @@ export type NotificationPayload =
 
 export type Notification = Omit<typeof notifications.$inferSelect, 'payload'> & { payload: NotificationPayload };
 
-export type SendResult =
+type SendResult =
   | { ok: true; messageId: number }
   /** Telegram asked us to slow down (429). */
   | { ok: false; retryAfterSeconds: number; error: string }

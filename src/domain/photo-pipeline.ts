@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { limiter } from '../limiter.js';
+import { limiter } from '../runtime/limiter.js';
 
 /**
  * What FAL trains on, made once per upload with sharp (libvips): the photo is
@@ -31,7 +30,7 @@ export type PhotoRefusal =
   | { kind: 'download_failed' };
 
 /** Lower bounds a photo must reach; 0 turns a check off. */
-export type QualityLimits = { minBrightness: number; minContrast: number; minSharpness: number };
+type QualityLimits = { minBrightness: number; minContrast: number; minSharpness: number };
 
 export type PhotoOptions = { maxBytes: number; minSide: number; maxSide: number; quality: QualityLimits };
 
@@ -63,9 +62,6 @@ const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
 const THUMBNAIL_SIDE = 320;
 /** The quality measures are taken at this size, so they do not depend on the camera's resolution. */
 const MEASURE_SIDE = 512;
-
-/** The formats the bot takes, as it names them to users. */
-export const ACCEPTED_FORMATS = 'JPEG, PNG, WebP';
 
 /**
  * Judges and normalises an uploaded file by its bytes (never its name or
@@ -135,14 +131,14 @@ async function isHeic(file: string): Promise<boolean> {
   }
 }
 
-export type PhotoMeasures = { brightness: number; contrast: number; sharpness: number };
+type PhotoMeasures = { brightness: number; contrast: number; sharpness: number };
 
 /**
  * Brightness (mean luminance, 0-255), contrast (its standard deviation) and
  * sharpness (the variance of the Laplacian, the usual blur measure) of a
  * picture scaled to 512 px.
  */
-export async function measurePhoto(image: Buffer): Promise<PhotoMeasures> {
+async function measurePhoto(image: Buffer): Promise<PhotoMeasures> {
   const { data, info } = await sharp(image)
     .resize({ width: MEASURE_SIDE, height: MEASURE_SIDE, fit: 'inside' })
     .greyscale()
@@ -211,6 +207,3 @@ export function fingerprintDistance(a: string, b: string): number {
 
 /** Two fingerprints this close (of 256 bits) are the same picture. */
 export const SAME_PICTURE_DISTANCE = 16;
-
-/** The sha256 of bytes, as hex. */
-export const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

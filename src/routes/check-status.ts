@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { StatusCheckSummary } from '../domain/status-check.js';
-import { sendError } from '../http-errors.js';
-import { bearerToken, secretEquals } from '../security.js';
+import { sendError } from '../http/errors.js';
+import { bearerToken, secretEquals } from '../http/secrets.js';
 
 export type CheckStatusOptions = { token: string | undefined; check: () => Promise<StatusCheckSummary> };
 

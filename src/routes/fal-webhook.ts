@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { BackgroundTasks } from '../background-tasks.js';
 import type { Db } from '../db/client.js';
 import { applyStoredEvent, type FalWebhookEvent, recordFalWebhookEvents } from '../domain/fal-webhook-events.js';
+import type { Notifier } from '../domain/notifier.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { parseFalJson } from '../fal/fal-json.js';
 import { type FalWebhookVerifier, JwksUnavailableError, type RejectedWebhook, type VerifiedWebhook } from '../fal/webhook-signature.js';
-import { sendError } from '../http-errors.js';
-import { batched, limiter } from '../limiter.js';
-import type { Metrics } from '../metrics.js';
-import type { Notifier } from '../notifier.js';
+import { sendError } from '../http/errors.js';
+import type { BackgroundTasks } from '../runtime/background-tasks.js';
+import { batched, limiter } from '../runtime/limiter.js';
+import type { Metrics } from '../runtime/metrics.js';
 
 export type FalWebhookOptions = {
   verifier: FalWebhookVerifier;

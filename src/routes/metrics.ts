@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sendError } from '../http-errors.js';
-import type { Metrics } from '../metrics.js';
-import { bearerToken, secretEquals } from '../security.js';
+import { sendError } from '../http/errors.js';
+import { bearerToken, secretEquals } from '../http/secrets.js';
+import type { Metrics } from '../runtime/metrics.js';
 
 export type MetricsOptions = { token: string | undefined; metrics: Metrics };
 

@@ -4,10 +4,10 @@ import { type Bot, handleClaimedUpdate, updateSubject } from '../bot/create-bot.
 import { botIdentity } from '../bot/telegram-client.js';
 import type { Db } from '../db/client.js';
 import { claimUpdate, finishUpdates, releaseUpdate } from '../domain/telegram-updates.js';
-import { sendError } from '../http-errors.js';
-import { batched } from '../limiter.js';
-import type { Metrics } from '../metrics.js';
-import { secretEquals } from '../security.js';
+import { sendError } from '../http/errors.js';
+import { secretEquals } from '../http/secrets.js';
+import { batched } from '../runtime/limiter.js';
+import type { Metrics } from '../runtime/metrics.js';
 
 export type TelegramWebhookOptions = { secret: string; botId: number; bot: Bot; db: Db; metrics: Metrics };
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-export type PutOptions = { contentType?: string };
+type PutOptions = { contentType?: string };
 
 /**
  * Where avatar photos and generated pictures live. Keys are relative paths such

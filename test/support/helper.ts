@@ -11,7 +11,7 @@ import type { Update } from 'telegraf/types';
 import { type App, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/runtime/logger.js';
 import { type FakeFal, startFakeFal } from './fakes/fal-api.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { databaseUrl, dropDatabaseSql, withAdmin } from './postgres-admin.js';

@@ -4,11 +4,11 @@ import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvat
 import { latestGenerations } from '../../domain/generation/queries.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { PLACEHOLDER_PNG } from '../../solid-png.js';
 import { type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
+import { PLACEHOLDER_PNG } from '../placeholder-png.js';
 import { CAPTION_LIMIT, clip } from '../texts/format.js';
 import { texts } from '../texts/index.js';
 import { backToCardView, cardView, emptyGalleryView } from '../views/gallery-card.js';

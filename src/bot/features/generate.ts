@@ -8,9 +8,9 @@ import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction, onGenerationAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
+import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { generationFormatView } from '../views/generation-format.js';
-import { refuse } from './stars.js';
 
 /**
  * Records and submits a generation, its price taken; refuses a second one while

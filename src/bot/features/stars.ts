@@ -15,26 +15,13 @@ import {
   XTR,
 } from '../../domain/billing/payments.js';
 import { formatOr } from '../../domain/generation/request.js';
-import type { Refusal } from '../../domain/limits.js';
 import { onAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
-import { limitText, notEnoughStarsView, topUpView } from '../views/refusal.js';
+import { topUpView } from '../views/refusal.js';
 import { button, view } from '../views/view.js';
 import { generatePicture } from './generate.js';
-
-/**
- * Tells the user which limit stopped them; when it is the balance, offers the
- * top-up packs, remembering what they were doing so it can go on once paid.
- */
-export async function refuse(ctx: BotContext, deps: BotDeps, refusal: Refusal, resume: Resume) {
-  if (refusal.reason !== 'balance') return ctx.reply(limitText(ctx.lang, refusal));
-  if (!ctx.user) return;
-  const offerId = await createOffer(deps.db, ctx.user.id, resume);
-  const v = notEnoughStarsView(ctx.lang, resume.kind, refusal, offerId, deps.config.billing.packs);
-  return ctx.reply(v.text, v.markup);
-}
 
 /**
  * Telegram Stars: /balance with the packs, the invoice, the pre-checkout answer

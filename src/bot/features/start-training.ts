@@ -5,10 +5,10 @@ import { clearWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
+import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { submitFailedView } from '../views/training-review.js';
 import { showGallery } from './gallery.js';
-import { refuse } from './stars.js';
 
 /**
  * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves to submitting

@@ -5,7 +5,7 @@ export const size = (bytes: number, mb: string, kb: string) =>
   bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} ${mb}` : `${Math.floor(bytes / 1024)} ${kb}`;
 
 /** A ten-cell progress bar: `███░░░░░░░`. */
-export const bar = (ratio: number) => {
+const bar = (ratio: number) => {
   const filled = Math.round(Math.min(1, ratio) * 10);
   return '█'.repeat(filled) + '░'.repeat(10 - filled);
 };

@@ -2,7 +2,7 @@ import { en } from './en.js';
 import { ru } from './ru.js';
 import type { Lang, Texts } from './types.js';
 
-export type { CardView, Lang, ProgressView, ReviewView, Texts } from './types.js';
+export type { Lang, Texts } from './types.js';
 
 /** Every user-facing text, per language. Russian is the default; English for `language_code` "en…". */
 export const texts: Record<Lang, Texts> = { ru, en };

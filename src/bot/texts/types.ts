@@ -1,6 +1,6 @@
 import type { TrainingPresetName } from '../../config.js';
-import type { TrainingProgress } from '../../db/schema.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { Avatar } from '../../domain/avatars.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
@@ -12,14 +12,14 @@ export type Lang = 'ru' | 'en';
 type Gender = 'male' | 'female';
 type Name = (name: string) => string;
 
-export type ProgressView = { uploaded: number; min: number; max: number };
+type ProgressView = { uploaded: number; min: number; max: number };
 
 /** How many photos an avatar takes (MIN_PHOTOS, MAX_PHOTOS). */
 export type PhotoRange = { min: number; max: number };
 /** How long a training should take, in minutes: the preset's range, or the simulator's own time. */
-export type Minutes = [number, number];
+type Minutes = [number, number];
 
-export type ReviewView = {
+type ReviewView = {
   name: string;
   type: TrainingType;
   gender: Gender | null;
@@ -29,14 +29,14 @@ export type ReviewView = {
   minutes: Minutes;
 };
 
-export type CardView = {
+type CardView = {
   name: string;
   type: TrainingType;
   status: AvatarStatus;
   /** A training the user stopped, until FAL ends it. */
   stopping: boolean;
   /** How far FAL is with a running training, as last checked. */
-  progress: TrainingProgress | null;
+  progress: Avatar['falProgress'];
   isMain: boolean;
   createdAt: Date;
   photos: number;
@@ -44,9 +44,9 @@ export type CardView = {
 };
 
 /** One movement of the Stars balance, as /balance lists it. */
-export type MovementView = { date: Date; amount: number; kind: EntryKind; note: string | null };
+type MovementView = { date: Date; amount: number; kind: EntryKind; note: string | null };
 
-export type BalanceView = { balance: number; priceTraining: number; priceGeneration: number; movements: MovementView[] };
+type BalanceView = { balance: number; priceTraining: number; priceGeneration: number; movements: MovementView[] };
 
 /** What the price stopped: said when the balance is short, and offered again once it is topped up. */
 export type Paid = 'training' | 'generation';

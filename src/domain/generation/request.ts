@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { Avatar } from '../avatars.js';
 
 /** Picture formats offered before the prompt, and what each model calls them. */
-export const FORMATS = {
+const FORMATS = {
   portrait: { imageSize: 'portrait_4_3', aspectRatio: '3:4' },
   square: { imageSize: 'square_hd', aspectRatio: '1:1' },
   story: { imageSize: 'portrait_16_9', aspectRatio: '9:16' },

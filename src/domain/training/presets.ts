@@ -11,7 +11,7 @@ export type TrainingPreset = {
   expectedMinutes: [number, number];
 };
 
-export const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
+const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
   fast: { name: 'fast', steps: 1000, learningRate: 0.0002, createMasks: false, expectedMinutes: [5, 10] },
   balanced: { name: 'balanced', steps: 2500, learningRate: 0.00009, createMasks: true, expectedMinutes: [15, 25] },
   quality: { name: 'quality', steps: 4000, learningRate: 0.00005, createMasks: true, expectedMinutes: [30, 45] },
@@ -35,7 +35,7 @@ export function expectedMinutes(
 }
 
 /** The deprecated pro trainer takes other inputs and answers a finetune_id instead of LoRA files. */
-export function isProTrainer(modelId: string): boolean {
+function isProTrainer(modelId: string): boolean {
   return modelId.startsWith('fal-ai/flux-pro-trainer');
 }
 

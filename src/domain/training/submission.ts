@@ -31,7 +31,7 @@ export type SubmissionDeps = {
 };
 
 /** A trigger of our own per avatar, stored with it and sent to FAL as the trigger phrase/word. */
-export const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
+const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
 
 export type BeginResult =
   | { ok: true; avatar: Avatar }

@@ -52,7 +52,7 @@ export function newSigningKey(): KeyObject {
 }
 
 /** The four X-Fal-Webhook-* headers FAL sends with a delivery of `body`. */
-export function signWebhook(body: string | Buffer, options: SignOptions & { key: KeyObject }): Record<string, string> {
+function signWebhook(body: string | Buffer, options: SignOptions & { key: KeyObject }): Record<string, string> {
   const userId = options.userId ?? 'fal-user-1';
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const bodyHash = createHash('sha256').update(body).digest('hex');

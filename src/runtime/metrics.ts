@@ -1,7 +1,11 @@
-import { sql } from 'drizzle-orm';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './db/client.js';
-import type { FalAnswer, FalHttp } from './fal/fal-http.js';
+
+/** What the gauges read from the database at each scrape (domain/service-counts.ts). */
+export type CountReaders = {
+  byStatus(table: 'avatars' | 'generations'): Promise<{ status: string; n: number }[]>;
+  /** Messages neither sent nor dead, and the age in seconds of the oldest (null when there is none). */
+  outboxBacklog(): Promise<{ n: number; age: number | null }>;
+};
 
 /**
  * Prometheus metrics (GET /metrics): the process, HTTP requests per route,
@@ -10,13 +14,10 @@ import type { FalAnswer, FalHttp } from './fal/fal-http.js';
  * generations by status (the in-flight ones among them) and the outbox backlog.
  * A registry per app: tests build many apps in one process.
  */
-export function createMetrics(db: Db) {
+export function createMetrics(counts: CountReaders) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'avatar_bot_' });
   const registers = [registry];
-  const countsBy = async (table: string) =>
-    (await db.execute<{ status: string; n: number }>(sql.raw(`select status::text, count(*)::int as n from ${table} group by status`)))
-      .rows;
 
   new Gauge({
     name: 'avatar_bot_avatars',
@@ -25,7 +26,7 @@ export function createMetrics(db: Db) {
     registers,
     async collect() {
       this.reset();
-      for (const row of await countsBy('avatars')) this.set({ status: row.status }, row.n);
+      for (const row of await counts.byStatus('avatars')) this.set({ status: row.status }, row.n);
     },
   });
   new Gauge({
@@ -35,7 +36,7 @@ export function createMetrics(db: Db) {
     registers,
     async collect() {
       this.reset();
-      for (const row of await countsBy('generations')) this.set({ status: row.status }, row.n);
+      for (const row of await counts.byStatus('generations')) this.set({ status: row.status }, row.n);
     },
   });
   const oldestUnsent = new Gauge({ name: 'avatar_bot_outbox_oldest_unsent_seconds', help: 'Age of the oldest unsent message', registers });
@@ -44,13 +45,9 @@ export function createMetrics(db: Db) {
     help: 'Messages written but not sent yet (dead ones excluded)',
     registers,
     async collect() {
-      const [row] = (
-        await db.execute<{ n: number; age: number | null }>(sql`
-          select count(*)::int as n, extract(epoch from now() - min(created_at))::float8 as age
-          from notifications where sent_at is null and dead_at is null`)
-      ).rows;
-      this.set(row?.n ?? 0);
-      oldestUnsent.set(row?.age ?? 0);
+      const { n, age } = await counts.outboxBacklog();
+      this.set(n);
+      oldestUnsent.set(age ?? 0);
     },
   });
 
@@ -97,22 +94,3 @@ export function createMetrics(db: Db) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** The same FAL requests, counted by call and outcome. */
-export function instrumentFalHttp(falHttp: FalHttp, metrics: Metrics): FalHttp {
-  const counted = async (call: string, request: () => Promise<FalAnswer>) => {
-    try {
-      const answer = await request();
-      metrics.falRequests.inc({ call, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
-      return answer;
-    } catch (error) {
-      metrics.falRequests.inc({ call, outcome: 'unanswered' });
-      throw error;
-    }
-  };
-  return {
-    get: (url) => counted('status', () => falHttp.get(url)),
-    put: (url) => counted('cancel', () => falHttp.put(url)),
-    post: (url, json) => counted('submit', () => falHttp.post(url, json)),
-  };
-}

@@ -1,6 +1,6 @@
-import type { BackgroundTasks } from './background-tasks.js';
-import type { Db } from './db/client.js';
-import { DRAIN_BATCH, type DrainResult, drainOutbox, type Sender } from './domain/notifications.js';
+import type { Db } from '../db/client.js';
+import type { BackgroundTasks } from '../runtime/background-tasks.js';
+import { DRAIN_BATCH, type DrainResult, drainOutbox, type Sender } from './notifications.js';
 
 /** Sends the outbox: right after a commit that wrote to it (drainSoon), and from the status checker (drain). */
 export type Notifier = {

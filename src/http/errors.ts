@@ -2,11 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 /** `404` → `NotFound`: the `error` field of every error answer. */
-export function errorName(statusCode: number): string {
+function errorName(statusCode: number): string {
   return (STATUS_CODES[statusCode] ?? 'Error').replace(/[^A-Za-z]/g, '');
 }
 
-export type ErrorBody = { error: string; message: string };
+type ErrorBody = { error: string; message: string };
 
 /** Every error answer of the service has this one shape. */
 export function sendError(reply: FastifyReply, statusCode: number, message: string) {

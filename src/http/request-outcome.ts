@@ -3,7 +3,7 @@
  * and the line is written when the answer is sent, with the status and the
  * duration (app.ts). Other requests log at debug unless they fail.
  */
-export type Outcome = { msg: string; level?: 'info' | 'warn' | 'error'; [field: string]: unknown };
+type Outcome = { msg: string; level?: 'info' | 'warn' | 'error'; [field: string]: unknown };
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,11 +1,11 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 const REDACTED = '[redacted]';
 
 /** Paths that may hold secrets in anything we log. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-telegram-bot-api-secret-token"]',
   'req.headers["x-fal-webhook-signature"]',

@@ -1,7 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 
 /** A PNG of one colour: real image bytes any viewer shows, made without an image library. */
-export function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(data.length);
