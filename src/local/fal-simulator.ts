@@ -1,12 +1,11 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
-import { simulatedPicture } from './sample-images.js';
+import { simulatorFiles } from './simulator/files.js';
+import { isTrainer, resultOf } from './simulator/results.js';
+import { simulatorWebhooks } from './simulator/webhooks.js';
 
 /**
  * A local FAL for runs without FAL_KEY: storage upload, queue submit / status /
@@ -43,39 +42,13 @@ export type FalSimulatorOptions = {
 const GENERATION_SECONDS = 2;
 /** Finished jobs kept (and saved) for their status and result URLs. */
 const MAX_JOBS = 500;
-/** The largest upload one file may be: 20 photos of 20 MB zipped, with room to spare. */
-const UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
-
-/** Passes a stream through while it stays within `max` bytes; past that it fails with a 413. */
-async function* within(source: AsyncIterable<Buffer>, max: number, already = 0): AsyncGenerator<Buffer> {
-  let total = already;
-  for await (const chunk of source) {
-    total += chunk.length;
-    if (total > max) throw Object.assign(new Error(`uploads are limited to ${max} bytes`), { statusCode: 413 });
-    yield chunk;
-  }
-}
 /** How long a job waits in the queue, and a cancelled running job takes to stop. */
 const QUEUE_MS = 1_000;
-
-const isTrainer = (modelId: string) => /train/.test(modelId);
-
-function sizeOf(input: Record<string, unknown>): [number, number] {
-  const byName: Record<string, [number, number]> = {
-    portrait_4_3: [768, 1024],
-    square_hd: [1024, 1024],
-    portrait_16_9: [576, 1024],
-    landscape_16_9: [1024, 576],
-  };
-  const ratio: Record<string, [number, number]> = { '3:4': [768, 1024], '1:1': [1024, 1024], '9:16': [576, 1024], '16:9': [1024, 576] };
-  return byName[String(input.image_size)] ?? ratio[String(input.aspect_ratio)] ?? [1024, 1024];
-}
 
 export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app, { config, base }) => {
   const settings = config.fal.simulator;
   const dir = path.join(config.dataDir, 'fal-simulator');
   await mkdir(dir, { recursive: true });
-  const key: KeyObject = generateKeyPairSync('ed25519').privateKey;
   const jobs = new Map<string, Job>();
   const jobsFile = path.join(dir, 'jobs.json');
   let saving = Promise.resolve();
@@ -83,138 +56,16 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     const snapshot = JSON.stringify([...jobs.values()].map(({ timer: _timer, ...job }) => job));
     saving = saving.then(() => writeFile(jobsFile, snapshot)).catch(() => {});
   };
-  const fileOf = (id: string) => path.join(dir, id.replace(/[^\w.-]/g, '_'));
   const newId = () => randomBytes(8).toString('hex');
+  const files = simulatorFiles(dir, base);
+  const webhooks = simulatorWebhooks(app.log);
+  files.routes(app, newId);
+  webhooks.routes(app);
 
   app.addHook('onClose', async () => {
     for (const job of jobs.values()) clearTimeout(job.timer);
     await saving;
   });
-  // Uploads stream to disk: a training zip can weigh hundreds of megabytes.
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-
-  app.get('/.well-known/jwks.json', async () => ({
-    keys: [{ ...createPublicKey(key).export({ format: 'jwk' }), kid: 'simulator', use: 'sig', alg: 'EdDSA' }],
-  }));
-
-  app.post('/rest.fal.ai/storage/upload/:kind', async (request, reply) => {
-    const { file_name: name } = (request.body ?? {}) as { file_name?: string };
-    const id = `${newId()}-${(name ?? 'upload').replace(/[^\w.-]/g, '_')}`;
-    return reply.send({ upload_url: `${base}/uploads/${id}`, file_url: `${base}/files/${id}` });
-  });
-
-  /** Streams an upload to its file, refusing (and removing) one past the limit, announced or not. */
-  async function receive(request: FastifyRequest, file: string, flags: 'w' | 'a'): Promise<void> {
-    const already = flags === 'a' ? ((await stat(file).catch(() => null))?.size ?? 0) : 0;
-    if (already + Number(request.headers['content-length'] ?? 0) > UPLOAD_LIMIT_BYTES) {
-      throw Object.assign(new Error(`uploads are limited to ${UPLOAD_LIMIT_BYTES} bytes`), { statusCode: 413 });
-    }
-    try {
-      await pipeline(request.body as Readable, (source) => within(source, UPLOAD_LIMIT_BYTES, already), createWriteStream(file, { flags }));
-    } catch (error) {
-      await rm(file, { force: true });
-      throw error;
-    }
-  }
-
-  app.put('/uploads/:id', async (request) => {
-    await receive(request, fileOf((request.params as { id: string }).id), 'w');
-    return {};
-  });
-  // Multipart uploads (over 90 MB): parts arrive in order and are appended.
-  app.put('/uploads/:id/:part', async (request) => {
-    const { id, part } = request.params as { id: string; part: string };
-    await receive(request, fileOf(id), 'a');
-    return { partNumber: Number(part), etag: `etag-${part}` };
-  });
-  app.post('/uploads/:id/complete', async () => ({}));
-
-  app.get('/files/:id', async (request, reply) => {
-    const file = fileOf((request.params as { id: string }).id);
-    const found = await stat(file).catch(() => null);
-    if (!found) return reply.code(404).send({ detail: 'not found' });
-    const type = file.endsWith('.jpg') ? 'image/jpeg' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    return reply.type(type).header('content-length', found.size).send(createReadStream(file));
-  });
-
-  async function deliver(job: Job, webhookUrl: string): Promise<void> {
-    const { status, json } = job.result!;
-    const ok = status === 200;
-    const envelope = { request_id: job.id, gateway_request_id: job.id, status: ok ? 'OK' : 'ERROR' };
-    const body = ok
-      ? `${JSON.stringify(envelope).slice(0, -1)},"payload":${json}}`
-      : JSON.stringify({ ...envelope, payload: null, error: (JSON.parse(json) as { detail: string }).detail });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const hash = createHash('sha256').update(body).digest('hex');
-    const signature = sign(null, Buffer.from(`${job.id}\nsimulator\n${timestamp}\n${hash}`), key).toString('hex');
-    // FAL retries failed deliveries; a few tries with a pause are enough locally.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const response = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-fal-webhook-request-id': job.id,
-          'x-fal-webhook-user-id': 'simulator',
-          'x-fal-webhook-timestamp': timestamp,
-          'x-fal-webhook-signature': signature,
-        },
-        body,
-      }).catch(() => null);
-      if (response?.ok) return;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-    app.log.warn({ fal_request_id: job.id }, 'simulator: webhook not accepted');
-  }
-
-  async function finish(job: Job, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const prompt = String(input.prompt ?? '');
-    if (Math.random() < settings.failureRate || /fail/i.test(prompt)) {
-      return { status: 422, body: { detail: 'Simulated failure' } };
-    }
-    if (isTrainer(job.modelId)) {
-      if (/flux-pro-trainer/.test(job.modelId)) return { status: 200, body: { finetune_id: `sim-ft-${job.id}` } };
-      const lora = `lora-${job.id}.safetensors`;
-      const cfg = `config-${job.id}.json`;
-      await pipeline(
-        async function* () {
-          yield randomBytes(1024);
-        },
-        createWriteStream(fileOf(lora)),
-      );
-      await pipeline(
-        async function* () {
-          yield JSON.stringify({ simulated: true, input });
-        },
-        createWriteStream(fileOf(cfg)),
-      );
-      return {
-        status: 200,
-        body: {
-          diffusers_lora_file: { url: `${base}/files/${lora}`, content_type: null, file_name: null, file_size: 1024 },
-          config_file: { url: `${base}/files/${cfg}`, content_type: 'application/json', file_name: 'config.json', file_size: null },
-        },
-      };
-    }
-    const [width, height] = sizeOf(input);
-    const hue = createHash('sha256').update(prompt).digest();
-    const name = `image-${job.id}.jpg`;
-    const picture = await simulatedPicture(prompt, width, height);
-    await pipeline(
-      async function* () {
-        yield picture;
-      },
-      createWriteStream(fileOf(name)),
-    );
-    return {
-      status: 200,
-      body: {
-        images: [{ url: `${base}/files/${name}`, width, height, content_type: 'image/jpeg' }],
-        seed: hue.readBigUInt64BE(4).toString(),
-        has_nsfw_concepts: [false],
-        prompt,
-      },
-    };
-  }
 
   /** Completes a job with its result and delivers the webhook (unless it is dropped). */
   function end(job: Job, result: NonNullable<Job['result']>, sendWebhook: boolean): void {
@@ -222,7 +73,9 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     job.status = 'COMPLETED';
     saveJobs();
     if (job.webhookUrl && sendWebhook) {
-      deliver(job, job.webhookUrl).catch((error: unknown) => app.log.error({ err: error }, 'simulator: webhook failed'));
+      webhooks
+        .deliver(job.id, result, job.webhookUrl)
+        .catch((error: unknown) => app.log.error({ err: error }, 'simulator: webhook failed'));
     }
   }
 
@@ -234,7 +87,7 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     job.timer = setTimeout(
       () => {
         void (async () => {
-          const { status, body } = await finish(job, job.input);
+          const { status, body } = await resultOf(files, job, settings.failureRate);
           end(job, { status, json: resultJson(body) }, Math.random() >= settings.webhookDropRate);
         })().catch((error: unknown) => app.log.error({ err: error }, 'simulator: job failed'));
       },

@@ -86,3 +86,5 @@ export async function openPlaygroundStore(dir: string) {
     },
   };
 }
+
+export type PlaygroundStore = Awaited<ReturnType<typeof openPlaygroundStore>>;
