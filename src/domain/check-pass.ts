@@ -5,7 +5,7 @@ import { type Db, isDatabaseUnavailable, rootMessage } from '../db/client.js';
 import type { avatars, generations } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
-import type { EventResult } from './fal-webhook-events.js';
+import type { EventResult } from './fal-webhooks/apply.js';
 import type { Notifier } from './notifier.js';
 
 /** What the status check shares with its training and generation passes. */

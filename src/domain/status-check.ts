@@ -10,7 +10,8 @@ const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 import { pruneTrainingRuns } from './billing/charges.js';
 import { pruneOffers } from './billing/payments.js';
-import { applyPendingWebhookEvents, pruneForeignEvents } from './fal-webhook-events.js';
+import { applyPendingWebhookEvents } from './fal-webhooks/apply.js';
+import { pruneForeignEvents } from './fal-webhooks/prune.js';
 import { checkGenerations } from './generation/check.js';
 import { retryStorageDeletions } from './storage-deletions.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';

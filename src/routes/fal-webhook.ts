@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { applyStoredEvent, type FalWebhookEvent, recordFalWebhookEvents } from '../domain/fal-webhook-events.js';
+import { applyStoredEvent } from '../domain/fal-webhooks/apply.js';
+import { type FalWebhookEvent, recordFalWebhookEvents } from '../domain/fal-webhooks/record.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import { parseFalJson } from '../fal/fal-json.js';

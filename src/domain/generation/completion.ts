@@ -3,8 +3,8 @@ import { type Db, type DbOrTx, inTransaction } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import { refundGeneration } from '../billing/charges.js';
+import { settleStoredEvent } from '../fal-webhooks/settle.js';
 import { enqueueNotification } from '../notifications.js';
-import { settleStoredEvent } from '../settled-events.js';
 import type { Generation } from './queries.js';
 import type { GenerationFailure, GenerationOutcome } from './result.js';
 

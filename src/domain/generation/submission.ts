@@ -9,7 +9,7 @@ import type { Avatar } from '../avatars.js';
 import { chargeGeneration } from '../billing/charges.js';
 import { lockUser } from '../billing/ledger.js';
 import { newSubmitKey, submitJob, webhookUrlFor } from '../fal-jobs.js';
-import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
+import { applyPendingWebhookEvents } from '../fal-webhooks/apply.js';
 import { checkBalance, type Refusal } from '../limits.js';
 import { failGeneration } from './completion.js';
 import type { Generation } from './queries.js';

@@ -3,8 +3,8 @@ import { type DbOrTx, inTransaction } from '../../db/client.js';
 import { avatars, users } from '../../db/schema.js';
 import { type AvatarStatus, TRANSITIONS } from '../avatar-lifecycle.js';
 import { releaseTrainingRun } from '../billing/charges.js';
+import { settleStoredEvent } from '../fal-webhooks/settle.js';
 import { enqueueNotification } from '../notifications.js';
-import { settleStoredEvent } from '../settled-events.js';
 import type { TrainingOutcome } from './result.js';
 
 export type CompletionResult = { applied: true; avatarId: string; status: 'completed' | 'failed' } | { applied: false };

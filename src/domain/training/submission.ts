@@ -16,7 +16,7 @@ import { type Avatar, inStatusFor, listPhotos } from '../avatars.js';
 import { chargeTrainingRun, releaseTrainingRun } from '../billing/charges.js';
 import { lockUser } from '../billing/ledger.js';
 import { cancelFalJob, newSubmitKey, type SubmitResult, submitJob, webhookUrlFor } from '../fal-jobs.js';
-import { applyPendingWebhookEvents } from '../fal-webhook-events.js';
+import { applyPendingWebhookEvents } from '../fal-webhooks/apply.js';
 import { checkBalance, checkTrainingLimits, type LimitsConfig, type Refusal } from '../limits.js';
 import { zipPhotosToFile } from './photo-archive.js';
 import { presetOf, trainingInput } from './presets.js';
@@ -102,7 +102,7 @@ const trainerOf = (avatar: Avatar, models: Config['fal']['models']) =>
  * request: submitting → training. A refused or unanswered submit puts the
  * avatar back to ready with the error kept, photos untouched; if FAL did queue
  * the job after all, its webhook carries the attempt's key and finds the avatar
- * (domain/fal-webhook-events.ts) — the user never pays twice without pressing
+ * (domain/fal-webhooks/apply.ts) — the user never pays twice without pressing
  * retry themselves.
  */
 export async function submitTraining(deps: SubmissionDeps, avatarId: string): Promise<SubmitOutcome> {

@@ -1,115 +1,22 @@
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Db, isDatabaseUnavailable, preparedStatement, rootMessage } from '../db/client.js';
-import { avatars, falWebhookEvents, generations } from '../db/schema.js';
-import type { FalHttp } from '../fal/fal-http.js';
-import { TRANSITIONS } from './avatar-lifecycle.js';
-import { reclaimTrainingRun } from './billing/charges.js';
-import { resultOf } from './fal-jobs.js';
-import { completeGeneration } from './generation/completion.js';
-import { type GenerationOutcome, normalizeGenerationOutput, normalizeGenerationWebhook } from './generation/result.js';
-import { settleStoredEvent } from './settled-events.js';
-import { completeTraining } from './training/completion.js';
-import { normalizeTrainingOutput, normalizeTrainingWebhook, type TrainingOutcome } from './training/result.js';
-
-export type FalWebhookEvent = {
-  requestId: string;
-  gatewayRequestId: string | null;
-  /** The key of the submit attempt, from the webhook URL (`?key=`). */
-  submitKey: string | null;
-  status: string;
-  body: unknown;
-};
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { type Db, isDatabaseUnavailable, rootMessage } from '../../db/client.js';
+import { avatars, falWebhookEvents, generations } from '../../db/schema.js';
+import type { FalHttp } from '../../fal/fal-http.js';
+import { TRANSITIONS } from '../avatar-lifecycle.js';
+import { reclaimTrainingRun } from '../billing/charges.js';
+import { resultOf } from '../fal-jobs.js';
+import { completeGeneration } from '../generation/completion.js';
+import { type GenerationOutcome, normalizeGenerationOutput, normalizeGenerationWebhook } from '../generation/result.js';
+import { completeTraining } from '../training/completion.js';
+import { normalizeTrainingOutput, normalizeTrainingWebhook, type TrainingOutcome } from '../training/result.js';
+import type { Carrier } from './record.js';
+import { settleStoredEvent } from './settle.js';
 
 /** What applying an event needs: the database, and FAL for a result the webhook could not carry. */
 export type EventDeps = { db: Db; falHttp: FalHttp };
 
 /** Failed attempts to apply one event before it is given up and its training or generation failed. */
 const MAX_EVENT_ATTEMPTS = 3;
-/** Events nothing of ours carries (someone else's jobs pointed at our URL) are kept this long. */
-const FOREIGN_EVENT_RETENTION = '3 days';
-
-/** What carries a request id: a generation or a training, with the response URL stored at submit. */
-export type Carrier = { kind: 'generation' | 'training'; responseUrl: string | null };
-
-/*
- * $1: the deliveries as a JSON array of {request_id, gateway_request_id, submit_key, status, body}, one per
- * request id. A request id already stored is only read (from the statement's snapshot: no write, and no wait
- * for a transaction applying it); a new one is inserted. The carrier comes back in the same round trip.
- */
-const recordStatement = preparedStatement<{ request_id: string; stored: boolean; settled: boolean; carrier: Carrier | null }>(
-  'record_fal_webhook_events',
-  `with d as (
-    select * from jsonb_to_recordset($1::jsonb) as d(request_id text, gateway_request_id text, submit_key text, status text, body jsonb)
-  ), known as (
-    select e.request_id, e.applied_at is not null or e.failed_at is not null as settled
-    from fal_webhook_events e join d using (request_id)
-  ), stored as (
-    insert into fal_webhook_events (request_id, gateway_request_id, submit_key, status, body)
-    select request_id, gateway_request_id, submit_key, status, body from d
-    where request_id not in (select request_id from known)
-    order by request_id
-    on conflict (request_id) do nothing
-    returning request_id
-  )
-  select d.request_id, stored.request_id is not null as stored, coalesce(known.settled, false) as settled,
-    coalesce(
-      (select jsonb_build_object('kind', 'generation', 'responseUrl', fal_response_url) from generations where fal_request_id = d.request_id),
-      (select jsonb_build_object('kind', 'training', 'responseUrl', fal_response_url) from avatars where fal_request_id = d.request_id)
-    ) as carrier
-  from d left join known using (request_id) left join stored using (request_id)`,
-);
-
-/** `duplicate`: the request id was stored before (by an earlier delivery, or by another one of this batch). */
-export type RecordedEvent = { duplicate: boolean; settled: boolean; carrier: Carrier | null };
-
-/**
- * Stores verified FAL webhooks durably, keyed by the submit request id, in one
- * statement for a batch. A redelivery writes nothing: the first stored body
- * stays, and so does whether it was applied — `settled` when it was (or was
- * given up): then there is nothing left to do. The generation or training
- * carrying the request id comes back with it. Of several deliveries of one
- * request id in a batch, the first is the one stored.
- *
- * One result per event, in order. When the database refuses the batch for
- * something other than being unavailable (a body jsonb cannot hold), each event
- * is stored alone, so only the one at fault gets its error.
- */
-export async function recordFalWebhookEvents(db: Db, events: FalWebhookEvent[]): Promise<(RecordedEvent | Error)[]> {
-  try {
-    return await recordTogether(db, events);
-  } catch (error) {
-    if (events.length === 1 || isDatabaseUnavailable(error)) throw error;
-    return Promise.all(
-      events.map((event) =>
-        recordTogether(db, [event]).then(
-          ([recorded]) => recorded!,
-          (failure: Error) => failure,
-        ),
-      ),
-    );
-  }
-}
-
-async function recordTogether(db: Db, events: FalWebhookEvent[]): Promise<RecordedEvent[]> {
-  const first = new Map<string, FalWebhookEvent>();
-  for (const event of events) if (!first.has(event.requestId)) first.set(event.requestId, event);
-  const rows = JSON.stringify(
-    [...first.values()].map((event) => ({
-      request_id: event.requestId,
-      gateway_request_id: event.gatewayRequestId,
-      submit_key: event.submitKey,
-      status: event.status,
-      body: event.body,
-    })),
-  );
-  const recorded = new Map((await recordStatement(db, [rows])).map((row) => [row.request_id, row]));
-  return events.map((event) => {
-    const row = recorded.get(event.requestId);
-    if (!row) throw new Error('webhook event record returned no row');
-    return { duplicate: !row.stored || first.get(event.requestId) !== event, settled: row.settled, carrier: row.carrier };
-  });
-}
-
 export type EventResult =
   | { applied: true; kind: 'training'; status: 'completed' | 'failed' }
   | { applied: true; kind: 'generation'; status: 'completed' | 'failed' }
@@ -288,19 +195,4 @@ export async function applyPendingWebhookEvents(deps: EventDeps, requestId?: str
   const results: EventResult[] = [];
   for (const event of pending) results.push(await applyStoredEvent(deps, event));
   return results;
-}
-
-/** Deletes events older than a few days that nothing of ours carries: other people's jobs pointed at our URL. */
-export async function pruneForeignEvents(db: Db): Promise<number> {
-  const rows = await db
-    .delete(falWebhookEvents)
-    .where(
-      and(
-        lt(falWebhookEvents.receivedAt, sql`now() - ${FOREIGN_EVENT_RETENTION}::interval`),
-        sql`not exists (select 1 from ${avatars} where ${avatars.falRequestId} = ${falWebhookEvents.requestId})`,
-        sql`not exists (select 1 from ${generations} where ${generations.falRequestId} = ${falWebhookEvents.requestId})`,
-      ),
-    )
-    .returning({ requestId: falWebhookEvents.requestId });
-  return rows.length;
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { falWebhookEvents } from '../db/schema.js';
+import type { DbOrTx } from '../../db/client.js';
+import { falWebhookEvents } from '../../db/schema.js';
 
 /**
  * A job's training or generation has ended, whoever ended it (its webhook,
