@@ -132,74 +132,10 @@ export type S3Config = {
   forcePathStyle: boolean;
 };
 
-export type TrainingPresetName = 'fast' | 'balanced' | 'quality';
+export type TrainingPresetName = z.infer<typeof envSchema>['TRAINING_PRESET'];
 
-export type Config = {
-  env: 'development' | 'production' | 'test';
-  port: number;
-  host: string;
-  publicUrl: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  s3: S3Config | undefined;
-  telegram: {
-    botToken: string | undefined;
-    /** The bot's id, the token's number part (0 for the playground): update ids are per bot. */
-    botId: number;
-    webhookSecret: string;
-    /** False when webhookSecret was made up for this process because none is configured. */
-    webhookSecretConfigured: boolean;
-    apiRoot: string;
-    /** No bot token: the bot talks to the local playground's Bot API instead of Telegram. */
-    playground: boolean;
-  };
-  fal: {
-    key: string | undefined;
-    baseUrl: string | undefined;
-    webhookJwksUrl: string;
-    /** Set when FAL_KEY is not: FAL is simulated by this process under /__fal. */
-    simulator: { trainingSeconds: number; failureRate: number; webhookDropRate: number } | undefined;
-    models: { portraitTrainer: string; styleTrainer: string; loraGenerator: string; finetuneGenerator: string };
-  };
-  training: {
-    preset: TrainingPresetName;
-    minPhotos: number;
-    maxPhotos: number;
-    maxPhotoBytes: number;
-    minPhotoSide: number;
-    /** Photos are stored and zipped for FAL at most this long on their long side. */
-    photoMaxSide: number;
-    /** Quality hints (0 turns one off): mean luminance 0-255, its deviation, the Laplacian's variance at 512 px. */
-    photoQuality: { minBrightness: number; minContrast: number; minSharpness: number };
-    /** A training still running after this long is failed as timed out. */
-    timeoutMs: number;
-    /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
-    submitStuckMs: number;
-  };
-  generation: { loraScale: number; finetuneStrength: number; maxRunningPerUser: number };
-  /** What one user may do, paid or free: checked under the user's row lock. */
-  limits: { avatarsPerUser: number; trainingsInFlightPerUser: number; trainingsPerDayPerUser: number };
-  /** Telegram Stars: off while both prices are 0. */
-  billing: {
-    enabled: boolean;
-    priceTraining: number;
-    priceGeneration: number;
-    /** Credited once to each user the first time their balance is needed. */
-    freeCredits: number;
-    /** The top-up amounts offered, in Stars, smallest first. */
-    packs: number[];
-    /** Who answers /paysupport (an @username, a link or an e-mail). */
-    supportContact: string | undefined;
-  };
-  /** How long one status check may run. */
-  checkStatusBudgetMs: number;
-  internalApiToken: string | undefined;
-  /** Bearer token of GET /metrics: METRICS_TOKEN, else INTERNAL_API_TOKEN. */
-  metricsToken: string | undefined;
-  logLevel: (typeof LOG_LEVELS)[number];
-  bodyLimitBytes: number;
-  shutdownTimeoutMs: number;
-};
+/** The service's settings, read once from the environment by loadConfig(). */
+export type Config = ReturnType<typeof loadConfig>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -209,7 +145,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment (process.env by default). Throws ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   // An empty value in a .env file means "not set", not "set to nothing".
   const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(env);
@@ -230,29 +166,33 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     s3: e.S3_BUCKET
-      ? {
+      ? ({
           endpoint: e.S3_ENDPOINT,
           bucket: e.S3_BUCKET,
           region: e.S3_REGION,
           accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
           secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
           forcePathStyle: e.S3_FORCE_PATH_STYLE,
-        }
+        } satisfies S3Config)
       : undefined,
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
+      /** The bot's id, the token's number part (0 for the playground): update ids are per bot. */
       botId: e.TELEGRAM_BOT_TOKEN ? Number(e.TELEGRAM_BOT_TOKEN.split(':')[0]) : 0,
       // Without a configured secret (local runs only) the webhook still needs one: a random one per process.
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
+      /** False when webhookSecret was made up for this process because none is configured. */
       webhookSecretConfigured: e.TELEGRAM_WEBHOOK_SECRET !== undefined,
       // telegraf resolves `./bot<token>/<method>` against this: a path survives only with a trailing slash.
       apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? TELEGRAM_API : playgroundApi)).replace(/\/+$/, '')}/`,
+      /** No bot token: the bot talks to the local playground's Bot API instead of Telegram. */
       playground: e.TELEGRAM_BOT_TOKEN === undefined,
     },
     fal: {
       key: e.FAL_KEY,
       baseUrl: falBase,
       webhookJwksUrl: e.FAL_WEBHOOK_JWKS_URL ?? (simulated ? `${falBase}/.well-known/jwks.json` : FAL_JWKS_URL),
+      /** Set when FAL_KEY is not: FAL is simulated by this process under /__fal. */
       simulator: simulated
         ? {
             trainingSeconds: e.SIMULATED_TRAINING_SECONDS,
@@ -273,9 +213,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxPhotos: e.MAX_PHOTOS,
       maxPhotoBytes: e.MAX_PHOTO_BYTES,
       minPhotoSide: e.MIN_PHOTO_SIDE,
+      /** Photos are stored and zipped for FAL at most this long on their long side. */
       photoMaxSide: e.TRAINING_PHOTO_MAX_SIDE,
+      /** Quality hints (0 turns one off): mean luminance 0-255, its deviation, the Laplacian's variance at 512 px. */
       photoQuality: { minBrightness: e.PHOTO_MIN_BRIGHTNESS, minContrast: e.PHOTO_MIN_CONTRAST, minSharpness: e.PHOTO_MIN_SHARPNESS },
+      /** A training still running after this long is failed as timed out. */
       timeoutMs: e.TRAINING_TIMEOUT_MINUTES * 60_000,
+      /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
       submitStuckMs: e.SUBMIT_STUCK_MINUTES * 60_000,
     },
     generation: {
@@ -283,21 +227,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,
       maxRunningPerUser: e.MAX_RUNNING_GENERATIONS,
     },
+    /** What one user may do, paid or free: checked under the user's row lock. */
     limits: {
       avatarsPerUser: e.MAX_AVATARS_PER_USER,
       trainingsInFlightPerUser: e.MAX_TRAININGS_IN_FLIGHT_PER_USER,
       trainingsPerDayPerUser: e.MAX_TRAININGS_PER_DAY_PER_USER,
     },
+    /** Telegram Stars: off while both prices are 0. */
     billing: {
       enabled: e.PRICE_TRAINING > 0 || e.PRICE_GENERATION > 0,
       priceTraining: e.PRICE_TRAINING,
       priceGeneration: e.PRICE_GENERATION,
+      /** Credited once to each user the first time their balance is needed. */
       freeCredits: e.FREE_CREDITS,
+      /** The top-up amounts offered, in Stars, smallest first. */
       packs: e.STAR_PACKS,
+      /** Who answers /paysupport (an @username, a link or an e-mail). */
       supportContact: e.SUPPORT_CONTACT,
     },
+    /** How long one status check may run. */
     checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,
     internalApiToken: e.INTERNAL_API_TOKEN,
+    /** Bearer token of GET /metrics: METRICS_TOKEN, else INTERNAL_API_TOKEN. */
     metricsToken: e.METRICS_TOKEN ?? e.INTERNAL_API_TOKEN,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
