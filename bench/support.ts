@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { type App, buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { ensureDatabase } from '../src/db/embedded/launcher.js';
+import { createDeps, type Deps } from '../src/deps.js';
+import { createLogger } from '../src/runtime/logger.js';
+import { type FakeFal, startFakeFal } from '../test/support/fakes/fal-api.js';
+import { type FakeTelegram, startFakeTelegram } from '../test/support/fakes/telegram-api.js';
+
+export const TOKEN = '123456789:BENCH-token';
+export const SECRET = 'bench-webhook-secret';
+export const INTERNAL = 'bench-internal-token-0123456789';
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 32;
+
+export const rows: { section: string; metric: string; value: string; note: string }[] = [];
+export const report = (section: string, metric: string, value: string | number, note = '') => {
+  rows.push({ section, metric, value: String(value), note });
+  process.stdout.write(`  ${section} | ${metric}: ${value}${note ? `  (${note})` : ''}\n`);
+};
+
+export const listen = async (server: Server) => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+export type Env = { app: App; deps: Deps; url: string; telegram: FakeTelegram; fal: FakeFal; close(): Promise<void> };
+
+export async function startApp(adminUrl: string, database: string, dataDir: string, env: Record<string, string> = {}): Promise<Env> {
+  await ensureDatabase(adminUrl, database);
+  const telegram = await startFakeTelegram(TOKEN);
+  const fal = await startFakeFal();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url.toString(),
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    FAL_BASE_URL: fal.url,
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+    INTERNAL_API_TOKEN: INTERNAL,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const deps = await createDeps(config, createLogger(config));
+  const app = await buildApp(config, deps);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    deps,
+    url: address,
+    telegram,
+    fal,
+    async close() {
+      await app.close();
+      await deps.close();
+      await telegram.close();
+      await fal.close();
+    },
+  };
+}
+
+/** Loads `url` with unique updates for DURATION_S; returns requests/s, latency and the 2xx count. */
+export async function load(url: string, body: (n: number) => unknown) {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(n++)) }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.non2xx + result.errors,
+  };
+}
+
+export const startUpdate = (n: number) => ({
+  update_id: 1_000_000 + n,
+  message: {
+    message_id: n,
+    date: 1_790_000_000,
+    chat: { id: 10_000 + (n % 1000), type: 'private', first_name: 'Load' },
+    from: { id: 10_000 + (n % 1000), is_bot: false, first_name: 'Load', language_code: 'ru' },
+    text: '/start',
+    entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+  },
+});
+
+/** The run with the median rate. */
+export const median = <T extends { rps: number }>(runs: T[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
