@@ -21,7 +21,7 @@ export async function webhookThroughput(adminUrl: string, dataDir: string) {
     const bot = new Telegraf(TOKEN, { telegram: { apiRoot: telegram.url, webhookReply: false } });
     bot.botInfo = BOT_INFO as never;
     setup(bot);
-    bot.start((ctx) => ctx.reply(texts.ru.greeting(ctx.from.first_name, { min: 10, max: 20 }), mainMenuKeyboard('ru')));
+    bot.start((ctx) => ctx.reply(texts.ru.greeting(ctx.from.first_name, { min: 10, max: 20 }), mainMenuKeyboard(texts.ru)));
     // Updates cut off when the load stops must not crash the reference (telegraf's default rethrows).
     bot.catch(() => {});
     const server = createServer(bot.webhookCallback('/telegram/webhook', { secretToken: SECRET }));

@@ -5,7 +5,6 @@ import { findOwnedGeneration, type Generation } from '../domain/generation/queri
 import type { BotDeps } from './bot-deps.js';
 import { type CallbackAction, parseCallbackData } from './callback-data.js';
 import type { BotContext } from './context.js';
-import { texts } from './texts/index.js';
 import type { View } from './views/view.js';
 
 export type CallbackContext = NarrowedContext<BotContext, Update.CallbackQueryUpdate<CallbackQuery.DataQuery>> & {
@@ -27,7 +26,7 @@ export function onAction<K extends CallbackAction['action']>(
     const data = parseCallbackData(ctx.callbackQuery.data);
     if (data?.action !== name) return next();
     // Our buttons live in chats; a button without one (an inline message) is none of ours.
-    if (!ctx.chat) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+    if (!ctx.chat) return ctx.answerCbQuery(ctx.t.staleButton);
     return handler(ctx as CallbackContext, data as ActionData<K>);
   });
   return composer;
@@ -69,7 +68,7 @@ export function onGenerationAction<K extends GenerationActionName>(
 
 /** The alert for a button naming something that is gone or someone else's; the latter is logged. */
 async function alertNotOwned(ctx: CallbackContext, reason: 'missing' | 'foreign', ids: Record<string, string>): Promise<void> {
-  const t = texts[ctx.lang];
+  const t = ctx.t;
   if (reason === 'foreign') ctx.log.warn(ids, 'button names another user’s avatar');
   await ctx.answerCbQuery(reason === 'foreign' ? t.notYourAvatar : t.avatarGone, { show_alert: true });
 }

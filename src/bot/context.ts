@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Context } from 'telegraf';
 import type { User } from '../domain/users.js';
 import type { WizardState } from '../domain/wizard-state.js';
-import type { Lang } from './texts/index.js';
+import type { Texts } from './texts/index.js';
 
 /** What every handler can rely on, set by the bot's first middleware. */
 export interface BotContext extends Context {
   log: Logger;
-  lang: Lang;
+  /** The texts in the user's language (Telegram's `language_code`), as views take them. */
+  t: Texts;
   /** Set for updates that come from a user in a chat. */
   user?: User;
   /** The chat's wizard step as the update found it (null outside a private chat, or after a command left it). */

@@ -64,11 +64,11 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
     // Made on first use: most updates log nothing of their own.
     let log: Logger | undefined;
     Object.defineProperty(ctx, 'log', { get: () => (log ??= deps.logger.child({ update_id: ctx.update.update_id })) });
-    ctx.lang = langOf(ctx.from?.language_code);
+    ctx.t = texts[langOf(ctx.from?.language_code)];
     // Avatars are personal: in a group or a channel nothing is read or changed. The chat is
     // told once (the outbox's dedupe key keeps it to one message), a pressed button at once.
     if (ctx.chat && ctx.chat.type !== 'private') {
-      if (ctx.callbackQuery) return ctx.answerCbQuery(texts[ctx.lang].privateOnly, { show_alert: true });
+      if (ctx.callbackQuery) return ctx.answerCbQuery(ctx.t.privateOnly, { show_alert: true });
       if (await notifyPrivateOnly(deps.db, ctx.chat.id, ctx.from?.language_code ?? null)) deps.notifier.drainSoon();
       return;
     }
@@ -92,11 +92,11 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(generateFeature(deps));
 
   bot.on('message', async (ctx) => {
-    await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
+    await ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));
   });
 
   // A button we did not build, or one no handler wanted: stop the client's spinner.
-  bot.on('callback_query', (ctx) => ctx.answerCbQuery(texts[ctx.lang].staleButton));
+  bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t.staleButton));
 
   // One error boundary: log with the update id, tell the user, and answer the webhook 200 so a
   // bad update never blocks the chat's queue. Only an unavailable database fails the webhook,
@@ -105,7 +105,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
     if (isDatabaseUnavailable(error)) throw error;
     const log = ctx.log ?? deps.logger.child({ update_id: ctx.update.update_id });
     log.error({ err: error }, 'bot handler failed');
-    const t = texts[ctx.lang ?? 'ru'];
+    const t = ctx.t ?? texts.ru;
     try {
       // A pressed button spins until it is answered; a second answer of an answered one fails harmlessly.
       if (ctx.callbackQuery) await ctx.answerCbQuery(t.somethingWentWrong).catch(() => {});

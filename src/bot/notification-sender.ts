@@ -26,12 +26,12 @@ class GoneError extends Error {
 /** The text message of a notification, or null for a finished picture (sent as photos). */
 function textMessage(notification: Notification): View | null {
   const p = notification.payload;
-  const lang = langOf(p.languageCode);
-  if (p.type === 'training_completed') return trainingReadyView(lang, { id: p.avatarId, name: p.avatarName });
-  if (p.type === 'training_cancelled') return trainingCancelledView(lang, { id: p.avatarId, name: p.avatarName }, p.refunded);
-  if (p.type === 'training_failed') return trainingFailedView(lang, { id: p.avatarId, name: p.avatarName }, p.code, p.refunded);
-  if (p.type === 'generation_failed') return generationFailedView(lang, p.generationId, p.code, p.refunded);
-  if (p.type === 'private_only') return view(texts[lang].privateOnly, []);
+  const t = texts[langOf(p.languageCode)];
+  if (p.type === 'training_completed') return trainingReadyView(t, { id: p.avatarId, name: p.avatarName });
+  if (p.type === 'training_cancelled') return trainingCancelledView(t, { id: p.avatarId, name: p.avatarName }, p.refunded);
+  if (p.type === 'training_failed') return trainingFailedView(t, { id: p.avatarId, name: p.avatarName }, p.code, p.refunded);
+  if (p.type === 'generation_failed') return generationFailedView(t, p.generationId, p.code, p.refunded);
+  if (p.type === 'private_only') return view(t.privateOnly, []);
   return null;
 }
 
@@ -50,7 +50,7 @@ async function sendGeneration(
   const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage);
   if (!found) throw new GoneError(`generation ${p.generationId} is gone`);
   const media = found.pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
-  const v = generationDoneView(langOf(p.languageCode), found.generation.id, p.avatarName);
+  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation.id, p.avatarName);
   if (media.length === 1) {
     const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption: v.text, ...v.markup });
     return message.message_id;

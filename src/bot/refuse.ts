@@ -9,9 +9,9 @@ import { limitText, notEnoughStarsView } from './views/refusal.js';
  * top-up packs, remembering what they were doing so it can go on once paid.
  */
 export async function refuse(ctx: BotContext, deps: BotDeps, refusal: Refusal, resume: Resume) {
-  if (refusal.reason !== 'balance') return ctx.reply(limitText(ctx.lang, refusal));
+  if (refusal.reason !== 'balance') return ctx.reply(limitText(ctx.t, refusal));
   if (!ctx.user) return;
   const offerId = await createOffer(deps.db, ctx.user.id, resume);
-  const v = notEnoughStarsView(ctx.lang, resume.kind, refusal, offerId, deps.config.billing.packs);
+  const v = notEnoughStarsView(ctx.t, resume.kind, refusal, offerId, deps.config.billing.packs);
   return ctx.reply(v.text, v.markup);
 }

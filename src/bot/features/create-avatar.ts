@@ -32,7 +32,7 @@ export function createAvatarFeature(deps: BotDeps) {
   /** Said before the wizard starts; the draft's creation counts again under the user's lock. */
   async function refusedByAvatarLimit(ctx: BotContext): Promise<boolean> {
     const refusal = ctx.user ? await checkAvatarLimit(deps.db, ctx.user.id, deps.config.limits.avatarsPerUser) : null;
-    if (refusal) await ctx.reply(limitText(ctx.lang, refusal));
+    if (refusal) await ctx.reply(limitText(ctx.t, refusal));
     return refusal !== null;
   }
 
@@ -41,12 +41,12 @@ export function createAvatarFeature(deps: BotDeps) {
     const unfinished = await findUnfinishedAvatar(deps.db, ctx.user.id);
     if (unfinished) {
       await clearWizardState(deps.db, ctx.chat.id);
-      const v = unfinishedView(ctx.lang, unfinished.avatar, unfinished.photos);
+      const v = unfinishedView(ctx.t, unfinished.avatar, unfinished.photos);
       return ctx.reply(v.text, v.markup);
     }
     if (await refusedByAvatarLimit(ctx)) return;
     await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
-    const v = chooseTypeView(ctx.lang);
+    const v = chooseTypeView(ctx.t);
     return ctx.reply(v.text, v.markup);
   });
 
@@ -55,14 +55,14 @@ export function createAvatarFeature(deps: BotDeps) {
       await ctx.answerCbQuery();
       if (await refusedByAvatarLimit(ctx)) return;
       await setWizardState(deps.db, ctx.chat.id, { step: 'choose_type' });
-      const v = chooseTypeView(ctx.lang);
+      const v = chooseTypeView(ctx.t);
       return ctx.editMessageText(v.text, v.markup);
     }),
   );
 
   feature.use(
     onAvatarAction('avatar_resume', deps, async (ctx, avatar) => {
-      if (!isUnfinished(avatar)) return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
+      if (!isUnfinished(avatar)) return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
       await ctx.answerCbQuery();
       await ctx.deleteMessage().catch(() => {});
       return avatar.status === 'ready' ? openReview(ctx, deps, avatar) : openUpload(ctx, deps, avatar);
@@ -72,32 +72,32 @@ export function createAvatarFeature(deps: BotDeps) {
   feature.use(
     onAction('avatar_type', async (ctx, data) => {
       const state = ctx.wizard;
-      if (state?.step !== 'choose_type') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (state?.step !== 'choose_type') return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
       if (data.type === 'portrait') {
         await setWizardState(deps.db, ctx.chat.id, { step: 'choose_gender', type: 'portrait' });
-        const v = chooseGenderView(ctx.lang);
+        const v = chooseGenderView(ctx.t);
         return ctx.editMessageText(v.text, v.markup);
       }
       await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: 'style', gender: null });
-      return ctx.editMessageText(texts[ctx.lang].askName);
+      return ctx.editMessageText(ctx.t.askName);
     }),
   );
 
   feature.use(
     onAction('avatar_gender', async (ctx, data) => {
       const state = ctx.wizard;
-      if (state?.step !== 'choose_gender') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (state?.step !== 'choose_gender') return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: state.type, gender: data.gender });
-      return ctx.editMessageText(texts[ctx.lang].askName);
+      return ctx.editMessageText(ctx.t.askName);
     }),
   );
 
   feature.on(message(), async (ctx, next) => {
     const state = ctx.wizard;
     if (state?.step !== 'enter_name' || !ctx.user) return next();
-    const t = texts[ctx.lang];
+    const t = ctx.t;
     // An album sent instead of a name: one hint, not one per photo.
     if (!('text' in ctx.message)) return deps.replies.reply(ctx.chat.id, 'name-is-text', () => t.nameIsText);
     const checked = checkAvatarName(ctx.message.text);
@@ -109,7 +109,7 @@ export function createAvatarFeature(deps: BotDeps) {
     );
     if (!created.ok) {
       await clearWizardState(deps.db, ctx.chat.id);
-      return ctx.reply(limitText(ctx.lang, created.refusal));
+      return ctx.reply(limitText(ctx.t, created.refusal));
     }
     ctx.log.info({ avatar_id: created.avatar.id, type: created.avatar.trainingType }, 'avatar draft created');
     return openUpload(ctx, deps, created.avatar);

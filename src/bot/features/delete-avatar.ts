@@ -4,7 +4,6 @@ import { clearWizardState } from '../../domain/wizard-state.js';
 import { editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { texts } from '../texts/index.js';
 import { deleteConfirmView } from '../views/delete-confirm.js';
 import { showGallery } from './gallery.js';
 
@@ -19,7 +18,7 @@ export function deleteAvatarFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_delete', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
-      await editPressedMessage(ctx, deleteConfirmView(ctx.lang, avatar));
+      await editPressedMessage(ctx, deleteConfirmView(ctx.t, avatar));
     }),
   );
 
@@ -28,9 +27,9 @@ export function deleteAvatarFeature(deps: BotDeps) {
       const state = ctx.wizard;
       if (state && 'avatarId' in state && state.avatarId === avatar.id) await clearWizardState(deps.db, ctx.chat.id);
       const deleted = await deleteAvatar(deps, avatar);
-      if (!deleted) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });
+      if (!deleted) return ctx.answerCbQuery(ctx.t.avatarGone, { show_alert: true });
       ctx.log.info({ avatar_id: avatar.id, status: avatar.status, fal_cancel: deleted.cancel }, 'avatar deleted');
-      await ctx.answerCbQuery(texts[ctx.lang].deleted(avatar.name));
+      await ctx.answerCbQuery(ctx.t.deleted(avatar.name));
       await showGallery(ctx, deps, { edit: pressedOnPhoto(ctx) });
     }),
   );

@@ -34,7 +34,7 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
   if (!ctx.user) return;
   const cards = await listAvatarCards(deps.db, ctx.user.id);
   if (cards.length === 0) {
-    const v = emptyGalleryView(ctx.lang, { min: deps.config.training.minPhotos, max: deps.config.training.maxPhotos });
+    const v = emptyGalleryView(ctx.t, { min: deps.config.training.minPhotos, max: deps.config.training.maxPhotos });
     if (options.edit) await ctx.deleteMessage().catch(() => {});
     await ctx.reply(v.text, v.markup);
     return;
@@ -47,7 +47,7 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
           0,
           cards.findIndex((c) => c.isMain),
         );
-  await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.lang, cards, index), options.edit);
+  await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.t, cards, index), options.edit);
 }
 
 /** "🎭 Мои аватары": one card at a time, edited in place; main, photos, history, rename, stop training. */
@@ -75,14 +75,14 @@ export function galleryFeature(deps: BotDeps) {
     onAction('gallery_close', async (ctx) => {
       await ctx.answerCbQuery();
       await ctx.deleteMessage().catch(() => {});
-      await ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
+      await ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));
     }),
   );
 
   feature.use(
     onAvatarAction('avatar_main', deps, async (ctx, avatar) => {
-      if (!ctx.user || !(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
-      await ctx.answerCbQuery(texts[ctx.lang].gallery.mainSet(avatar.name));
+      if (!ctx.user || !(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return ctx.answerCbQuery(ctx.t.staleButton);
+      await ctx.answerCbQuery(ctx.t.gallery.mainSet(avatar.name));
       await onCard(ctx, avatar.id);
     }),
   );
@@ -90,24 +90,24 @@ export function galleryFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('gallery_photos', deps, async (ctx, avatar, data) => {
       const photos = await listPhotos(deps.db, avatar.id);
-      if (photos.length === 0) return ctx.answerCbQuery(texts[ctx.lang].gallery.noPreviewPhotos);
+      if (photos.length === 0) return ctx.answerCbQuery(ctx.t.gallery.noPreviewPhotos);
       await ctx.answerCbQuery();
       const index = data.index % photos.length;
       const media = await photoMedia(deps.storage, photos[index]!);
-      await showPhotoMessage(ctx, media, galleryPhotoView(ctx.lang, avatar.id, index, photos.length), pressedOnPhoto(ctx));
+      await showPhotoMessage(ctx, media, galleryPhotoView(ctx.t, avatar.id, index, photos.length), pressedOnPhoto(ctx));
     }),
   );
 
   feature.use(
     onAvatarAction('avatar_history', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
-      const g = texts[ctx.lang].gallery;
+      const g = ctx.t.gallery;
       const history = (await latestGenerations(deps.db, avatar.id)).filter((gen) => gen.status === 'completed');
       const lines = history.map(
         (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${clip(gen.prompt, 80)}`,
       );
       const text = lines.length === 0 ? g.historyEmpty(avatar.name) : `${g.historyTitle(avatar.name)}\n\n${lines.join('\n')}`;
-      await editPressedMessage(ctx, backToCardView(ctx.lang, avatar.id, clip(text, CAPTION_LIMIT)));
+      await editPressedMessage(ctx, backToCardView(ctx.t, avatar.id, clip(text, CAPTION_LIMIT)));
     }),
   );
 
@@ -115,14 +115,14 @@ export function galleryFeature(deps: BotDeps) {
     onAvatarAction('avatar_rename', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'rename', avatarId: avatar.id });
-      await ctx.reply(texts[ctx.lang].gallery.askRename(avatar.name));
+      await ctx.reply(ctx.t.gallery.askRename(avatar.name));
     }),
   );
 
   feature.on(message('text'), async (ctx, next) => {
     const state = ctx.wizard;
     if (state?.step !== 'rename' || !state.avatarId) return next();
-    const t = texts[ctx.lang];
+    const t = ctx.t;
     const checked = checkAvatarName(ctx.message.text);
     if (!checked.ok) return ctx.reply(t[checked.reason]);
     await renameAvatar(deps.db, state.avatarId, checked.name);
@@ -133,15 +133,15 @@ export function galleryFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_stop', deps, async (ctx, avatar) => {
-      if (avatar.status !== 'training' || avatar.cancelRequestedAt) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (avatar.status !== 'training' || avatar.cancelRequestedAt) return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
-      await editPressedMessage(ctx, stopConfirmView(ctx.lang, avatar));
+      await editPressedMessage(ctx, stopConfirmView(ctx.t, avatar));
     }),
   );
 
   feature.use(
     onAvatarAction('avatar_stop_confirm', deps, async (ctx, avatar) => {
-      const g = texts[ctx.lang].gallery;
+      const g = ctx.t.gallery;
       if (avatar.status !== 'training') {
         // It ended while the confirmation was open: say so, and show the card as it is now.
         await ctx.answerCbQuery(g.stopFinished, { show_alert: true });

@@ -18,7 +18,7 @@ import { generationFormatView } from '../views/generation-format.js';
  */
 export async function generatePicture(ctx: BotContext, deps: BotDeps, avatar: Avatar, prompt: string, format: FormatName) {
   if (!ctx.user) return;
-  const g = texts[ctx.lang].gen;
+  const g = ctx.t.gen;
   const started = await startGeneration(deps.db, deps.config, { userId: ctx.user.id, avatar, prompt, format });
   if (!started.ok) {
     if (started.reason === 'busy') return ctx.reply(g.busy);
@@ -47,18 +47,18 @@ export function generateFeature(deps: BotDeps) {
 
   /** Says why an avatar cannot draw, or offers the formats. */
   async function offerFormats(ctx: BotContext, avatar: Avatar) {
-    const g = texts[ctx.lang].gen;
+    const g = ctx.t.gen;
     const readiness = readinessOf(avatar);
     if (readiness === 'not_trained') return ctx.reply(g.notTrained(avatar.name));
     if (readiness === 'no_model') return ctx.reply(g.noModel(avatar.name));
-    const v = generationFormatView(ctx.lang, avatar, ctx.user?.generationFormat);
+    const v = generationFormatView(ctx.t, avatar, ctx.user?.generationFormat);
     return ctx.reply(v.text, v.markup);
   }
 
   feature.hears([texts.ru.menu.generate, texts.en.menu.generate], async (ctx) => {
     const mainId = ctx.user?.mainAvatarId;
     const found = mainId && ctx.user ? await findOwnedAvatar(deps.db, ctx.user.id, mainId) : null;
-    if (!found?.ok) return ctx.reply(texts[ctx.lang].gen.noMain);
+    if (!found?.ok) return ctx.reply(ctx.t.gen.noMain);
     return offerFormats(ctx, found.avatar);
   });
 
@@ -71,10 +71,10 @@ export function generateFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('gen_format', deps, async (ctx, avatar, data) => {
-      if (readinessOf(avatar) !== 'ready') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (readinessOf(avatar) !== 'ready') return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
       await setWizardState(deps.db, ctx.chat.id, { step: 'enter_prompt', avatarId: avatar.id, format: data.format });
-      await ctx.editMessageText(texts[ctx.lang].gen.askPrompt(avatar.name));
+      await ctx.editMessageText(ctx.t.gen.askPrompt(avatar.name));
     }),
   );
 
@@ -82,10 +82,10 @@ export function generateFeature(deps: BotDeps) {
     const state = ctx.wizard;
     if (state?.step !== 'enter_prompt' || !ctx.user) return next();
     const prompt = 'text' in ctx.message ? ctx.message.text.trim() : '';
-    if (prompt.length < 1 || [...prompt].length > PROMPT_MAX) return ctx.reply(texts[ctx.lang].gen.promptInvalid);
+    if (prompt.length < 1 || [...prompt].length > PROMPT_MAX) return ctx.reply(ctx.t.gen.promptInvalid);
     const found = await findOwnedAvatar(deps.db, ctx.user.id, state.avatarId);
     await clearWizardState(deps.db, ctx.chat.id);
-    if (!found.ok) return ctx.reply(texts[ctx.lang].avatarGone);
+    if (!found.ok) return ctx.reply(ctx.t.avatarGone);
     return generatePicture(ctx, deps, found.avatar, prompt, formatOr(state.format));
   });
 
@@ -109,7 +109,7 @@ export function generateFeature(deps: BotDeps) {
   feature.use(
     onGenerationAction('gen_prompt', deps, async (ctx, generation) => {
       await ctx.answerCbQuery();
-      await ctx.reply(texts[ctx.lang].gen.promptShown(generation.prompt));
+      await ctx.reply(ctx.t.gen.promptShown(generation.prompt));
     }),
   );
 

@@ -10,8 +10,7 @@ export function helpFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const { minPhotos, maxPhotos } = deps.config.training;
   const minutes = expectedMinutes(deps.config, { trainingPreset: null });
-  const help = (ctx: BotContext) =>
-    ctx.reply(texts[ctx.lang].help({ min: minPhotos, max: maxPhotos, minutes }), mainMenuKeyboard(ctx.lang));
+  const help = (ctx: BotContext) => ctx.reply(ctx.t.help({ min: minPhotos, max: maxPhotos, minutes }), mainMenuKeyboard(ctx.t));
   feature.help(help);
   feature.hears([texts.ru.menu.help, texts.en.menu.help], help);
   return feature;

@@ -18,7 +18,6 @@ import { formatOr } from '../../domain/generation/request.js';
 import { onAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
-import { texts } from '../texts/index.js';
 import { topUpView } from '../views/refusal.js';
 import { button, view } from '../views/view.js';
 import { generatePicture } from './generate.js';
@@ -34,7 +33,7 @@ export function starsFeature(deps: BotDeps) {
   const { billing } = deps.config;
 
   feature.command('balance', async (ctx) => {
-    const t = texts[ctx.lang].stars;
+    const t = ctx.t.stars;
     if (!billing.enabled || !ctx.user) return ctx.reply(t.free);
     const balance = await currentBalance(deps.db, ctx.user.id, billing.freeCredits);
     const entries = await recentEntries(deps.db, ctx.user.id);
@@ -44,14 +43,14 @@ export function starsFeature(deps: BotDeps) {
       priceGeneration: billing.priceGeneration,
       movements: entries.map((e) => ({ date: e.createdAt, amount: e.amount, kind: e.kind as EntryKind, note: e.note })),
     });
-    const v = topUpView(ctx.lang, text, await createOffer(deps.db, ctx.user.id, null), billing.packs);
+    const v = topUpView(ctx.t, text, await createOffer(deps.db, ctx.user.id, null), billing.packs);
     return ctx.reply(v.text, v.markup);
   });
 
   feature.command('paysupport', async (ctx) => {
     const payments = ctx.from ? await recentPayments(deps.db, ctx.from.id) : [];
     return ctx.reply(
-      texts[ctx.lang].stars.paySupport({
+      ctx.t.stars.paySupport({
         contact: billing.supportContact,
         payments: payments.map((p) => ({ chargeId: p.chargeId, amount: p.amount, date: p.createdAt })),
       }),
@@ -59,13 +58,13 @@ export function starsFeature(deps: BotDeps) {
   });
 
   feature.command('terms', (ctx) =>
-    ctx.reply(texts[ctx.lang].stars.terms({ priceTraining: billing.priceTraining, priceGeneration: billing.priceGeneration })),
+    ctx.reply(ctx.t.stars.terms({ priceTraining: billing.priceTraining, priceGeneration: billing.priceGeneration })),
   );
 
   feature.use(
     onAction('stars_buy', async (ctx, data) => {
-      const t = texts[ctx.lang].stars;
-      if (!billing.packs.includes(data.stars)) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      const t = ctx.t.stars;
+      if (!billing.packs.includes(data.stars)) return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
       await ctx.telegram.sendInvoice(ctx.chat.id, {
         title: t.invoiceTitle(data.stars),
@@ -93,12 +92,12 @@ export function starsFeature(deps: BotDeps) {
     };
     const mismatch = await checkCheckout(deps.db, facts, billing.packs);
     if (mismatch) ctx.log.warn({ reason: mismatch, amount: query.total_amount, currency: query.currency }, 'pre-checkout refused');
-    await ctx.answerPreCheckoutQuery(mismatch === null, mismatch ? texts[ctx.lang].stars.offerExpired : undefined);
+    await ctx.answerPreCheckoutQuery(mismatch === null, mismatch ? ctx.t.stars.offerExpired : undefined);
   });
 
   feature.on(message('successful_payment'), async (ctx) => {
     const payment = ctx.message.successful_payment;
-    const t = texts[ctx.lang].stars;
+    const t = ctx.t.stars;
     const result = await recordPayment(
       deps.db,
       {
@@ -131,7 +130,7 @@ export function starsFeature(deps: BotDeps) {
     if (result.outcome === 'unknown') return log.warn('refunded payment not known here: nothing taken off');
     if (result.outcome === 'not credited') return log.info('refunded payment had credited nothing');
     log.info({ balance: result.balance }, 'payment refunded: taken off the balance');
-    return ctx.reply(texts[ctx.lang].stars.refundedByTelegram(result));
+    return ctx.reply(ctx.t.stars.refundedByTelegram(result));
   });
 
   /** The button that goes on where the price stopped the user, if that is still possible. */
@@ -139,7 +138,7 @@ export function starsFeature(deps: BotDeps) {
     if (!ctx.user) return null;
     const found = await findOwnedAvatar(deps.db, ctx.user.id, resume.avatarId);
     if (!found.ok) return null;
-    const t = texts[ctx.lang].stars;
+    const t = ctx.t.stars;
     if (resume.kind === 'generation') return button(t.resumeGeneration, { action: 'stars_resume', offerId });
     return can(found.avatar, 'beginSubmission')
       ? button(t.resumeTraining(found.avatar.name), { action: 'avatar_train', avatarId: found.avatar.id })
@@ -150,9 +149,9 @@ export function starsFeature(deps: BotDeps) {
     onAction('stars_resume', async (ctx, data) => {
       if (!ctx.user) return;
       const resume = await takeResume(deps.db, data.offerId, ctx.user.id);
-      if (resume?.kind !== 'generation') return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (resume?.kind !== 'generation') return ctx.answerCbQuery(ctx.t.staleButton);
       const found = await findOwnedAvatar(deps.db, ctx.user.id, resume.avatarId);
-      if (!found.ok) return ctx.answerCbQuery(texts[ctx.lang].avatarGone, { show_alert: true });
+      if (!found.ok) return ctx.answerCbQuery(ctx.t.avatarGone, { show_alert: true });
       await ctx.answerCbQuery();
       await ctx.editMessageReplyMarkup(undefined).catch(() => {});
       return generatePicture(ctx, deps, found.avatar, resume.prompt, formatOr(resume.format));

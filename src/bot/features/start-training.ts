@@ -6,7 +6,6 @@ import { onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { refuse } from '../refuse.js';
-import { texts } from '../texts/index.js';
 import { submitFailedView } from '../views/training-review.js';
 import { showGallery } from './gallery.js';
 
@@ -20,7 +19,7 @@ export function startTrainingFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_train', deps, async (ctx, avatar) => {
-      const t = texts[ctx.lang];
+      const t = ctx.t;
       const begun = await beginSubmission(deps.db, avatar.id, deps.config);
       if (!begun.ok) {
         if (!begun.refusal) return ctx.answerCbQuery(t.alreadyStarted);
@@ -36,7 +35,7 @@ export function startTrainingFeature(deps: BotDeps) {
       const progress = onCard ? await ctx.reply(t.preparing(avatar.name)) : null;
       if (!progress) await ctx.editMessageText(t.preparing(avatar.name));
 
-      const { chat, lang, telegram, log } = ctx;
+      const { chat, telegram, log } = ctx;
       const messageId = progress?.message_id ?? ctx.callbackQuery.message?.message_id;
       const show = (text: string, extra?: object) =>
         messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
@@ -45,10 +44,10 @@ export function startTrainingFeature(deps: BotDeps) {
         const outcome = await submitTraining({ ...deps, logger: log }, avatar.id);
         if (outcome.ok) {
           const minutes = expectedMinutes(deps.config, outcome.avatar);
-          await show(texts[lang].trainingStarted(outcome.avatar.name, minutes));
+          await show(t.trainingStarted(outcome.avatar.name, minutes));
           if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {
-          const v = submitFailedView(lang, outcome.avatar, outcome.temporary, outcome.refunded);
+          const v = submitFailedView(t, outcome.avatar, outcome.temporary, outcome.refunded);
           await show(v.text, v.markup);
         }
       });

@@ -11,7 +11,6 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
 import { downloadTelegramFile, FileTooLargeError } from '../telegram-files.js';
-import { texts } from '../texts/index.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { photoBrowserView } from '../views/photo-browser.js';
 import { reviewView } from '../views/training-review.js';
@@ -23,15 +22,15 @@ type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> }
 /** Shows the upload instructions and a fresh progress message, and makes it the chat's upload step. */
 export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar): Promise<void> {
   const { minPhotos, maxPhotos } = deps.config.training;
-  await ctx.reply(texts[ctx.lang].uploadIntro(avatar.name, { min: minPhotos, max: maxPhotos }, avatar.trainingType));
-  const v = progressView(ctx.lang, avatar.id, await countPhotos(deps.db, avatar.id), deps.config.training);
+  await ctx.reply(ctx.t.uploadIntro(avatar.name, { min: minPhotos, max: maxPhotos }, avatar.trainingType));
+  const v = progressView(ctx.t, avatar.id, await countPhotos(deps.db, avatar.id), deps.config.training);
   const progress = await ctx.reply(v.text, v.markup);
   await setWizardState(deps.db, ctx.chat.id, { step: 'upload_photos', avatarId: avatar.id, progressMessageId: progress.message_id });
 }
 
 /** Shows the review of a ready avatar: what will be trained, before money is spent. */
 export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar, editMessage = false): Promise<void> {
-  const v = reviewView(ctx.lang, avatar, await countPhotos(deps.db, avatar.id), deps.config);
+  const v = reviewView(ctx.t, avatar, await countPhotos(deps.db, avatar.id), deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
   if (editMessage) await ctx.editMessageText(v.text, v.markup);
   else await ctx.reply(v.text, v.markup);
@@ -50,7 +49,7 @@ async function refreshProgress(ctx: ChatContext, deps: BotDeps, avatarId: string
   for (let round = 0; round < 5; round++) {
     const uploaded = await countPhotos(deps.db, avatarId);
     if (uploaded === shown) return;
-    const v = progressView(ctx.lang, avatarId, uploaded, deps.config.training);
+    const v = progressView(ctx.t, avatarId, uploaded, deps.config.training);
     try {
       await ctx.telegram.editMessageText(ctx.chat.id, target, undefined, v.text, v.markup);
     } catch (error) {
@@ -73,7 +72,7 @@ async function replaceProgress(ctx: ChatContext, deps: BotDeps, goneId: number, 
 async function moveProgressDown(ctx: ChatContext, deps: BotDeps, avatarId: string): Promise<void> {
   const state = await getWizardState(deps.db, ctx.chat.id);
   if (state?.step !== 'upload_photos' || state.avatarId !== avatarId || state.progressMessageId === null) return;
-  const v = progressView(ctx.lang, avatarId, await countPhotos(deps.db, avatarId), deps.config.training);
+  const v = progressView(ctx.t, avatarId, await countPhotos(deps.db, avatarId), deps.config.training);
   const fresh = await ctx.telegram.sendMessage(ctx.chat.id, v.text, v.markup);
   const winner = await replaceProgressMessage(deps.db, ctx.chat.id, state.progressMessageId, fresh.message_id);
   const retired = winner === fresh.message_id ? state.progressMessageId : fresh.message_id;
@@ -100,7 +99,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
 
   /** A refusal; like ones in the same burst (an album past the maximum) are summed up in one message. */
   const refuse = (ctx: ChatContext, refusal: PhotoRefusal) =>
-    deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => texts[ctx.lang].photoRefused(refusal, count));
+    deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => ctx.t.photoRefused(refusal, count));
 
   feature.on([message('photo'), message('document')], async (ctx, next) => {
     const state = ctx.wizard;
@@ -133,7 +132,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
       },
     }).finally(download.dispose);
     if (!result.ok) {
-      if (result.refusal === null) return ctx.reply(texts[ctx.lang].chooseFromMenu, mainMenuKeyboard(ctx.lang));
+      if (result.refusal === null) return ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));
       await refuse(ctx, result.refusal);
     }
     if (state.progressMessageId === null) return;
@@ -156,13 +155,13 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.on(message(), async (ctx, next) => {
     const state = ctx.wizard;
     if (state?.step !== 'upload_photos') return next();
-    return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => texts[ctx.lang].sendPhotoHint);
+    return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => ctx.t.sendPhotoHint);
   });
 
   feature.use(
     onAvatarAction('avatar_photos', deps, async (ctx, avatar, data) => {
       const photos = await listPhotos(deps.db, avatar.id);
-      if (photos.length === 0) return ctx.answerCbQuery(texts[ctx.lang].noPhotos);
+      if (photos.length === 0) return ctx.answerCbQuery(ctx.t.noPhotos);
       await ctx.answerCbQuery();
       return showPhoto(ctx, deps, avatar.id, data.index % photos.length);
     }),
@@ -171,9 +170,9 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_photo_del', deps, async (ctx, avatar, data) => {
       if (!(await deletePhoto(deps.db, deps.storage, avatar.id, data.photo))) {
-        return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+        return ctx.answerCbQuery(ctx.t.staleButton);
       }
-      await ctx.answerCbQuery(texts[ctx.lang].photoDeleted);
+      await ctx.answerCbQuery(ctx.t.photoDeleted);
       const caption = ctx.callbackQuery.message && 'caption' in ctx.callbackQuery.message ? ctx.callbackQuery.message.caption : '';
       const shownIndex = Number(/(\d+)\//.exec(caption ?? '')?.[1] ?? 1) - 1;
       const left = await countPhotos(deps.db, avatar.id);
@@ -196,13 +195,13 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_create_cancel', deps, async (ctx, avatar) => {
       if (!isUnfinished(avatar)) {
-        return ctx.answerCbQuery(texts[ctx.lang].staleButton, { show_alert: true });
+        return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
       }
       await deleteAvatar(deps, avatar);
       ctx.log.info({ avatar_id: avatar.id }, 'avatar creation cancelled');
       await clearWizardState(deps.db, ctx.chat.id);
       await ctx.answerCbQuery();
-      await ctx.editMessageText(texts[ctx.lang].creationCancelled(avatar.name));
+      await ctx.editMessageText(ctx.t.creationCancelled(avatar.name));
     }),
   );
 
@@ -214,7 +213,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
         const now = await findOwnedAvatar(deps.db, avatar.userId, avatar.id);
         if (now.ok && now.avatar.status === TRANSITIONS.markReady.to) return ctx.answerCbQuery();
         const stale = !isCollectingPhotos(now.ok ? now.avatar : avatar);
-        return ctx.answerCbQuery(stale ? texts[ctx.lang].staleButton : texts[ctx.lang].notEnoughPhotos(limits.minPhotos), {
+        return ctx.answerCbQuery(stale ? ctx.t.staleButton : ctx.t.notEnoughPhotos(limits.minPhotos), {
           show_alert: !stale,
         });
       }
@@ -226,9 +225,9 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_review_back', deps, async (ctx, avatar) => {
       const reopened = await reopenUpload(deps.db, avatar.id);
-      if (!reopened) return ctx.answerCbQuery(texts[ctx.lang].staleButton);
+      if (!reopened) return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
-      const v = progressView(ctx.lang, avatar.id, await countPhotos(deps.db, avatar.id), limits);
+      const v = progressView(ctx.t, avatar.id, await countPhotos(deps.db, avatar.id), limits);
       await ctx.editMessageText(v.text, v.markup);
       const messageId = ctx.callbackQuery.message?.message_id ?? null;
       await setWizardState(deps.db, ctx.chat.id, { step: 'upload_photos', avatarId: avatar.id, progressMessageId: messageId });
@@ -243,6 +242,6 @@ async function showPhoto(ctx: CallbackContext, deps: BotDeps, avatarId: string, 
   const photos = await listPhotos(deps.db, avatarId);
   const photo = photos[index];
   if (!photo) return;
-  const v = photoBrowserView(ctx.lang, avatarId, index, photos.length, photo.sha256);
+  const v = photoBrowserView(ctx.t, avatarId, index, photos.length, photo.sha256);
   await showPhotoMessage(ctx, await photoMedia(deps.storage, photo), v, pressedOnPhoto(ctx));
 }

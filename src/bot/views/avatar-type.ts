@@ -1,9 +1,8 @@
-import { type Lang, texts } from '../texts/index.js';
+import type { Texts } from '../texts/index.js';
 import { button, type View, view } from './view.js';
 
 /** The first step of "➕ Создать аватар": a person or a style. */
-export function chooseTypeView(lang: Lang): View {
-  const t = texts[lang];
+export function chooseTypeView(t: Texts): View {
   return view(t.chooseType, [
     [button(t.typePortrait, { action: 'avatar_type', type: 'portrait' })],
     [button(t.typeStyle, { action: 'avatar_type', type: 'style' })],
@@ -11,8 +10,7 @@ export function chooseTypeView(lang: Lang): View {
 }
 
 /** Portraits only: who is in the photos, so prompts can name the subject. */
-export function chooseGenderView(lang: Lang): View {
-  const t = texts[lang];
+export function chooseGenderView(t: Texts): View {
   return view(t.chooseGender, [
     [
       button(t.genderMale, { action: 'avatar_gender', gender: 'male' }),

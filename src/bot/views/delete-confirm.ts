@@ -1,5 +1,5 @@
 import type { Avatar } from '../../domain/avatars.js';
-import { type Lang, texts } from '../texts/index.js';
+import type { Texts } from '../texts/index.js';
 import { button, type View, view } from './view.js';
 
 /**
@@ -7,8 +7,7 @@ import { button, type View, view } from './view.js';
  * forever, with its own buttons and callback data (`avatar_delete_confirm:<id>`,
  * `avatar_delete_cancel:<id>`).
  */
-export function deleteConfirmView(lang: Lang, avatar: Pick<Avatar, 'id' | 'name' | 'status'>): View {
-  const t = texts[lang];
+export function deleteConfirmView(t: Texts, avatar: Pick<Avatar, 'id' | 'name' | 'status'>): View {
   return view(t.deleteConfirm(avatar.name, avatar.status), [
     [
       button(t.deleteYes, { action: 'avatar_delete_confirm', avatarId: avatar.id }),

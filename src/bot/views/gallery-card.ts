@@ -1,12 +1,11 @@
 import { canBeMain, canRetrain, isUnfinished } from '../../domain/avatar-lifecycle.js';
 import type { AvatarCard } from '../../domain/avatars.js';
-import { type Lang, texts } from '../texts/index.js';
+import type { Texts } from '../texts/index.js';
 import type { PhotoRange } from '../texts/types.js';
 import { type Button, button, pagerRow, type View, view } from './view.js';
 
 /** One avatar's card in the gallery: its caption and the buttons its status allows. */
-export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
-  const t = texts[lang];
+export function cardView(t: Texts, cards: AvatarCard[], index: number): View {
   const g = t.gallery;
   const card = cards[index]!;
   const avatarId = card.id;
@@ -39,12 +38,12 @@ export function cardView(lang: Lang, cards: AvatarCard[], index: number): View {
   );
 }
 
-export function emptyGalleryView(lang: Lang, photos: PhotoRange): View {
-  const g = texts[lang].gallery;
+export function emptyGalleryView(t: Texts, photos: PhotoRange): View {
+  const g = t.gallery;
   return view(g.empty(photos), [[button(g.create, { action: 'avatar_new' })]]);
 }
 
 /** A text shown in place of the card (its history), with the way back to the card. */
-export function backToCardView(lang: Lang, avatarId: string, text: string): View {
-  return view(text, [[button(texts[lang].gallery.back, { action: 'gallery_card', avatarId })]]);
+export function backToCardView(t: Texts, avatarId: string, text: string): View {
+  return view(text, [[button(t.gallery.back, { action: 'gallery_card', avatarId })]]);
 }

@@ -1,9 +1,9 @@
 import { Markup } from 'telegraf';
-import { type Lang, texts } from '../texts/index.js';
+import { type Texts, texts } from '../texts/index.js';
 
 /** The persistent main menu under the text box. */
-export function mainMenuKeyboard(lang: Lang) {
-  const m = texts[lang].menu;
+export function mainMenuKeyboard(t: Texts) {
+  const m = t.menu;
   return Markup.keyboard([
     [m.createAvatar, m.myAvatars],
     [m.generate, m.help],

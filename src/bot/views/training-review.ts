@@ -1,13 +1,12 @@
 import type { Config } from '../../config.js';
 import type { Avatar } from '../../domain/avatars.js';
 import { expectedMinutes, presetOf } from '../../domain/training/presets.js';
-import { type Lang, texts } from '../texts/index.js';
+import type { Texts } from '../texts/index.js';
 import { refundLine } from './outcome-messages.js';
 import { button, type View, view } from './view.js';
 
 /** What will be trained, before money is spent. */
-export function reviewView(lang: Lang, avatar: Avatar, photos: number, config: Pick<Config, 'fal' | 'training'>): View {
-  const t = texts[lang];
+export function reviewView(t: Texts, avatar: Avatar, photos: number, config: Pick<Config, 'fal' | 'training'>): View {
   const preset = presetOf(avatar, config.training.preset);
   return view(
     t.review({
@@ -27,9 +26,8 @@ export function reviewView(lang: Lang, avatar: Avatar, photos: number, config: P
 }
 
 /** FAL refused the submit (or was unreachable): the photos are kept, one tap retries. */
-export function submitFailedView(lang: Lang, avatar: Avatar, temporary: boolean, refunded = 0): View {
-  const t = texts[lang];
-  return view(t.submitFailed(avatar.name, temporary) + refundLine(lang, refunded), [
+export function submitFailedView(t: Texts, avatar: Avatar, temporary: boolean, refunded = 0): View {
+  return view(t.submitFailed(avatar.name, temporary) + refundLine(t, refunded), [
     [button(t.retry, { action: 'avatar_train', avatarId: avatar.id })],
   ]);
 }

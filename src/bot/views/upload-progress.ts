@@ -1,10 +1,9 @@
 import type { Config } from '../../config.js';
-import { type Lang, texts } from '../texts/index.js';
+import type { Texts } from '../texts/index.js';
 import { type Button, button, type View, view } from './view.js';
 
 /** The one progress message of the upload step, edited as photos arrive. */
-export function progressView(lang: Lang, avatarId: string, uploaded: number, limits: Config['training']): View {
-  const t = texts[lang];
+export function progressView(t: Texts, avatarId: string, uploaded: number, limits: Config['training']): View {
   const rows: Button[][] = [];
   if (uploaded > 0) rows.push([button(t.photosButton(uploaded), { action: 'avatar_photos', avatarId, index: 0 })]);
   if (uploaded >= limits.minPhotos) rows.push([button(t.readyButton, { action: 'avatar_photos_ready', avatarId })]);
