@@ -2,15 +2,18 @@
  * Draws the folders of src/ and the imports between them (dependency-cruiser,
  * with the rules and options of .dependency-cruiser.cjs) as a mermaid chart, and
  * writes it into docs/architecture.md between its markers. With `--check` it
- * writes nothing and fails when the document's picture is not the code's.
+ * writes nothing and fails when the document's picture is not the code's, when
+ * its folder table misses a folder of src/ or names one that is gone, or when
+ * the root of src/ holds more than the entry points and the wiring.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const DOC = 'docs/architecture.md';
 const BEGIN = '<!-- picture: npm run docs:architecture -->';
 const END = '<!-- end of picture -->';
+const ROOT_FILES = ['app.ts', 'config.ts', 'deps.ts', 'server.ts'];
 
 async function picture(): Promise<string> {
   const { stdout } = await promisify(execFile)('node_modules/.bin/depcruise', [
@@ -31,16 +34,31 @@ async function picture(): Promise<string> {
   return `${BEGIN}\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n${END}`;
 }
 
+/** What the document and the tree disagree on, besides the picture. */
+async function mismatches(doc: string): Promise<string[]> {
+  const entries = await readdir('src', { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const named = new Set([...doc.matchAll(/`src\/([\w-]+)\/`/g)].map((m) => m[1]!));
+  return [
+    ...folders.filter((f) => !named.has(f)).map((f) => `src/${f}/ is not in the folder table`),
+    ...[...named].filter((f) => !folders.includes(f)).map((f) => `src/${f}/ is in the folder table but not in the tree`),
+    ...entries
+      .filter((e) => e.isFile() && !ROOT_FILES.includes(e.name))
+      .map((e) => `src/${e.name}: the root of src/ holds only ${ROOT_FILES.join(', ')}; give it a folder`),
+  ];
+}
+
 const doc = await readFile(DOC, 'utf8');
 const begin = doc.indexOf(BEGIN);
 const end = doc.indexOf(END);
 if (begin < 0 || end < begin) throw new Error(`${DOC} has no "${BEGIN}" … "${END}" block`);
 const next = doc.slice(0, begin) + (await picture()) + doc.slice(end + END.length);
+
 if (process.argv.includes('--check')) {
-  if (next !== doc) {
-    console.error(`${DOC}: the picture is not what the code imports; run npm run docs:architecture`);
-    process.exitCode = 1;
-  }
+  const problems = await mismatches(doc);
+  if (next !== doc) problems.push('the picture is not what the code imports; run npm run docs:architecture');
+  for (const problem of problems) console.error(`${DOC}: ${problem}`);
+  if (problems.length > 0) process.exitCode = 1;
 } else if (next !== doc) {
   await writeFile(DOC, next);
   console.log(`${DOC}: picture redrawn`);
