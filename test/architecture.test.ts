@@ -27,7 +27,7 @@ async function lint(dir: string, command: string, args: string[]): Promise<{ cod
   );
 }
 const depcruise = (dir: string) => lint(dir, 'node_modules/.bin/depcruise', ['src']);
-const pictureCheck = (dir: string) => lint(dir, process.execPath, ['--import', 'tsx', 'scripts/architecture-picture.ts', '--check']);
+const pictureCheck = (dir: string) => lint(dir, process.execPath, ['--import', 'tsx', 'scripts/architecture.ts', '--check']);
 
 t.test('the tree keeps the architecture rules, and the document matches it', async (t) => {
   const dir = await copyOfTree(t);
@@ -62,13 +62,17 @@ t.test('a forbidden import or a cycle fails the lint, naming the rule it breaks'
   t.match(output, /no-circular: src\/bot\/features\/probe-a\.ts → /, 'a cycle between two features');
 });
 
-t.test('a new folder missing from the document, or a loose module at the root of src/, fails the lint', async (t) => {
+t.test('a folder missing from the document, a loose module at the root of src/, or one past 300 lines fails the lint', async (t) => {
   const dir = await copyOfTree(t);
   await mkdir(path.join(dir, 'src/faces'));
   await writeFile(path.join(dir, 'src/faces/detect.ts'), 'export const detect = () => 0;\n');
   await writeFile(path.join(dir, 'src/helpers.ts'), 'export const helper = () => 0;\n');
+  await writeFile(path.join(dir, 'src/domain/long.ts'), 'export const line = 0;\n'.repeat(301));
+  await writeFile(path.join(dir, 'src/bot/texts/ru.ts'), 'export const line = 0;\n'.repeat(400));
   const { code, output } = await pictureCheck(dir);
   t.not(code, 0);
   t.match(output, /src\/faces\/ is not in the folder table/);
   t.match(output, /src\/helpers\.ts: the root of src\/ holds only/);
+  t.match(output, /src\/domain\/long\.ts: 301 lines, more than 300/);
+  t.notMatch(output, /texts\/ru\.ts/, 'the texts may be long');
 });

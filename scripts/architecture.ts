@@ -3,17 +3,21 @@
  * with the rules and options of .dependency-cruiser.cjs) as a mermaid chart, and
  * writes it into docs/architecture.md between its markers. With `--check` it
  * writes nothing and fails when the document's picture is not the code's, when
- * its folder table misses a folder of src/ or names one that is gone, or when
- * the root of src/ holds more than the entry points and the wiring.
+ * its folder table misses a folder of src/ or names one that is gone, when the
+ * root of src/ holds more than the entry points and the wiring, or when a module
+ * grew past MAX_LINES (the texts and the schema may: they are lists, not logic).
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const DOC = 'docs/architecture.md';
 const BEGIN = '<!-- picture: npm run docs:architecture -->';
 const END = '<!-- end of picture -->';
 const ROOT_FILES = ['app.ts', 'config.ts', 'deps.ts', 'server.ts'];
+const MAX_LINES = 300;
+const LONG_ALLOWED = /^src\/(bot\/texts\/(ru|en)\.ts|db\/schema\.ts)$/;
 
 async function picture(): Promise<string> {
   const { stdout } = await promisify(execFile)('node_modules/.bin/depcruise', [
@@ -34,9 +38,15 @@ async function picture(): Promise<string> {
   return `${BEGIN}\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n${END}`;
 }
 
-/** What the document and the tree disagree on, besides the picture. */
+/** What the document and the tree disagree on, besides the picture, and the modules grown too long. */
 async function mismatches(doc: string): Promise<string[]> {
   const entries = await readdir('src', { withFileTypes: true });
+  const modules = (await readdir('src', { recursive: true })).filter((f) => f.endsWith('.ts')).map((f) => path.join('src', f));
+  const long = [];
+  for (const file of modules.filter((f) => !LONG_ALLOWED.test(f))) {
+    const lines = (await readFile(file, 'utf8')).split('\n').length - 1;
+    if (lines > MAX_LINES) long.push(`${file}: ${lines} lines, more than ${MAX_LINES}; split it along a seam`);
+  }
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   const named = new Set([...doc.matchAll(/`src\/([\w-]+)\/`/g)].map((m) => m[1]!));
   return [
@@ -45,6 +55,7 @@ async function mismatches(doc: string): Promise<string[]> {
     ...entries
       .filter((e) => e.isFile() && !ROOT_FILES.includes(e.name))
       .map((e) => `src/${e.name}: the root of src/ holds only ${ROOT_FILES.join(', ')}; give it a folder`),
+    ...long,
   ];
 }
 
