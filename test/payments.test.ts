@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { avatars, balanceEntries, generations, starOffers, starPayments, users } from '../src/db/schema.js';
 import {
   ALICE,
@@ -18,22 +18,15 @@ import {
   type TestEnv,
   textUpdate,
 } from './support/helper.js';
+import { balanceOf, entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { sentTo } from './support/wizard-driver.js';
 
 /** Telegram Stars: the invoice, the checkout, the payment credited once, charges and refunds, the operator's refund. */
 
-const PRICES = { PRICE_TRAINING: '100', PRICE_GENERATION: '5', STAR_PACKS: '100,300' };
-
 type Button = { text: string; callback_data: string };
 const buttonsOf = (call: { payload: Record<string, unknown> } | undefined): Button[] =>
   ((call?.payload.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
-
-async function entriesOf(env: TestEnv, from: From) {
-  const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, from.id));
-  return env.deps.db.select().from(balanceEntries).where(eq(balanceEntries.userId, user!.id)).orderBy(balanceEntries.id);
-}
-const balanceOf = async (env: TestEnv, from: From) => (await entriesOf(env, from)).reduce((sum, e) => sum + e.amount, 0);
 
 /** Presses a pack button and returns the invoice Telegram was asked to send. */
 async function buyPack(env: TestEnv, from: From, pack: Button) {
@@ -99,23 +92,6 @@ t.test('a paid training: short balance → invoice → checkout → payment deli
   const [payment] = await env.deps.db.select().from(starPayments);
   t.match(payment, { chargeId: 'charge-1', amount: 100, currency: 'XTR', problem: null, telegramUserId: ALICE.id });
 });
-
-async function seedAvatarStatus(env: TestEnv, id: string) {
-  const [row] = await env.deps.db.select({ status: avatars.status }).from(avatars).where(eq(avatars.id, id));
-  return row?.status;
-}
-
-/** A user with Stars on the balance (their free credits), and a training of theirs submitted and running at FAL. */
-async function paidTraining(t: Test, env: TestEnv, from: From, name: string) {
-  const user = await userOf(env, from);
-  const avatar = await seedAvatar(env, user.id, name, 'ready', new Date());
-  const before = env.fal.state.submissions.length;
-  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatar.id}`, 3, from));
-  const submission = await env.fal.waitForSubmission(before + 1);
-  await env.deps.tasks.drain(10_000);
-  t.equal(await balanceOf(env, from), 20, 'the price is taken at the start');
-  return { avatar, requestId: submission.requestId };
-}
 
 t.test('an ERROR webhook delivered ten times refunds the training once, and the message says so', async (t) => {
   const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });

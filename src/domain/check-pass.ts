@@ -46,22 +46,29 @@ const BATCH = 20;
 /** A row taken by one checker is not taken by another for this long. */
 const LEASE = '60 seconds';
 
-/** Checks without a usable answer from FAL (or that could not store it) before a row is failed. */
+/**
+ * Checks in a row without a usable answer from FAL (or that could not store it)
+ * before a row is failed. In a row: FAL's status answers 429 and 5xx now and
+ * then over a two-hour training (fal-js retries them), and a training failed for
+ * passing errors is refunded while FAL still delivers, and bills, its LoRA.
+ */
 const MAX_CHECK_FAILURES = 5;
 
 /**
  * Runs one row's check in isolation: a row that throws (a result that cannot be
  * stored) never stops the others. A throw, like an answer FAL did not give
- * (`failed(detail)` from inside), counts against the row; past
- * MAX_CHECK_FAILURES the row is ended with `giveUp(reason)`.
+ * (`failed(detail)` from inside), counts against the row; a check that got an
+ * answer clears the count; MAX_CHECK_FAILURES in a row end it with `giveUp(reason)`.
  */
 export async function checkIsolated(
   pass: CheckPass,
-  row: { id: string; table: typeof avatars | typeof generations },
+  row: { id: string; table: typeof avatars | typeof generations; failures: number },
   check: (failed: (detail: string) => Promise<void>) => Promise<void>,
   giveUp: (reason: string) => Promise<void>,
 ): Promise<void> {
+  let answered = true;
   const failed = async (detail: string) => {
+    answered = false;
     pass.summary.errors += 1;
     pass.logger.warn({ id: row.id, detail }, 'no usable answer from FAL; the next check asks again');
     const [counted] = await pass.db
@@ -69,10 +76,13 @@ export async function checkIsolated(
       .set({ checkFailures: sql`${row.table.checkFailures} + 1` })
       .where(eq(row.table.id, row.id))
       .returning({ n: row.table.checkFailures });
-    if ((counted?.n ?? 0) >= MAX_CHECK_FAILURES) await giveUp(`no usable answer after ${counted?.n} checks: ${detail}`.slice(0, 2000));
+    if ((counted?.n ?? 0) >= MAX_CHECK_FAILURES)
+      await giveUp(`no usable answer in ${counted?.n} checks in a row: ${detail}`.slice(0, 2000));
   };
   try {
     await check(failed);
+    // Only a row that had failures is written: a quiet check of a running job stays one read.
+    if (answered && row.failures > 0) await pass.db.update(row.table).set({ checkFailures: 0 }).where(eq(row.table.id, row.id));
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     await failed(rootMessage(error)).catch((again: unknown) =>

@@ -12,6 +12,7 @@ type Claimed = {
   fal_request_id: string;
   fal_status_url: string | null;
   fal_response_url: string | null;
+  check_failures: number;
   created_at: Date | string;
 };
 
@@ -34,7 +35,7 @@ export async function checkGenerations(pass: CheckPass): Promise<void> {
       db,
       generations,
       sql`status = 'running'`,
-      sql`id, fal_request_id, fal_status_url, fal_response_url, created_at`,
+      sql`id, fal_request_id, fal_status_url, fal_response_url, created_at, check_failures`,
     );
     if (claimed.length === 0) return;
     await Promise.all(claimed.map((row) => checkGeneration(pass, row)));
@@ -48,7 +49,7 @@ async function checkGeneration(pass: CheckPass, row: Claimed): Promise<void> {
   };
   await checkIsolated(
     pass,
-    { id: row.id, table: generations },
+    { id: row.id, table: generations, failures: row.check_failures },
     async (failed) => {
       if (Date.now() - new Date(row.created_at).getTime() > GENERATION_TIMEOUT_MS) {
         return finish({ kind: 'failed', code: 'timed_out', reason: 'timed out', raw: null });

@@ -14,6 +14,7 @@ type Claimed = {
   fal_request_id: string;
   fal_status_url: string | null;
   fal_response_url: string | null;
+  check_failures: number;
   fal_cancel_url: string | null;
   training_started_at: Date | string | null;
 };
@@ -25,7 +26,7 @@ export async function checkTrainings(pass: CheckPass): Promise<void> {
       pass.db,
       avatars,
       sql`status = 'training'`,
-      sql`id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at`,
+      sql`id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at, check_failures`,
     );
     if (claimed.length === 0) return;
     await Promise.all(claimed.map((row) => checkTraining(pass, row)));
@@ -44,7 +45,7 @@ async function checkTraining(pass: CheckPass, row: Claimed): Promise<void> {
 
   await checkIsolated(
     pass,
-    { id: row.id, table: avatars },
+    { id: row.id, table: avatars, failures: row.check_failures },
     async (failed) => {
       const startedAt = row.training_started_at ? new Date(row.training_started_at).getTime() : Date.now();
       if (Date.now() - startedAt > pass.config.training.timeoutMs) {

@@ -80,6 +80,11 @@ export async function startFakeFal() {
     submissions: [] as Submission[],
     /** Failures for the next queue submits, in order. */
     submitFailures: [] as Failure[],
+    /**
+     * What the next status calls answer instead of the status, in order (null: the status as usual).
+     * FAL's status endpoint answers 429 and 5xx now and then during a long job (fal-js retries them).
+     */
+    statusFailures: [] as (Failure | null)[],
     /** How many next submits are queued but their answer lost (the connection drops before it is sent). */
     loseSubmitAnswers: 0,
     /** Queue jobs by request id: what status and result URLs answer. */
@@ -152,6 +157,8 @@ export async function startFakeFal() {
         return sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
       }
       if (job[2] === '/status') {
+        const failure = state.statusFailures.shift();
+        if (failure) return sendJson(response, failure.status, failure.body);
         const withLogs = url.searchParams.get('logs') === '1' && known.logs;
         return sendJson(response, known.status === 'IN_QUEUE' ? 202 : 200, {
           status: known.status,

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import t from 'tap';
+import { ALICE, buildTestApp, INTERNAL_TOKEN, type TestEnv } from './support/helper.js';
+import { entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
+import { sentTo } from './support/wizard-driver.js';
+
+/** Where the real services' faults would cost a user or the operator money, reproduced by the fakes. */
+
+const seedResult = JSON.parse(await readFile(new URL('./support/fixtures/seed-portrait-result.json', import.meta.url), 'utf8')) as {
+  diffusers_lora_file: { url: string };
+};
+
+async function checkStatus(env: TestEnv) {
+  // The lease keeps a row just checked from being asked about again at once: each call here is a later check.
+  await env.deps.db.execute(sql`update avatars set status_checked_at = null; update generations set status_checked_at = null`);
+  const res = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  return res.json() as Record<string, number>;
+}
+
+t.test('passing 429/503 answers of the status, scattered over a long training, do not fail it', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, ALICE, 'Patient');
+  const busy = { status: 503, body: { detail: 'Service Unavailable' } };
+  const slow = { status: 429, body: { detail: 'Too Many Requests' } };
+  // 6 of 30 checks get no usable answer, never more than two in a row.
+  const failing = new Set([2, 3, 9, 14, 15, 27]);
+  env.fal.state.statusFailures = Array.from({ length: 30 }, (_, i) => (failing.has(i) ? (i % 2 ? busy : slow) : null));
+
+  let errors = 0;
+  for (let i = 0; i < 30; i++) errors += (await checkStatus(env)).errors ?? 0;
+  t.equal(errors, 6, 'each failed answer is counted as an error');
+  t.equal(await seedAvatarStatus(env, avatar.id), 'training', 'still training after 30 checks');
+
+  env.fal.state.jobs.set(requestId, { status: 'COMPLETED', result: { status: 200, body: seedResult } });
+  t.match(await checkStatus(env), { completed: 1, failed: 0 });
+  await env.deps.notifier.drain();
+  t.equal(await seedAvatarStatus(env, avatar.id), 'completed');
+  t.equal(sentTo(env, ALICE, '✅ Аватар «Patient» готов!').length, 1, 'one message');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => e.kind),
+    ['free_credits', 'training'],
+    'no refund: the LoRA FAL delivered and billed is kept',
+  );
+});
+
+t.test('a status that keeps failing still gives the training up, after five checks in a row', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar } = await paidTraining(t, env, ALICE, 'Lost');
+  env.fal.state.statusFailures = Array.from({ length: 5 }, () => ({ status: 503, body: { detail: 'Service Unavailable' } }));
+  for (let i = 0; i < 4; i++) await checkStatus(env);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'training', 'four in a row are not enough');
+  t.match(await checkStatus(env), { failed: 1 });
+  t.equal(await seedAvatarStatus(env, avatar.id), 'failed');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => e.kind),
+    ['free_credits', 'training', 'refund'],
+  );
+});
