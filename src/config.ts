@@ -18,6 +18,16 @@ const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 /** Telegram takes 1-10000 Stars in one invoice. */
 const MAX_INVOICE_STARS = 10_000;
 const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
+/** A LoRA trainer on FAL. The pro trainer left FAL when BFL ended its finetuning API; avatars it trained still draw. */
+const trainer = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(
+    (model) => !model.startsWith('fal-ai/flux-pro-trainer'),
+    'fal-ai/flux-pro-trainer is gone (BFL ended its finetuning API; FAL removed it in December 2025): use ' +
+      'fal-ai/flux-lora-portrait-trainer or fal-ai/flux-lora-fast-training. Avatars it trained still draw with FAL_FINETUNE_GENERATOR',
+  );
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -52,8 +62,8 @@ const envSchema = z
     SIMULATED_TRAINING_SECONDS: integer.min(0).max(3600).default(20),
     SIMULATED_FAILURE_RATE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0),
     SIMULATED_WEBHOOK_DROP_RATE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0),
-    FAL_PORTRAIT_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-portrait-trainer'),
-    FAL_STYLE_TRAINER: z.string().trim().min(1).default('fal-ai/flux-lora-fast-training'),
+    FAL_PORTRAIT_TRAINER: trainer.default('fal-ai/flux-lora-portrait-trainer'),
+    FAL_STYLE_TRAINER: trainer.default('fal-ai/flux-lora-fast-training'),
     FAL_LORA_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-lora'),
     FAL_FINETUNE_GENERATOR: z.string().trim().min(1).default('fal-ai/flux-pro/v1.1-ultra-finetuned'),
     TRAINING_PRESET: z.enum(['fast', 'balanced', 'quality']).default('balanced'),

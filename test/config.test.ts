@@ -79,6 +79,12 @@ t.test('each bad value names its variable', async (t) => {
     [{ STAR_PACKS: '100, lots' }, /^STAR_PACKS must be amounts of Stars separated by commas/],
     [{ STAR_PACKS: '0,100' }, /^STAR_PACKS each pack must be 1-10000 Stars/],
     [{ MAX_AVATARS_PER_USER: '0' }, /^MAX_AVATARS_PER_USER /],
+    // BFL ended its finetuning API; FAL removed the endpoint (2025-12). Its old finetune ids still draw.
+    [
+      { FAL_PORTRAIT_TRAINER: 'fal-ai/flux-pro-trainer' },
+      /^FAL_PORTRAIT_TRAINER fal-ai\/flux-pro-trainer is gone .*flux-lora-portrait-trainer/,
+    ],
+    [{ FAL_STYLE_TRAINER: 'fal-ai/flux-pro-trainer' }, /^FAL_STYLE_TRAINER fal-ai\/flux-pro-trainer is gone/],
   ];
   for (const [env, expected] of cases) {
     const found = problems(env);

@@ -14,7 +14,11 @@ const seedResult = JSON.parse(await readFile(new URL('./support/fixtures/seed-po
 async function checkStatus(env: TestEnv) {
   // The lease keeps a row just checked from being asked about again at once: each call here is a later check.
   await env.deps.db.execute(sql`update avatars set status_checked_at = null; update generations set status_checked_at = null`);
-  const res = await env.app.inject({ method: 'POST', url: '/internal/check-status', headers: { authorization: `Bearer ${INTERNAL_TOKEN}` } });
+  const res = await env.app.inject({
+    method: 'POST',
+    url: '/internal/check-status',
+    headers: { authorization: `Bearer ${INTERNAL_TOKEN}` },
+  });
   return res.json() as Record<string, number>;
 }
 

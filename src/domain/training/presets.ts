@@ -34,40 +34,18 @@ export function expectedMinutes(
   return presetOf(avatar, config.training.preset).expectedMinutes;
 }
 
-/** The deprecated pro trainer takes other inputs and answers a finetune_id instead of LoRA files. */
-function isProTrainer(modelId: string): boolean {
-  return modelId.startsWith('fal-ai/flux-pro-trainer');
-}
-
 /**
- * The trainer's input for one avatar, per model: the portrait trainer takes
+ * The trainer's input for one avatar: the portrait trainer takes
  * `images_data_url` and `trigger_phrase`, the fast trainer `trigger_word` and
- * `is_style`, the pro trainer `data_url` and `mode`. The webhook URL is not part
- * of it: it is a submit option.
+ * `is_style`. The webhook URL is not part of it: it is a submit option.
  */
 export function trainingInput(params: {
-  modelId: string;
   type: TrainingType;
   preset: TrainingPreset;
   imagesUrl: string;
   trigger: string;
-  avatarName: string;
 }): Record<string, unknown> {
-  const { modelId, type, preset, imagesUrl, trigger } = params;
-  if (isProTrainer(modelId)) {
-    return {
-      data_url: imagesUrl,
-      mode: type === 'portrait' ? 'character' : 'style',
-      finetune_comment: params.avatarName,
-      iterations: Math.round(preset.steps / 2.5),
-      learning_rate: preset.learningRate,
-      trigger_word: trigger,
-      captioning: true,
-      priority: 'quality',
-      finetune_type: 'lora',
-      lora_rank: 32,
-    };
-  }
+  const { type, preset, imagesUrl, trigger } = params;
   if (type === 'portrait') {
     return {
       images_data_url: imagesUrl,

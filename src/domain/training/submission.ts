@@ -119,12 +119,10 @@ export async function submitTraining(deps: SubmissionDeps, avatarId: string): Pr
     // A file-backed Blob: the upload streams from disk instead of holding the zip in memory.
     const imagesUrl = await deps.fal.storage.upload(await openAsBlob(zipFile, { type: 'application/zip' }));
     const input = trainingInput({
-      modelId,
       type: avatar.trainingType,
       preset: presetOf(avatar, config.training.preset),
       imagesUrl,
       trigger: avatar.triggerPhrase,
-      avatarName: avatar.name,
     });
     submitted = await submitJob(deps.falHttp, modelId, input, webhookUrlFor(config.publicUrl, avatar.submitKey));
   } catch (error) {

@@ -7,9 +7,8 @@ export type Outcome = { status: number; body: unknown };
 
 export const isTrainer = (modelId: string) => /train/.test(modelId);
 
-/** A LoRA trainer's result: a (random) weights file and its config; the pro trainer's: a finetune id. */
-async function trainingResult(files: SimulatorFiles, jobId: string, modelId: string, input: Record<string, unknown>): Promise<Outcome> {
-  if (/flux-pro-trainer/.test(modelId)) return { status: 200, body: { finetune_id: `sim-ft-${jobId}` } };
+/** A LoRA trainer's result: a (random) weights file and its config. */
+async function trainingResult(files: SimulatorFiles, jobId: string, input: Record<string, unknown>): Promise<Outcome> {
   const lora = await files.write(`lora-${jobId}.safetensors`, randomBytes(1024));
   const config = await files.write(`config-${jobId}.json`, JSON.stringify({ simulated: true, input }));
   return {
@@ -57,5 +56,5 @@ export async function resultOf(
   if (Math.random() < failureRate || /fail/i.test(String(job.input.prompt ?? ''))) {
     return { status: 422, body: { detail: 'Simulated failure' } };
   }
-  return isTrainer(job.modelId) ? trainingResult(files, job.id, job.modelId, job.input) : imageResult(files, job.id, job.input);
+  return isTrainer(job.modelId) ? trainingResult(files, job.id, job.input) : imageResult(files, job.id, job.input);
 }
