@@ -295,11 +295,13 @@ t.test('cancel is a request: "stopping" until FAL ends the job; a job that finis
   t.match(String(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text), /уже завершается/, 'ALREADY_COMPLETED');
 });
 
-t.test('webhook events for request ids we never submitted are pruned after a few days', async (t) => {
+t.test('a stored event whose avatar was deleted since is pruned after a few days', async (t) => {
   const env = await buildTestApp(t);
+  const gone = await training(env, 'Gone');
   await training(env, 'Known');
-  t.equal((await deliverFalWebhook(env, 'req-foreign', { request_id: 'req-foreign', status: 'OK', payload: {} })).statusCode, 200);
+  t.equal((await deliverFalWebhook(env, 'req-Gone', { request_id: 'req-Gone', status: 'OK', payload: seedResult })).statusCode, 200);
   t.equal((await deliverFalWebhook(env, 'req-Known', { request_id: 'req-Known', status: 'OK', payload: seedResult })).statusCode, 200);
+  await env.deps.db.delete(avatars).where(eq(avatars.id, gone.id));
   await env.deps.db.execute(sql`update fal_webhook_events set received_at = now() - interval '4 days'`);
   const check = await checkStatus(env);
   t.equal(check.summary.prunedEvents, 1);

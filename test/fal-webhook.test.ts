@@ -3,7 +3,8 @@ import pg from 'pg';
 import t from 'tap';
 import { falWebhookEvents } from '../src/db/schema.js';
 import { newSigningKey } from './support/fakes/fal-api.js';
-import { buildTestApp, postFalWebhook, type TestEnv } from './support/helper.js';
+import { ALICE, buildTestApp, postFalWebhook, type TestEnv } from './support/helper.js';
+import { seedAvatar, userOf } from './support/seed.js';
 
 const lora = {
   diffusers_lora_file: { url: 'https://v3.fal.media/files/rabbit/lora.safetensors', content_type: null, file_name: null, file_size: null },
@@ -21,6 +22,12 @@ function body(requestId: string, extra: Record<string, unknown> = {}) {
 
 const deliver = (env: TestEnv, raw: string, headers: Record<string, string>) => postFalWebhook(env, raw, headers);
 
+/** Trainings of ours running at FAL as `req-<name>`: only events of our jobs are kept. */
+async function ours(env: TestEnv, ...names: string[]) {
+  const user = await userOf(env, ALICE);
+  for (const name of names) await seedAvatar(env, user.id, name, 'training', new Date());
+}
+
 async function storedEvent(env: TestEnv, requestId: string) {
   const [row] = await env.deps.db.select().from(falWebhookEvents).where(eq(falWebhookEvents.requestId, requestId));
   return row;
@@ -29,6 +36,7 @@ async function storedEvent(env: TestEnv, requestId: string) {
 t.test('the FAL webhook', async (t) => {
   const env = await buildTestApp(t);
   const { fal } = env;
+  await ours(env, 'good', 'dup', 'err', 'x', 'body', 'header', 'bad');
 
   t.test('a correctly signed delivery is stored, then acknowledged', async (t) => {
     const raw = body('req-good');
@@ -167,6 +175,7 @@ t.test('the FAL webhook', async (t) => {
 
 t.test('deliveries arriving together are stored by one statement; a body the database refuses fails alone', async (t) => {
   const env = await buildTestApp(t);
+  await ours(env, 'first', 'nul', 'fine');
   const send = (raw: string, requestId: string) => deliver(env, raw, env.fal.sign(raw, { requestId }));
   // Another transaction inserting req-first holds the first statement, so the next deliveries queue up as one batch.
   const blocker = new pg.Client({ connectionString: env.database.url });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import t from 'tap';
-import { ALICE, buildTestApp, INTERNAL_TOKEN, type TestEnv } from './support/helper.js';
+import { falWebhookEvents } from '../src/db/schema.js';
+import { ALICE, buildTestApp, deliverFalWebhook, INTERNAL_TOKEN, sendFalWebhook, type TestEnv, webhookPathOf } from './support/helper.js';
 import { entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
 import { sentTo } from './support/wizard-driver.js';
 
@@ -60,4 +61,46 @@ t.test('a status that keeps failing still gives the training up, after five chec
     (await entriesOf(env, ALICE)).map((e) => e.kind),
     ['free_credits', 'training', 'refund'],
   );
+});
+
+t.test('webhooks of jobs we never submitted are answered 200 and nothing is kept', async (t) => {
+  const env = await buildTestApp(t, { METRICS_TOKEN: 'metrics-token-for-the-tests' });
+  // Any FAL account may point its jobs at our URL: the signature is FAL's, the request id is not ours.
+  const body = (id: string) => ({ request_id: id, status: 'OK', payload: { images: [{ url: 'https://v3.fal.media/x.png' }] } });
+  const big = { request_id: 'req-big', status: 'OK', payload: { blob: 'x'.repeat(900_000) } };
+  const answers = [
+    await deliverFalWebhook(env, 'req-foreign', body('req-foreign')),
+    await deliverFalWebhook(env, 'req-keyed', body('req-keyed'), `/webhooks/fal?key=${'ab'.repeat(16)}`),
+    await deliverFalWebhook(env, 'req-big', big),
+  ];
+  t.same(
+    answers.map((r) => r.statusCode),
+    [200, 200, 200],
+    'FAL is not made to retry them',
+  );
+  const [stored] = await env.deps.db.select({ n: count() }).from(falWebhookEvents);
+  t.equal(stored?.n, 0, 'no row for them, not even for a few days');
+  const metrics = await env.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-for-the-tests' } });
+  t.match(metrics.body, /avatar_bot_fal_webhooks_total\{outcome="foreign"\} 3/);
+});
+
+t.test('an early webhook (before the submit answered) and a lost submit’s webhook are still kept by their key', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  // The job's webhook comes before the submit's answer, which is then lost: the key is all that names it.
+  env.fal.state.loseSubmitAnswers = 1;
+  env.fal.state.onSubmit = async (submission) => {
+    const res = await sendFalWebhook(
+      env,
+      submission.requestId,
+      { request_id: submission.requestId, status: 'OK', payload: seedResult },
+      webhookPathOf(submission),
+    );
+    t.equal(res.statusCode, 200);
+  };
+  const { avatar } = await paidTraining(t, env, ALICE, 'Early');
+  const [stored] = await env.deps.db.select({ n: count() }).from(falWebhookEvents);
+  t.equal(stored?.n, 1, 'kept: its key is one of our submits');
+  await checkStatus(env);
+  await env.deps.tasks.drain(10_000);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'completed', 'and the training it belongs to completes');
 });

@@ -15,6 +15,7 @@ import {
   postUpdate,
   sendFalWebhook,
   type TestEnv,
+  webhookPathOf,
 } from './support/helper.js';
 import { isTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
@@ -157,7 +158,7 @@ t.test('a webhook that arrives before the submit returned is applied once the re
   const env = await buildTestApp(t);
   env.fal.state.onSubmit = async (submission) => {
     // Answered while submit waits: its application comes after the submit's own work.
-    const res = await sendFalWebhook(env, submission.requestId, okBody(submission.requestId));
+    const res = await sendFalWebhook(env, submission.requestId, okBody(submission.requestId), webhookPathOf(submission));
     if (res.statusCode !== 200) throw new Error(`early webhook answered ${res.statusCode}`);
   };
   const { avatarId, requestId } = await startTraining(env, ALICE, 'Early');

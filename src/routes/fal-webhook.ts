@@ -135,8 +135,14 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
       body: json,
     });
     if (recorded instanceof Error) throw recorded;
-    const { duplicate, settled, carrier } = recorded;
+    const { duplicate, settled, carrier, foreign } = recorded;
     const fields = { fal_request_id: verdict.requestId, fal_status: parsed.data.status, duplicate };
+    if (foreign) {
+      // Signed by FAL, but another account's job pointed at our URL: nothing of ours waits for it. A 200, so FAL stops.
+      metrics.falWebhooks.inc({ outcome: 'foreign' });
+      request.outcome = { msg: 'FAL webhook of a job not ours ignored', level: 'warn', fal_request_id: verdict.requestId };
+      return { received: true };
+    }
     if (settled) {
       // A redelivery of an event already applied (or given up): nothing more to do.
       metrics.falWebhooks.inc({ outcome: 'duplicate' });

@@ -68,7 +68,7 @@ export function createMetrics(counts: CountReaders) {
     }),
     falWebhooks: new Counter({
       name: 'avatar_bot_fal_webhooks_total',
-      help: 'FAL webhooks by outcome: stored (to be applied), duplicate (applied before), rejected (signature), invalid (body)',
+      help: 'FAL webhooks by outcome: stored (to be applied), duplicate (applied before), foreign (a job not ours, not kept), rejected (signature), invalid (body)',
       labelNames: ['outcome'],
       registers,
     }),

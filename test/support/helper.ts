@@ -267,9 +267,15 @@ export function deliverFalWebhook(env: TestEnv, requestId: string, body: unknown
 }
 
 /** A signed FAL webhook delivery of `body`, answered: its application after the answer is not waited for. */
-export function sendFalWebhook(env: TestEnv, requestId: string, body: unknown) {
+export function sendFalWebhook(env: TestEnv, requestId: string, body: unknown, url = '/webhooks/fal') {
   const raw = JSON.stringify(body);
-  return injectFalWebhook(env, raw, env.fal.sign(raw, { requestId }));
+  return injectFalWebhook(env, raw, env.fal.sign(raw, { requestId }), url);
+}
+
+/** The path (with its `?key=`) of the webhook URL a submit gave FAL: where FAL delivers that job's webhook. */
+export function webhookPathOf(submission: { webhookUrl: string | null }): string {
+  const url = new URL(submission.webhookUrl ?? '');
+  return `${url.pathname}${url.search}`;
 }
 
 /** Telegram asking whether to take the Stars of an invoice the user is paying. */

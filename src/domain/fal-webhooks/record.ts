@@ -15,37 +15,56 @@ export type Carrier = { kind: 'generation' | 'training'; responseUrl: string | n
 /*
  * $1: the deliveries as a JSON array of {request_id, gateway_request_id, submit_key, status, body}, one per
  * request id. A request id already stored is only read (from the statement's snapshot: no write, and no wait
- * for a transaction applying it); a new one is inserted. The carrier comes back in the same round trip.
+ * for a transaction applying it). A new one is inserted only when it is ours: a generation or a training
+ * carries its request id, or its submit key is one of our submit attempts (a webhook that came before the
+ * submit's answer, or for a submit whose answer was lost). The carrier comes back in the same round trip.
  */
-const recordStatement = preparedStatement<{ request_id: string; stored: boolean; settled: boolean; carrier: Carrier | null }>(
+const recordStatement = preparedStatement<{
+  request_id: string;
+  stored: boolean;
+  settled: boolean;
+  carrier: Carrier | null;
+  foreign: boolean;
+}>(
   'record_fal_webhook_events',
   `with d as (
     select * from jsonb_to_recordset($1::jsonb) as d(request_id text, gateway_request_id text, submit_key text, status text, body jsonb)
+  ), c as (
+    select d.*,
+      coalesce(
+        (select jsonb_build_object('kind', 'generation', 'responseUrl', fal_response_url) from generations where fal_request_id = d.request_id),
+        (select jsonb_build_object('kind', 'training', 'responseUrl', fal_response_url) from avatars where fal_request_id = d.request_id)
+      ) as carrier,
+      d.submit_key is not null and (
+        exists (select 1 from training_runs r where r.submit_key = d.submit_key)
+        or exists (select 1 from generations g where g.submit_key = d.submit_key)
+      ) as keyed
+    from d
   ), known as (
     select e.request_id, e.applied_at is not null or e.failed_at is not null as settled
-    from fal_webhook_events e join d using (request_id)
+    from fal_webhook_events e join c using (request_id)
   ), stored as (
     insert into fal_webhook_events (request_id, gateway_request_id, submit_key, status, body)
-    select request_id, gateway_request_id, submit_key, status, body from d
-    where request_id not in (select request_id from known)
+    select request_id, gateway_request_id, submit_key, status, body from c
+    where request_id not in (select request_id from known) and (carrier is not null or keyed)
     order by request_id
     on conflict (request_id) do nothing
     returning request_id
   )
-  select d.request_id, stored.request_id is not null as stored, coalesce(known.settled, false) as settled,
-    coalesce(
-      (select jsonb_build_object('kind', 'generation', 'responseUrl', fal_response_url) from generations where fal_request_id = d.request_id),
-      (select jsonb_build_object('kind', 'training', 'responseUrl', fal_response_url) from avatars where fal_request_id = d.request_id)
-    ) as carrier
-  from d left join known using (request_id) left join stored using (request_id)`,
+  select c.request_id, stored.request_id is not null as stored, coalesce(known.settled, false) as settled, c.carrier,
+    known.request_id is null and c.carrier is null and not c.keyed as foreign
+  from c left join known using (request_id) left join stored using (request_id)`,
 );
 
-/** `duplicate`: the request id was stored before (by an earlier delivery, or by another one of this batch). */
-export type RecordedEvent = { duplicate: boolean; settled: boolean; carrier: Carrier | null };
+/**
+ * `duplicate`: the request id was stored before (by an earlier delivery, or by another one of this batch).
+ * `foreign`: not ours (another FAL account's job pointed at our URL): nothing was stored.
+ */
+export type RecordedEvent = { duplicate: boolean; settled: boolean; carrier: Carrier | null; foreign: boolean };
 
 /**
- * Stores verified FAL webhooks durably, keyed by the submit request id, in one
- * statement for a batch. A redelivery writes nothing: the first stored body
+ * Stores verified FAL webhooks of our jobs durably, keyed by the submit request
+ * id, in one statement for a batch; another account's are not kept. A redelivery writes nothing: the first stored body
  * stays, and so does whether it was applied — `settled` when it was (or was
  * given up): then there is nothing left to do. The generation or training
  * carrying the request id comes back with it. Of several deliveries of one
@@ -87,6 +106,11 @@ async function recordTogether(db: Db, events: FalWebhookEvent[]): Promise<Record
   return events.map((event) => {
     const row = recorded.get(event.requestId);
     if (!row) throw new Error('webhook event record returned no row');
-    return { duplicate: !row.stored || first.get(event.requestId) !== event, settled: row.settled, carrier: row.carrier };
+    return {
+      duplicate: !row.foreign && (!row.stored || first.get(event.requestId) !== event),
+      settled: row.settled,
+      carrier: row.carrier,
+      foreign: row.foreign,
+    };
   });
 }
