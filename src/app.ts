@@ -91,6 +91,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
     bot: deps.bot,
     db: deps.db,
     metrics: deps.metrics,
+    tasks: deps.tasks,
+    leaseSeconds: config.telegram.updateLeaseSeconds,
   });
   await app.register(falWebhookRoutes, {
     verifier: deps.falWebhookVerifier,

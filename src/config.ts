@@ -56,6 +56,7 @@ const envSchema = z
       .regex(/^[\w-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
     TELEGRAM_API_ROOT: url.optional(),
+    UPDATE_LEASE_SECONDS: integer.min(2).max(600).default(60),
     FAL_KEY: optionalString,
     FAL_BASE_URL: url.optional(),
     FAL_WEBHOOK_JWKS_URL: url.optional(),
@@ -197,6 +198,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       apiRoot: `${(e.TELEGRAM_API_ROOT ?? (e.TELEGRAM_BOT_TOKEN ? TELEGRAM_API : playgroundApi)).replace(/\/+$/, '')}/`,
       /** No bot token: the bot talks to the local playground's Bot API instead of Telegram. */
       playground: e.TELEGRAM_BOT_TOKEN === undefined,
+      /** How long a claimed update is held before a redelivery may handle it; renewed while its handler runs. */
+      updateLeaseSeconds: e.UPDATE_LEASE_SECONDS,
     },
     fal: {
       key: e.FAL_KEY,

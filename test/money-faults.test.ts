@@ -1,9 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { count, sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
-import { falWebhookEvents } from '../src/db/schema.js';
-import { ALICE, buildTestApp, deliverFalWebhook, INTERNAL_TOKEN, sendFalWebhook, type TestEnv, webhookPathOf } from './support/helper.js';
+import { falWebhookEvents, generations, processedUpdates, users } from '../src/db/schema.js';
+import { claimUpdate, releaseUpdate } from '../src/domain/telegram-updates.js';
+import {
+  ALICE,
+  buildTestApp,
+  callbackUpdate,
+  deliverFalWebhook,
+  INTERNAL_TOKEN,
+  postUpdate,
+  sendFalWebhook,
+  type TestEnv,
+  textUpdate,
+  webhookPathOf,
+} from './support/helper.js';
 import { entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
+import { seedAvatar, userOf } from './support/seed.js';
 import { sentTo } from './support/wizard-driver.js';
 
 /** Where the real services' faults would cost a user or the operator money, reproduced by the fakes. */
@@ -103,4 +116,81 @@ t.test('an early webhook (before the submit answered) and a lost submit’s webh
   await checkStatus(env);
   await env.deps.tasks.drain(10_000);
   t.equal(await seedAvatarStatus(env, avatar.id), 'completed', 'and the training it belongs to completes');
+});
+
+// --- Telegram ---------------------------------------------------------------------------------------
+
+t.test('a handler slower than the lease keeps its claim: Telegram’s redelivery meanwhile is told to wait, and it runs once', async (t) => {
+  const env = await buildTestApp(t, { UPDATE_LEASE_SECONDS: '2' });
+  await userOf(env, ALICE);
+  const sentBefore = env.telegram.callsOf('sendMessage').length;
+  const release = env.telegram.hold('sendMessage');
+  const update = textUpdate('/help');
+  const first = postUpdate(env.app, update);
+  // Past the 2 s lease while the handler still waits on the Bot API: Telegram has had no answer and delivers again.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  // Handled a second time, the redelivery would wait on the held Bot API too: it would not answer at all.
+  const redelivery = await Promise.race([
+    postUpdate(env.app, update).then((res) => res.statusCode),
+    new Promise((resolve) => setTimeout(() => resolve('handled again, still running'), 2_000)),
+  ]);
+  t.equal(redelivery, 503, 'busy: the claim was renewed while the handler ran');
+  release();
+  t.equal((await first).statusCode, 200);
+  t.equal((await postUpdate(env.app, update)).json().duplicate, true, 'done once it returned');
+  t.equal(env.telegram.callsOf('sendMessage').length - sentBefore, 1, 'the help was sent once');
+});
+
+t.test('a claim is released only by its own holder, never a later claim of the same update', async (t) => {
+  const env = await buildTestApp(t);
+  const botId = 7000000001;
+  const first = await claimUpdate(env.deps.db, botId, 4242, null, 60);
+  if (first.claim !== 'claimed') throw new Error('not claimed');
+  // The first holder stalled past its lease; a redelivery claimed the update again.
+  await env.deps.db
+    .update(processedUpdates)
+    .set({ leaseUntil: new Date(Date.now() - 1000) })
+    .where(eq(processedUpdates.updateId, 4242));
+  const second = await claimUpdate(env.deps.db, botId, 4242, null, 60);
+  t.equal(second.claim, 'claimed');
+  await releaseUpdate(env.deps.db, botId, 4242, first.token);
+  t.equal((await claimUpdate(env.deps.db, botId, 4242, null, 60)).claim, 'busy', 'the second claim still holds');
+});
+
+t.test('marking an update done fails after its charge was committed: answered 200, marked later, never charged twice', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '20' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Once', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id }).where(eq(users.id, user.id));
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatar.id}:square`, 4));
+  // The next mark of an update as done fails once, as a full disk or a lost connection would (a sequence
+  // counts outside the transaction the failure rolls back).
+  await env.deps.db.execute(sql`
+    create sequence mark_failures;
+    create function fail_mark() returns trigger language plpgsql as $$
+      begin if nextval('mark_failures') = 1 then raise exception 'could not extend file: No space left on device'; end if; return new; end $$;
+    create trigger fail_mark before update of done_at on processed_updates for each row execute function fail_mark();`);
+  const prompt = textUpdate('на крыше');
+  const answer = await postUpdate(env.app, prompt);
+  t.equal(answer.statusCode, 200, 'the charge and the generation are committed: Telegram must not deliver it again');
+  await env.deps.tasks.drain(10_000);
+  const [mark] = await env.deps.db.select().from(processedUpdates).where(eq(processedUpdates.updateId, prompt.update_id));
+  t.ok(mark?.doneAt, 'marked done by the retry in the background');
+
+  // Telegram delivers it again all the same (our answer was lost on the way), after the lease would have run out.
+  await env.deps.db
+    .update(processedUpdates)
+    .set({ leaseUntil: new Date(Date.now() - 1000) })
+    .where(eq(processedUpdates.updateId, prompt.update_id));
+  t.equal((await postUpdate(env.app, prompt)).json().duplicate, true);
+  await env.deps.tasks.drain(10_000);
+  t.equal((await env.deps.db.select().from(generations).where(eq(generations.prompt, 'на крыше'))).length, 1, 'one generation');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount]),
+    [
+      ['free_credits', 20],
+      ['generation', -5],
+    ],
+    'one charge',
+  );
 });

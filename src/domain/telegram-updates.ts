@@ -1,11 +1,8 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, preparedStatement } from '../db/client.js';
 import { processedUpdates, users } from '../db/schema.js';
 import { type TelegramUser, type User, userFromJson } from './users.js';
 import { type WizardState, wizardStateOf } from './wizard-state.js';
-
-/** How long a claim holds while its update is handled; a process that dies mid-update frees it after this. */
-const LEASE = '60 seconds';
 
 /**
  * Where an update happens, as far as the claim needs to know: a private chat
@@ -17,19 +14,25 @@ export type UpdateSubject = { chatId: number; from: TelegramUser | null; leavesW
 /** What handling a claimed update starts from: its user, the chat's wizard step, the draft a command left. */
 export type UpdatePreamble = { user: User | null; wizard: WizardState | null; leftAvatarId: string | null };
 
-/** `claimed`: handle it now; `done`: handled before (a redelivery); `busy`: being handled right now elsewhere. */
-export type ClaimResult = ({ claim: 'claimed' } & UpdatePreamble) | { claim: 'done' } | { claim: 'busy' };
+/**
+ * `claimed`: handle it now, holding the claim by its `token` (when it was taken: a later claim of the same
+ * update, after this one's lease ran out, has another); `done`: handled before (a redelivery); `busy`: being
+ * handled right now elsewhere.
+ */
+export type ClaimResult = ({ claim: 'claimed'; token: string } & UpdatePreamble) | { claim: 'done' } | { claim: 'busy' };
 
 type StepJson = { step: string; avatar_id: string | null; data: Record<string, unknown> };
 
 /*
  * $1 bot, $2 update, $3 private chat or null, $4 person's Telegram id or null,
- * $5–$8 their names and language, $9 whether the update leaves the wizard step.
+ * $5–$8 their names and language, $9 whether the update leaves the wizard step,
+ * $10 the lease in seconds.
  * The person and the step are written only when the claim is won; `earlier`
  * reads the statement's snapshot, from before the claim.
  */
 const claimStatement = preparedStatement<{
   claimed: boolean;
+  token: string | null;
   done: boolean | null;
   person: Record<string, unknown> | null;
   step: StepJson | null;
@@ -37,10 +40,10 @@ const claimStatement = preparedStatement<{
 }>(
   'claim_update',
   `with claim as (
-    insert into processed_updates (bot_id, update_id, lease_until) values ($1, $2, now() + interval '${LEASE}')
+    insert into processed_updates (bot_id, update_id, lease_until) values ($1, $2, now() + make_interval(secs => $10::int))
     on conflict (bot_id, update_id) do update set lease_until = excluded.lease_until, processed_at = now()
     where processed_updates.done_at is null and processed_updates.lease_until < now()
-    returning 1
+    returning processed_at
   ), earlier as (
     select done_at from processed_updates where bot_id = $1 and update_id = $2
   ), person as (
@@ -56,6 +59,7 @@ const claimStatement = preparedStatement<{
     delete from bot_state where chat_id = $3 and $9::boolean and exists (select from claim) returning step, avatar_id, data
   )
   select exists (select from claim) as claimed,
+    (select processed_at::text from claim) as token,
     (select done_at is not null from earlier) as done,
     coalesce((select to_jsonb(person) from person), (select to_jsonb(users) from users where telegram_id = $4)) as person,
     (select to_jsonb(s) from (select step, avatar_id, data from bot_state where chat_id = $3 and not $9::boolean) s) as step,
@@ -81,7 +85,13 @@ const stateRow = (json: StepJson | null) => json && { step: json.step, avatarId:
  * won, the user is created or kept current and the chat's wizard step is read
  * (or left): everything a handler needs before it answers.
  */
-export async function claimUpdate(db: Db, botId: number, updateId: number, subject: UpdateSubject): Promise<ClaimResult> {
+export async function claimUpdate(
+  db: Db,
+  botId: number,
+  updateId: number,
+  subject: UpdateSubject,
+  leaseSeconds: number,
+): Promise<ClaimResult> {
   const from = subject?.from;
   const [row] = await claimStatement(db, [
     botId,
@@ -93,10 +103,12 @@ export async function claimUpdate(db: Db, botId: number, updateId: number, subje
     from?.username ?? null,
     from?.language_code ?? null,
     subject?.leavesWizard ?? false,
+    leaseSeconds,
   ]);
-  if (!row?.claimed) return row?.done ? { claim: 'done' } : { claim: 'busy' };
+  if (!row?.claimed || !row.token) return row?.done ? { claim: 'done' } : { claim: 'busy' };
   return {
     claim: 'claimed',
+    token: row.token,
     user: row.person ? userFromJson(row.person) : from ? await concurrentlyCreated(db, from.id) : null,
     wizard: wizardStateOf(stateRow(row.step)),
     leftAvatarId: row.left_step?.avatar_id ?? null,
@@ -113,10 +125,32 @@ export async function finishUpdates(db: Db, botId: number, updateIds: number[]):
   await finishStatement(db, [botId, updateIds]);
 }
 
-/** Gives a claim back when handling could not happen, so Telegram's redelivery is handled. */
-export async function releaseUpdate(db: DbOrTx, botId: number, updateId: number): Promise<void> {
-  await db.delete(processedUpdates).where(and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId)));
+/**
+ * Holds a claim for another lease while its handler runs: Telegram redelivers an update it got no answer
+ * for within 60 s, and a redelivery must find it busy, not free to run again. Only this claim: false when
+ * it is gone (finished, or taken over after its lease ran out).
+ */
+export async function extendClaim(db: Db, botId: number, updateId: number, token: string, leaseSeconds: number): Promise<boolean> {
+  const rows = await db
+    .update(processedUpdates)
+    .set({ leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds}::int)` })
+    .where(ownClaim(botId, updateId, token))
+    .returning({ updateId: processedUpdates.updateId });
+  return rows.length > 0;
 }
+
+/** Gives a claim back when handling could not happen, so Telegram's redelivery is handled; only this claim, never a later one's. */
+export async function releaseUpdate(db: DbOrTx, botId: number, updateId: number, token: string): Promise<void> {
+  await db.delete(processedUpdates).where(ownClaim(botId, updateId, token));
+}
+
+const ownClaim = (botId: number, updateId: number, token: string) =>
+  and(
+    eq(processedUpdates.botId, botId),
+    eq(processedUpdates.updateId, updateId),
+    eq(processedUpdates.processedAt, sql`${token}::timestamptz`),
+    isNull(processedUpdates.doneAt),
+  );
 
 /** Telegram stops redelivering after 24 hours; older claims only take space. */
 export async function pruneProcessedUpdates(db: DbOrTx, olderThan: Date): Promise<number> {

@@ -70,6 +70,8 @@ export async function startFakeTelegram(token: string) {
   const failures = new Map<string, Failure[]>();
   const files = new Map<string, { path: string; bytes: Buffer }>();
   const waiters: { test: (call: TelegramCall) => boolean; resolve: (call: TelegramCall) => void }[] = [];
+  /** Methods whose calls wait before they are answered: a slow Bot API keeps a handler running. */
+  const holds = new Map<string, Promise<void>>();
   let nextMessageId = 1;
 
   /** Stars payments refunded by refundStarPayment: a second refund of one fails as Telegram's does. */
@@ -155,6 +157,7 @@ export async function startFakeTelegram(token: string) {
     }
     const method = match[2] as string;
     const payload = await parsePayload(request.headers['content-type'] ?? '', await readBody(request));
+    await holds.get(method);
     const call: TelegramCall = { method, payload };
     let failure = failures.get(method)?.shift();
     if (!failure) {
@@ -196,6 +199,15 @@ export async function startFakeTelegram(token: string) {
     /** The next call of `method` fails with this Bot API error. */
     failNext(method: string, failure: Failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    /** Calls of `method` wait until the returned function is called. */
+    hold(method: string): () => void {
+      let release = () => {};
+      holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(method);
+        release();
+      };
     },
     /** The user deleted a message in their client: later edits of it fail as Telegram's do. */
     userDeletes(chatId: number, messageId: number) {
