@@ -292,7 +292,7 @@ t.test('cancel is a request: "stopping" until FAL ends the job; a job that finis
   const late = await training(env, 'Late');
   env.fal.state.jobs.set('req-Late', { status: 'COMPLETED', result: { status: 200, body: seedResult } });
   await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${late.id}`, 7, ALICE, onCard));
-  t.match(String(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text), /уже завершается/, 'ALREADY_COMPLETED');
+  t.match(String(env.telegram.callsOf('sendMessage').at(-1)?.payload.text), /уже завершается/, 'ALREADY_COMPLETED, said once FAL answered');
 });
 
 t.test('a stored event whose avatar was deleted since is pruned after a few days', async (t) => {

@@ -194,3 +194,60 @@ t.test('marking an update done fails after its charge was committed: answered 20
     'one charge',
   );
 });
+
+t.test('a paid training starts even when the button’s answer fails ("query is too old") and the progress cannot be shown', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Redelivered', 'ready', new Date());
+  // A press redelivered after an outage: the query has expired, and the chat is over its message limit.
+  env.telegram.failNext('answerCallbackQuery', {
+    error_code: 400,
+    description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+  });
+  env.telegram.failNext('editMessageText', {
+    error_code: 429,
+    description: 'Too Many Requests: retry after 60',
+    parameters: { retry_after: 60 },
+  });
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatar.id}`, 3));
+  await env.fal.waitForSubmission(1, 5_000);
+  await env.deps.tasks.drain(10_000);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'training', 'paid, and running at FAL');
+  t.equal(sentTo(env, ALICE, '⏳ Обучение началось!').length, 1, 'told in a new message instead');
+});
+
+t.test('a paid picture is submitted even when "generating…" cannot be sent', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '20' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Busy', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id }).where(eq(users.id, user.id));
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatar.id}:square`, 4));
+  env.telegram.failNext('sendMessage', {
+    error_code: 429,
+    description: 'Too Many Requests: retry after 60',
+    parameters: { retry_after: 60 },
+  });
+  await postUpdate(env.app, textUpdate('в горах'));
+  await env.fal.waitForSubmission(1, 5_000);
+  await env.deps.tasks.drain(10_000);
+  const [generation] = await env.deps.db.select().from(generations).where(eq(generations.prompt, 'в горах'));
+  t.equal(generation?.status, 'running', 'charged, and running at FAL');
+});
+
+t.test('"⏹ Остановить" is answered before FAL is asked to cancel', async (t) => {
+  const env = await buildTestApp(t);
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Slow', 'training', new Date());
+  env.fal.state.jobs.set('req-Slow', { status: 'IN_PROGRESS' });
+  let release = () => {};
+  env.fal.state.cancelGate = new Promise<void>((resolve) => (release = resolve));
+  const pressed = postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
+  try {
+    const answer = await env.telegram.waitFor('answerCallbackQuery', () => true, 5_000);
+    t.match(String(answer.payload.text), /Останавливаю обучение аватара «Slow»/, 'the spinner stops at once');
+  } finally {
+    release();
+  }
+  t.equal((await pressed).statusCode, 200);
+  t.equal(env.fal.state.jobs.get('req-Slow')?.cancelled, true);
+});

@@ -73,6 +73,14 @@ async function alertNotOwned(ctx: CallbackContext, reason: 'missing' | 'foreign'
   await ctx.answerCbQuery(reason === 'foreign' ? t.notYourAvatar : t.avatarGone, { show_alert: true });
 }
 
+/**
+ * Answers a pressed button (stops the client's spinner, or shows a toast) as a courtesy: a press
+ * redelivered after an outage gets "query is too old", and that must never stop the work behind it.
+ */
+export async function answerQuietly(ctx: CallbackContext, text?: string): Promise<void> {
+  await ctx.answerCbQuery(text).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not answer the button'));
+}
+
 /** Telegram answers 400 when an edit would not change the message; that is not a failure. */
 export function isNotModified(error: unknown): boolean {
   return /message is not modified/i.test((error as Error)?.message ?? '');

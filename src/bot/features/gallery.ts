@@ -4,7 +4,7 @@ import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvat
 import { latestGenerations } from '../../domain/generation/queries.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { answerQuietly, type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
@@ -147,11 +147,12 @@ export function galleryFeature(deps: BotDeps) {
         await ctx.answerCbQuery(g.stopFinished, { show_alert: true });
         return onCard(ctx, avatar.id);
       }
+      // Answered before FAL is asked, which may take its time: the spinner stops at once.
+      await answerQuietly(ctx, g.stopping(avatar.name));
       const result = await stopTraining(deps.db, deps.falHttp, avatar);
       ctx.log.info({ avatar_id: avatar.id, result }, 'stop training');
-      if (result === 'unreachable') return ctx.answerCbQuery(g.stopFailed, { show_alert: true });
-      if (result === 'too_late') return ctx.answerCbQuery(g.stopTooLate, { show_alert: true });
-      await ctx.answerCbQuery(g.stopping(avatar.name));
+      if (result === 'unreachable') await ctx.reply(g.stopFailed);
+      if (result === 'too_late') await ctx.reply(g.stopTooLate);
       await onCard(ctx, avatar.id);
     }),
   );

@@ -28,13 +28,14 @@ export async function generatePicture(ctx: BotContext, deps: BotDeps, avatar: Av
     return ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name));
   }
   const { id } = started.generation;
-  const progress = await ctx.reply(g.started);
-  await noteProgressMessage(deps.db, id, progress.message_id);
+  // Paid and committed: submitted now, whatever the Bot API answers the "generating…" below.
   deps.tasks.run('submit-generation', async () => {
     await submitGeneration({ ...deps, logger: ctx.log }, id);
     // An early webhook or a refused submit may have left a message to send.
     deps.notifier.drainSoon();
   });
+  const progress = await ctx.reply(g.started);
+  await noteProgressMessage(deps.db, id, progress.message_id);
 }
 
 /**

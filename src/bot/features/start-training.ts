@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { expectedMinutes } from '../../domain/training/presets.js';
 import { beginSubmission, submitTraining } from '../../domain/training/submission.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
-import { onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { answerQuietly, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { refuse } from '../refuse.js';
@@ -26,22 +26,16 @@ export function startTrainingFeature(deps: BotDeps) {
         await ctx.answerCbQuery();
         return refuse(ctx, deps, begun.refusal, { kind: 'training', avatarId: avatar.id });
       }
-      await ctx.answerCbQuery();
-      await clearWizardState(deps.db, ctx.chat.id);
-      // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
-      const onCard = pressedOnPhoto(ctx);
-      // The card shows the new status at once, not the "cancelled" or "failed" it had.
-      if (onCard) await showGallery(ctx, deps, { avatarId: avatar.id, edit: true });
-      const progress = onCard ? await ctx.reply(t.preparing(avatar.name)) : null;
-      if (!progress) await ctx.editMessageText(t.preparing(avatar.name));
-
+      // Paid and committed: the work starts now, whatever the Bot API answers below. Its outcome goes
+      // into the progress message once there is one, or into a new message when showing it failed.
       const { chat, telegram, log } = ctx;
-      const messageId = progress?.message_id ?? ctx.callbackQuery.message?.message_id;
-      const show = (text: string, extra?: object) =>
-        messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
-
+      let shown: (messageId: number | undefined) => void = () => {};
+      const progressMessage = new Promise<number | undefined>((resolve) => (shown = resolve));
       deps.tasks.run('submit-training', async () => {
         const outcome = await submitTraining({ ...deps, logger: log }, avatar.id);
+        const messageId = await progressMessage;
+        const show = (text: string, extra?: object) =>
+          messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
         if (outcome.ok) {
           const minutes = expectedMinutes(deps.config, outcome.avatar);
           await show(t.trainingStarted(outcome.avatar.name, minutes));
@@ -51,6 +45,20 @@ export function startTrainingFeature(deps: BotDeps) {
           await show(v.text, v.markup);
         }
       });
+      try {
+        await answerQuietly(ctx);
+        await clearWizardState(deps.db, ctx.chat.id);
+        // The button may sit under a text (the review) or under a photo (a gallery card): progress goes to a text message.
+        const onCard = pressedOnPhoto(ctx);
+        // The card shows the new status at once, not the "cancelled" or "failed" it had.
+        if (onCard) await showGallery(ctx, deps, { avatarId: avatar.id, edit: true });
+        const progress = onCard ? await ctx.reply(t.preparing(avatar.name)) : null;
+        if (!progress) await ctx.editMessageText(t.preparing(avatar.name));
+        shown(progress?.message_id ?? ctx.callbackQuery.message?.message_id);
+      } catch (error) {
+        shown(undefined);
+        throw error;
+      }
     }),
   );
 

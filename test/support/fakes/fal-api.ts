@@ -91,6 +91,8 @@ export async function startFakeFal() {
     jobs: new Map<string, Job>(),
     /** Every queue GET/PUT the fake answered, as `METHOD /path`. */
     queueRequests: [] as string[],
+    /** Cancels are answered only once this settles: FAL slow to take a cancel. */
+    cancelGate: undefined as Promise<unknown> | undefined,
     /** Runs before a submit is answered: e.g. a webhook that beats the submit's answer. */
     onSubmit: undefined as ((submission: Submission) => Promise<void>) | undefined,
   };
@@ -148,6 +150,7 @@ export async function startFakeFal() {
       const known = state.jobs.get(job[1]!);
       if (!known) return sendJson(response, 404, { detail: 'Request not found' });
       if (job[2] === '/cancel') {
+        await state.cancelGate;
         if (known.status === 'COMPLETED') return sendJson(response, 400, { status: 'ALREADY_COMPLETED' });
         known.cancelled = true;
         if (known.status === 'IN_QUEUE') {
