@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
-import { falWebhookEvents, generations, processedUpdates, users } from '../src/db/schema.js';
+import { falWebhookEvents, generations, processedUpdates, starOffers, starPayments, users } from '../src/db/schema.js';
 import { claimUpdate, releaseUpdate } from '../src/domain/telegram-updates.js';
+import { BOT_INFO } from './support/fakes/telegram-api.js';
 import {
   ALICE,
+  BOB,
   buildTestApp,
   callbackUpdate,
   deliverFalWebhook,
   INTERNAL_TOKEN,
+  messageUpdate,
+  paymentUpdate,
   postUpdate,
   sendFalWebhook,
   type TestEnv,
@@ -251,3 +255,61 @@ t.test('"⏹ Остановить" is answered before FAL is asked to cancel', a
   t.equal((await pressed).statusCode, 200);
   t.equal(env.fal.state.jobs.get('req-Slow')?.cancelled, true);
 });
+
+t.test('a payment message in a group is recorded and credited, not dropped by the private-chat gate', async (t) => {
+  const env = await buildTestApp(t, PRICES);
+  const alice = await userOf(env, ALICE);
+  const [offer] = await env.deps.db.insert(starOffers).values({ userId: alice.id }).returning();
+  // An invoice forwarded into a group (one sent before invoices carried a start parameter) was paid there.
+  const inGroup = paymentUpdate(ALICE, `${offer!.id}:100`, 100, 'charge-in-group') as { message: { chat: object } };
+  inGroup.message.chat = { id: -100123, type: 'supergroup', title: 'Friends' };
+  t.equal((await postUpdate(env.app, inGroup)).statusCode, 200);
+  const [payment] = await env.deps.db.select().from(starPayments).where(eq(starPayments.chargeId, 'charge-in-group'));
+  t.match(payment, { amount: 100, problem: null }, 'recorded: npm run refund can find it');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount]),
+    [['payment', 100]],
+    'credited to the payer',
+  );
+});
+
+t.test('invoices carry a start parameter: a forwarded copy gets a link to the bot, not a Pay button', async (t) => {
+  const env = await buildTestApp(t, PRICES);
+  const alice = await userOf(env, ALICE);
+  const [offer] = await env.deps.db.insert(starOffers).values({ userId: alice.id }).returning();
+  await postUpdate(env.app, callbackUpdate(`stars_buy:${offer!.id}:100`, 1));
+  t.match(env.telegram.callsOf('sendInvoice')[0]?.payload, { currency: 'XTR', start_parameter: /^[\w-]{1,64}$/ });
+});
+
+t.test(
+  'refunded_payment of a refund the bot made comes from the bot: the payer is found by the charge, told in their language',
+  async (t) => {
+    const env = await buildTestApp(t, PRICES);
+    const bob = await userOf(env, BOB);
+    const [offer] = await env.deps.db.insert(starOffers).values({ userId: bob.id }).returning();
+    await postUpdate(env.app, paymentUpdate(BOB, `${offer!.id}:300`, 300, 'charge-bob'));
+    // Telegram's service message in Bob's chat, sent by the bot itself (from: the bot, no language).
+    const fromBot = messageUpdate(BOB, {
+      refunded_payment: {
+        currency: 'XTR',
+        total_amount: 300,
+        invoice_payload: `${offer!.id}:300`,
+        telegram_payment_charge_id: 'charge-bob',
+      },
+    }) as { message: { from: object } };
+    fromBot.message.from = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username };
+    t.equal((await postUpdate(env.app, fromBot)).statusCode, 200);
+    t.same(
+      (await entriesOf(env, BOB)).map((e) => [e.kind, e.amount]),
+      [
+        ['payment', 300],
+        ['payment_refund', -300],
+      ],
+    );
+    const told = env.telegram.callsOf('sendMessage').at(-1);
+    t.equal(told?.payload.chat_id, BOB.id);
+    t.match(String(told?.payload.text), /^↩️ Telegram gave you back 300 ⭐/, 'in Bob’s English, not the bot’s default Russian');
+    const [botAsUser] = await env.deps.db.select().from(users).where(eq(users.telegramId, BOT_INFO.id));
+    t.equal(botAsUser, undefined, 'the bot is nobody’s user');
+  },
+);

@@ -41,6 +41,9 @@ export function updateSubject(bot: Bot, update: Update): UpdateSubject {
   };
 }
 
+const isPaymentMessage = (message: object | undefined) =>
+  message !== undefined && ('successful_payment' in message || 'refunded_payment' in message);
+
 /** Handles an update whose claim was won, starting from what the claim loaded. */
 export async function handleClaimedUpdate(bot: Bot, update: Update, preamble: UpdatePreamble): Promise<void> {
   preambles.set(update, preamble);
@@ -67,7 +70,8 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
     ctx.t = texts[langOf(ctx.from?.language_code)];
     // Avatars are personal: in a group or a channel nothing is read or changed. The chat is
     // told once (the outbox's dedupe key keeps it to one message), a pressed button at once.
-    if (ctx.chat && ctx.chat.type !== 'private') {
+    // Except a payment: Stars paid (on an invoice forwarded there) or given back are recorded wherever they happen.
+    if (ctx.chat && ctx.chat.type !== 'private' && !isPaymentMessage(ctx.message)) {
       if (ctx.callbackQuery) return ctx.answerCbQuery(ctx.t.privateOnly, { show_alert: true });
       if (await notifyPrivateOnly(deps.db, ctx.chat.id, ctx.from?.language_code ?? null)) deps.notifier.drainSoon();
       return;

@@ -18,6 +18,7 @@ import { formatOr } from '../../domain/generation/request.js';
 import { onAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
+import { langOf, texts } from '../texts/index.js';
 import { topUpView } from '../views/refusal.js';
 import { button, view } from '../views/view.js';
 import { generatePicture } from './generate.js';
@@ -74,6 +75,8 @@ export function starsFeature(deps: BotDeps) {
           priceGeneration: billing.priceGeneration,
         }),
         payload: invoicePayload(data.offerId, data.stars),
+        // Forwarded copies then get a link to the bot instead of a Pay button anyone could press.
+        start_parameter: 'stars',
         // Stars need no payment provider: the token is empty and there is exactly one price.
         provider_token: '',
         currency: XTR,
@@ -130,7 +133,8 @@ export function starsFeature(deps: BotDeps) {
     if (result.outcome === 'unknown') return log.warn('refunded payment not known here: nothing taken off');
     if (result.outcome === 'not credited') return log.info('refunded payment had credited nothing');
     log.info({ balance: result.balance }, 'payment refunded: taken off the balance');
-    return ctx.reply(ctx.t.stars.refundedByTelegram(result));
+    // A refund the bot made is announced by a message from the bot itself: the payer's language is the payment's.
+    return ctx.reply(texts[langOf(result.languageCode)].stars.refundedByTelegram(result));
   });
 
   /** The button that goes on where the price stopped the user, if that is still possible. */

@@ -176,7 +176,7 @@ export async function markRefunded(db: Db, payment: StarPayment): Promise<void> 
 export type TelegramRefund =
   | { outcome: 'unknown' }
   /** What the payment credited is off the balance (now, or by `npm run refund` before). */
-  | { outcome: 'taken off'; amount: number; balance: number }
+  | { outcome: 'taken off'; amount: number; balance: number; languageCode: string | null }
   /** The payment matched no offer: nothing was credited, nothing is taken off. */
   | { outcome: 'not credited'; amount: number };
 
@@ -191,5 +191,11 @@ export async function recordRefund(db: Db, chargeId: string): Promise<TelegramRe
   if (!payment) return { outcome: 'unknown' };
   if (!payment.refundedAt) await markRefunded(db, payment);
   if (payment.problem !== null || payment.userId === null) return { outcome: 'not credited', amount: payment.amount };
-  return { outcome: 'taken off', amount: payment.amount, balance: await balanceOf(db, payment.userId) };
+  const [payer] = await db.select({ languageCode: users.languageCode }).from(users).where(eq(users.id, payment.userId));
+  return {
+    outcome: 'taken off',
+    amount: payment.amount,
+    balance: await balanceOf(db, payment.userId),
+    languageCode: payer?.languageCode ?? null,
+  };
 }

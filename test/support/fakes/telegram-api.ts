@@ -126,7 +126,8 @@ export async function startFakeTelegram(token: string) {
           currency: payload.currency,
           total_amount: prices?.[0]?.amount,
         };
-        return message(payload, { invoice, start_parameter: '' });
+        // Without a start_parameter, forwarded copies of the invoice keep a Pay button anyone can press.
+        return message(payload, { invoice: { ...invoice, start_parameter: payload.start_parameter ?? '' } });
       }
       case 'refundStarPayment': {
         const charge = String(payload.telegram_payment_charge_id);
