@@ -3,6 +3,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { falWebhookEvents, generations, processedUpdates, starOffers, starPayments, users } from '../src/db/schema.js';
 import { claimUpdate, releaseUpdate } from '../src/domain/telegram-updates.js';
+import { createFalImageFetcher } from '../src/fal/fal-http.js';
 import { BOT_INFO } from './support/fakes/telegram-api.js';
 import {
   ALICE,
@@ -313,3 +314,14 @@ t.test(
     t.equal(botAsUser, undefined, 'the bot is nobody’s user');
   },
 );
+
+// --- Resources --------------------------------------------------------------------------------------
+
+t.test('a picture download stops as soon as it passes its limit, not after reading the whole body', async (t) => {
+  const env = await buildTestApp(t);
+  const huge = { size: 500 * 1024 * 1024, sent: 0 };
+  env.fal.state.hugeFiles.set('huge.png', huge);
+  const fetchImage = createFalImageFetcher(env.config);
+  await t.rejects(fetchImage(`${env.fal.url}/files/huge.png`), /over 31457280 bytes/);
+  t.ok(huge.sent < 64 * 1024 * 1024, `read ${huge.sent} bytes of 500 MB before it gave up`);
+});

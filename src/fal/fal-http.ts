@@ -47,13 +47,27 @@ export function createFalHttp(config: Pick<Config, 'fal'>, timeoutMs = 10_000): 
 
 const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
 
-/** Downloads a generated picture from FAL's CDN (through FAL_BASE_URL when set). */
+/**
+ * Downloads a generated picture from FAL's CDN (through FAL_BASE_URL when set), counting while it
+ * streams: a body past the limit is dropped there, declared or not, never read whole into memory.
+ */
 export function createFalImageFetcher(config: Pick<Config, 'fal'>) {
   return async (url: string): Promise<Buffer> => {
     const response = await fetch(rewriteFalUrl(url, config.fal.baseUrl), { signal: AbortSignal.timeout(60_000) });
-    if (!response.ok) throw new Error(`image download answered HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > MAX_IMAGE_BYTES) throw new Error(`image is ${bytes.length} bytes`);
-    return bytes;
+    if (!response.ok || !response.body) throw new Error(`image download answered HTTP ${response.status}`);
+    const tooLarge = () => new Error(`image is over ${MAX_IMAGE_BYTES} bytes`);
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_IMAGE_BYTES) {
+      await response.body.cancel();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    // Leaving the loop by a throw cancels the stream: the rest is never downloaded.
+    for await (const chunk of response.body) {
+      size += chunk.length;
+      if (size > MAX_IMAGE_BYTES) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
   };
 }

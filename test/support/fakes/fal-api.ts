@@ -74,6 +74,11 @@ export async function startFakeFal() {
     jwksDelayMs: 0,
     /** Uploaded files by id, as PUT to the upload URL. */
     files: new Map<string, Buffer>(),
+    /**
+     * Huge files by id, streamed in 64 KB chunks with no content-length (a CDN may not say): `sent`
+     * counts what went out before the reader hung up.
+     */
+    hugeFiles: new Map<string, { size: number; sent: number }>(),
     /** When false, uploads are only counted (benchmarks send hundreds of megabytes). */
     keepUploads: true,
     uploadedBytes: 0,
@@ -136,6 +141,17 @@ export async function startFakeFal() {
         for await (const chunk of request) state.uploadedBytes += (chunk as Buffer).length;
       }
       return sendJson(response, 200, {});
+    }
+    const huge = request.method === 'GET' && host === 'files' ? state.hugeFiles.get(rest.join('/')) : undefined;
+    if (huge) {
+      response.writeHead(200, { 'content-type': 'image/png' });
+      const chunk = Buffer.alloc(64 * 1024);
+      while (huge.sent < huge.size && !response.destroyed) {
+        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+        huge.sent += chunk.length;
+      }
+      response.end();
+      return;
     }
     if (request.method === 'GET' && host === 'files') {
       const file = state.files.get(rest.join('/'));
