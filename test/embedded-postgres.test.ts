@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, cp, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, cp, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -21,6 +21,12 @@ const isAlive = (pid: number) => {
     return false;
   }
 };
+
+/** The postgres system user's uid and gid: as root, the cluster's files are theirs. */
+async function postgresIds(): Promise<[number, number]> {
+  const id = (flag: string) => promisify(execFile)('id', [flag, 'postgres']).then((r) => Number(r.stdout.trim()));
+  return [await id('-u'), await id('-g')];
+}
 
 async function answers(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -60,6 +66,28 @@ t.test('kill -9 of the process, then a start: the server it left running is stop
   t.teardown(second.stop);
   t.notOk(isAlive(orphan), 'the orphan was stopped');
   t.equal(await answers(second.adminUrl), 1, 'the new server answers, on the same data');
+});
+
+t.test('a stale postmaster.pid naming an unrelated live process: that process is left alone and the start goes on', async (t) => {
+  const dataDir = await postgresDataDir(t);
+  const first = await startEmbeddedPostgres({ dataDir });
+  const pidFile = path.join(first.clusterDir, 'postmaster.pid');
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  await first.stop();
+  // The machine restarted (or the file was copied): its PID now belongs to something else entirely.
+  // Re-parented to init like an orphaned server would be: only its command line and start time tell them apart.
+  const unrelated = Number((await promisify(execFile)('sh', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!'])).stdout.trim());
+  t.teardown(() => {
+    if (isAlive(unrelated)) process.kill(unrelated, 'SIGKILL');
+  });
+  lines[0] = String(unrelated);
+  await writeFile(pidFile, lines.join('\n'));
+  if (process.getuid?.() === 0) await chown(pidFile, ...(await postgresIds()));
+
+  const second = await startEmbeddedPostgres({ dataDir });
+  t.teardown(second.stop);
+  t.ok(isAlive(unrelated), 'the unrelated process was not signalled');
+  t.equal(await answers(second.adminUrl), 1, 'the file was taken for stale, and the server started');
 });
 
 t.test('DATA_DIR inside a directory only its owner can enter', async (t) => {

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { binaries, exists, POSTGRES_ENV, reachableBinaries, runAs } from './binaries.js';
-import { clusterDir, initialise, START_TIMEOUT_MS, stopOrphanedServer } from './cluster.js';
+import { clusterDir, initialise, START_TIMEOUT_MS } from './cluster.js';
+import { stopOrphanedServer } from './orphan.js';
 
 /**
  * A real PostgreSQL server for runs without DATABASE_URL, from the binaries the
@@ -89,7 +90,7 @@ export async function startEmbeddedPostgres(options: {
   // Beside the cluster (DATA_DIR/postgres.password, as before), so a cluster kept elsewhere keeps its password too.
   const passwordFile = `${pgDir}.password`;
   if (!(await exists(path.join(pgDir, 'PG_VERSION')))) await initialise(bin, pgDir, passwordFile, user);
-  await stopOrphanedServer(pgDir, log);
+  await stopOrphanedServer(pgDir, user, log);
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
   const port = options.port ?? (await freePort());
