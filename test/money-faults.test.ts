@@ -1,13 +1,26 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { count, eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import t from 'tap';
-import { falWebhookEvents, generations, processedUpdates, starOffers, starPayments, users } from '../src/db/schema.js';
+import {
+  avatars,
+  balanceEntries,
+  falWebhookEvents,
+  generations,
+  processedUpdates,
+  starOffers,
+  starPayments,
+  users,
+} from '../src/db/schema.js';
 import { claimUpdate, releaseUpdate } from '../src/domain/telegram-updates.js';
 import { createFalImageFetcher } from '../src/fal/fal-http.js';
 import { BOT_INFO } from './support/fakes/telegram-api.js';
 import {
   ALICE,
   BOB,
+  BOT_TOKEN,
   buildTestApp,
   callbackUpdate,
   deliverFalWebhook,
@@ -324,4 +337,92 @@ t.test('a picture download stops as soon as it passes its limit, not after readi
   const fetchImage = createFalImageFetcher(env.config);
   await t.rejects(fetchImage(`${env.fal.url}/files/huge.png`), /over 31457280 bytes/);
   t.ok(huge.sent < 64 * 1024 * 1024, `read ${huge.sent} bytes of 500 MB before it gave up`);
+});
+
+// --- Deleting what was paid for -------------------------------------------------------------------------
+
+t.test('deleting an avatar whose paid training FAL cancels refunds it, and the confirmation says so', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, ALICE, 'Gone');
+  env.fal.state.jobs.set(requestId, { status: 'IN_QUEUE' });
+  await postUpdate(env.app, callbackUpdate(`avatar_delete:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
+  const confirm = env.telegram.callsOf('editMessageCaption').at(-1);
+  t.match(String(confirm?.payload.caption), /Это действие нельзя отменить/, 'still the seed’s warning');
+  t.match(String(confirm?.payload.caption), /100 ⭐ вернутся на баланс/, 'and what comes back');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
+  t.equal(env.fal.state.jobs.get(requestId)?.cancelled, true, 'cancelled at FAL');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount]),
+    [
+      ['free_credits', 120],
+      ['training', -100],
+      ['refund', 100],
+    ],
+  );
+  t.match(String(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text), /удалён.*100 ⭐ вернулись/s);
+});
+
+t.test('deleting an avatar still submitting refunds it; one FAL already finished is not refunded', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '220' });
+  const submitting = await paidTraining(t, env, ALICE, 'Submitting');
+  // A submit a crash interrupted: the price is taken, no job is known.
+  await env.deps.db.update(avatars).set({ status: 'submitting', falRequestId: null }).where(eq(avatars.id, submitting.avatar.id));
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${submitting.avatar.id}`, 7));
+  const finished = await paidTraining(t, env, ALICE, 'Finished');
+  env.fal.state.jobs.set(finished.requestId, { status: 'COMPLETED', result: { status: 200, body: seedResult } });
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${finished.avatar.id}`, 7));
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount, e.note]),
+    [
+      ['free_credits', 220, null],
+      ['training', -100, 'Submitting'],
+      ['refund', 100, 'Submitting'],
+      ['training', -100, 'Finished'],
+    ],
+    'FAL trained and billed the second: it is not refunded',
+  );
+});
+
+t.test('npm run refund checks the balance under the user’s lock: Stars spent meanwhile are not refunded without --force', async (t) => {
+  const env = await buildTestApp(t, PRICES);
+  const alice = await userOf(env, ALICE);
+  const [offer] = await env.deps.db.insert(starOffers).values({ userId: alice.id }).returning();
+  await postUpdate(env.app, paymentUpdate(ALICE, `${offer!.id}:300`, 300, 'charge-race'));
+
+  // A training being started holds the user's row while it takes its price.
+  const spender = new pg.Client({ connectionString: env.database.url });
+  await spender.connect();
+  t.teardown(() => spender.end());
+  await spender.query('begin');
+  await spender.query('select id from users where id = $1 for update', [alice.id]);
+  const refund = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/refund.ts', 'charge-race'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: env.database.url,
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: 'x',
+      TELEGRAM_API_ROOT: env.telegram.url,
+    },
+  }).then(
+    () => ({ code: 0, err: '' }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await spender.query(`insert into balance_entries (user_id, key, kind, amount) values ($1, 'training:race', 'training', -250)`, [
+    alice.id,
+  ]);
+  await spender.query('commit');
+
+  const result = await refund;
+  t.equal(result.code, 1, 'refused: the Stars were spent while it waited');
+  t.match(result.err, 'the user has 50 ⭐ left of the 300 ⭐');
+  t.equal(env.telegram.callsOf('refundStarPayment').length, 0, 'nothing given back');
+  const entries = await env.deps.db.select().from(balanceEntries).where(eq(balanceEntries.userId, alice.id));
+  t.equal(
+    entries.reduce((sum, e) => sum + e.amount, 0),
+    50,
+    'the balance never went below zero',
+  );
 });

@@ -1,8 +1,7 @@
 import { createTelegram } from '../bot/telegram-client.js';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/client.js';
-import { balanceOf } from '../domain/billing/ledger.js';
-import { findRefundable, markRefunded } from '../domain/billing/payments.js';
+import { refundPayment } from '../domain/billing/payments.js';
 
 const USAGE = 'usage: npm run refund -- <telegram_payment_charge_id> [--force]';
 
@@ -11,7 +10,8 @@ const USAGE = 'usage: npm run refund -- <telegram_payment_charge_id> [--force]';
  * (refundStarPayment) and takes what it credited off the user's balance, once.
  * A payment whose Stars were spent already is refunded only with --force (the
  * balance goes below zero); one never credited (it matched no offer) simply
- * goes back.
+ * goes back. The check and the refund happen under the user's row lock, so
+ * Stars spent meanwhile are seen.
  */
 async function main(args: string[]): Promise<void> {
   const force = args.includes('--force');
@@ -21,34 +21,35 @@ async function main(args: string[]): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: refunds are for a deployed bot and its database');
   if (!config.telegram.botToken) throw new Error('TELEGRAM_BOT_TOKEN is not set: Stars are refunded through the Bot API');
   const database = createDatabase(config.databaseUrl);
+  const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
   try {
-    const found = await findRefundable(database.db, chargeId);
-    if (!found.ok) throw new Error(found.why === 'unknown' ? `no payment with charge id ${chargeId}` : `${chargeId} was refunded already`);
-    const { payment, balance } = found;
-    if (balance !== null && balance < payment.amount && !force) {
+    const result = await refundPayment(database.db, chargeId, {
+      force,
+      async giveBack(payment) {
+        try {
+          await telegram.callApi(
+            'refundStarPayment' as never,
+            { user_id: payment.telegramUserId, telegram_payment_charge_id: payment.chargeId } as never,
+          );
+        } catch (error) {
+          // Refunded by an earlier run that died before it wrote the ledger: only the ledger is missing.
+          if (!/CHARGE_ALREADY_REFUNDED/.test((error as Error).message)) throw error;
+        }
+      },
+    });
+    if (!result.ok && result.why === 'spent') {
+      const { payment, balance } = result;
       throw new Error(
         `the user has ${balance} ⭐ left of the ${payment.amount} ⭐ this payment credited: ` +
           `refunding would leave ${balance - payment.amount} ⭐. Run again with --force to refund anyway.`,
       );
     }
-    const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
-    try {
-      await telegram.callApi(
-        'refundStarPayment' as never,
-        {
-          user_id: payment.telegramUserId,
-          telegram_payment_charge_id: payment.chargeId,
-        } as never,
-      );
-    } catch (error) {
-      // Refunded by an earlier run that died before it wrote the ledger: only the ledger is missing.
-      if (!/CHARGE_ALREADY_REFUNDED/.test((error as Error).message)) throw error;
-    }
-    await markRefunded(database.db, payment);
-    const after = payment.userId === null ? null : await balanceOf(database.db, payment.userId);
+    if (!result.ok)
+      throw new Error(result.why === 'unknown' ? `no payment with charge id ${chargeId}` : `${chargeId} was refunded already`);
+    const { payment, balance } = result;
     process.stdout.write(
       `refunded ${payment.amount} ⭐ to Telegram user ${payment.telegramUserId} (charge ${payment.chargeId})` +
-        (after === null ? '\n' : `; their balance is now ${after} ⭐\n`),
+        (balance === null ? '\n' : `; their balance is now ${balance} ⭐\n`),
     );
   } finally {
     await database.close();

@@ -4,7 +4,8 @@ import { avatarPhotos, avatars, generations, users } from '../db/schema.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
 import { MAIN_STATUS, TRANSITIONS, type TransitionName, UNFINISHED } from './avatar-lifecycle.js';
-import { lockUser } from './billing/ledger.js';
+import { releaseTrainingRun } from './billing/charges.js';
+import { lockUser, outstandingCharge, trainingChargeKey } from './billing/ledger.js';
 import { type CancelResult, cancelFalJob } from './fal-jobs.js';
 import { type AvatarRefusal, checkAvatarLimit } from './limits.js';
 import { deleteStoredFiles } from './storage-deletions.js';
@@ -135,7 +136,14 @@ export async function renameAvatar(db: Db, avatarId: string, name: string): Prom
   await db.update(avatars).set({ name, updatedAt: new Date() }).where(eq(avatars.id, avatarId));
 }
 
-export type DeleteResult = { avatar: Avatar; cancel: CancelResult | null } | null;
+/** `refunded`: the Stars of a training in flight given back (it was still submitting, or FAL took its cancel). */
+export type DeleteResult = { avatar: Avatar; cancel: CancelResult | null; refunded: number } | null;
+
+/** What the user paid for the training in flight of an avatar (submitting or training), not refunded yet. */
+export async function paidInFlight(db: DbOrTx, avatar: Pick<Avatar, 'status' | 'submitKey'>): Promise<number> {
+  if (!(avatar.status === 'submitting' || avatar.status === 'training') || !avatar.submitKey) return 0;
+  return outstandingCharge(db, trainingChargeKey(avatar.submitKey));
+}
 
 /**
  * Deletes the avatar for good (docs/invariants.md, "Delete is complete"): a
@@ -151,6 +159,9 @@ export async function deleteAvatar(deps: { db: Db; storage: Storage; falHttp: Fa
   const deleted = await db.transaction(async (tx) => {
     const [row] = await tx.delete(avatars).where(eq(avatars.id, avatar.id)).returning();
     if (!row) return null;
+    // Its price comes back when nothing will be trained: the submit never got through, or FAL took the cancel.
+    const stopped = row.status === 'submitting' || (row.status === 'training' && cancel === 'requested');
+    const refunded = stopped ? await releaseTrainingRun(tx, row.submitKey) : 0;
     const [next] = await tx
       .select({ id: avatars.id })
       .from(avatars)
@@ -161,9 +172,9 @@ export async function deleteAvatar(deps: { db: Db; storage: Storage; falHttp: Fa
       .update(users)
       .set({ mainAvatarId: next?.id ?? null })
       .where(and(eq(users.id, row.userId), sql`${users.mainAvatarId} is null`));
-    return row;
+    return { row, refunded };
   });
   if (!deleted) return null;
   await deleteStoredFiles(db, deps.storage, avatarPrefix(avatar.id));
-  return { avatar: deleted, cancel };
+  return { avatar: deleted.row, cancel, refunded: deleted.refunded };
 }

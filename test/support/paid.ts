@@ -27,6 +27,6 @@ export async function paidTraining(t: Test, env: TestEnv, from: From, name: stri
   await postUpdate(env.app, callbackUpdate(`avatar_train:${avatar.id}`, 3, from));
   const submission = await env.fal.waitForSubmission(before + 1);
   await env.deps.tasks.drain(10_000);
-  t.equal(await balanceOf(env, from), 20, 'the price is taken at the start');
+  t.match((await entriesOf(env, from)).at(-1), { kind: 'training', amount: -100, note: name }, 'the price is taken at the start');
   return { avatar, requestId: submission.requestId };
 }

@@ -1,5 +1,5 @@
 import { Composer } from 'telegraf';
-import { deleteAvatar } from '../../domain/avatars.js';
+import { deleteAvatar, paidInFlight } from '../../domain/avatars.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
 import { editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -18,7 +18,7 @@ export function deleteAvatarFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('avatar_delete', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
-      await editPressedMessage(ctx, deleteConfirmView(ctx.t, avatar));
+      await editPressedMessage(ctx, deleteConfirmView(ctx.t, avatar, await paidInFlight(deps.db, avatar)));
     }),
   );
 
@@ -29,7 +29,7 @@ export function deleteAvatarFeature(deps: BotDeps) {
       const deleted = await deleteAvatar(deps, avatar);
       if (!deleted) return ctx.answerCbQuery(ctx.t.avatarGone, { show_alert: true });
       ctx.log.info({ avatar_id: avatar.id, status: avatar.status, fal_cancel: deleted.cancel }, 'avatar deleted');
-      await ctx.answerCbQuery(ctx.t.deleted(avatar.name));
+      await ctx.answerCbQuery(ctx.t.deleted(avatar.name, deleted.refunded));
       await showGallery(ctx, deps, { edit: pressedOnPhoto(ctx) });
     }),
   );

@@ -228,7 +228,7 @@ export const en: Texts = {
     stopFinished: 'The training has already ended — there is nothing to stop.',
     noPreviewPhotos: 'This avatar has no photos',
   },
-  deleteConfirm: (name, status) =>
+  deleteConfirm: (name, status, paid) =>
     '🗑️ Confirm deletion\n\n' +
     '❓ Do you really want to delete this avatar?\n\n' +
     `🎭 Name: ${name}\n` +
@@ -238,10 +238,11 @@ export const en: Texts = {
     '• The trained model\n' +
     '• The uploaded photos\n' +
     '• The generation history\n\n' +
+    (paid > 0 ? `⏹ The training is stopped: if the service cancels it in time, ${paid} ⭐ come back to your balance.\n\n` : '') +
     '🤔 Think twice before deleting.',
   deleteYes: '❌ Yes, delete',
   deleteNo: '✅ Cancel',
-  deleted: (name) => `🗑️ Avatar “${name}” deleted`,
+  deleted: (name, refunded) => `🗑️ Avatar “${name}” deleted${refunded > 0 ? `. ↩️ ${refunded} ⭐ are back on your balance` : ''}`,
 
   limits: {
     avatars: (max) =>

@@ -141,11 +141,15 @@ export type Texts = {
     stopFinished: string;
     noPreviewPhotos: string;
   };
-  /** The seed's confirmation: what is lost forever, before anything is deleted. */
-  deleteConfirm: (name: string, status: AvatarStatus) => string;
+  /**
+   * The seed's confirmation: what is lost forever, before anything is deleted; `paid`, the Stars of a
+   * training in flight that come back if FAL stops it in time.
+   */
+  deleteConfirm: (name: string, status: AvatarStatus, paid: number) => string;
   deleteYes: string;
   deleteNo: string;
-  deleted: Name;
+  /** `refunded`: the Stars of the stopped training given back. */
+  deleted: (name: string, refunded: number) => string;
 
   /** Which per-user limit stopped the user, and when it frees up (`in`: "3 h 20 min"). */
   limits: {

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { balanceEntries, users } from '../../db/schema.js';
 
@@ -72,6 +72,15 @@ export async function refundCharge(db: DbOrTx, chargeKey: string): Promise<numbe
     on conflict (key) do nothing
     returning amount`);
   return rows.rows[0]?.amount ?? 0;
+}
+
+/** What a charge took and no refund has given back yet (0 for none, or one refunded). */
+export async function outstandingCharge(db: DbOrTx, chargeKey: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${balanceEntries.amount}), 0)::int` })
+    .from(balanceEntries)
+    .where(inArray(balanceEntries.key, [chargeKey, refundKey(chargeKey)]));
+  return Math.max(0, -(row?.n ?? 0));
 }
 
 /** Takes back a refund of a charge (the job ran after all), once. */

@@ -140,26 +140,46 @@ export async function recentPayments(db: DbOrTx, telegramUserId: number, limit =
     .limit(limit);
 }
 
-export type RefundCheck =
-  | { ok: true; payment: StarPayment; balance: number | null }
-  | { ok: false; why: 'unknown' | 'already refunded'; payment?: StarPayment };
-
 async function paymentOf(db: DbOrTx, chargeId: string): Promise<StarPayment | undefined> {
   const [payment] = await db.select().from(starPayments).where(eq(starPayments.chargeId, chargeId));
   return payment;
 }
 
-/** The payment the operator wants to refund, with the user's balance now (null: it was never credited). */
-export async function findRefundable(db: DbOrTx, chargeId: string): Promise<RefundCheck> {
-  const payment = await paymentOf(db, chargeId);
-  if (!payment) return { ok: false, why: 'unknown' };
-  if (payment.refundedAt) return { ok: false, why: 'already refunded', payment };
-  const credited = payment.problem === null && payment.userId !== null;
-  return { ok: true, payment, balance: credited ? await balanceOf(db, payment.userId!) : null };
+export type OperatorRefund =
+  | { ok: true; payment: StarPayment; balance: number | null }
+  | { ok: false; why: 'unknown' | 'already refunded' }
+  /** The user spent what the payment credited: refunding would take the balance below zero. */
+  | { ok: false; why: 'spent'; payment: StarPayment; balance: number };
+
+/**
+ * The operator gives a payment back (npm run refund). Under the user's row lock — the lock a start
+ * takes to charge its price — the balance is checked, Telegram gives the Stars back (`giveBack`),
+ * and what the payment credited comes off the ledger, in one transaction: Stars spent while the
+ * operator looked are seen, and refused unless `force`. Returns the balance after.
+ */
+export async function refundPayment(
+  db: Db,
+  chargeId: string,
+  options: { force: boolean; giveBack: (payment: StarPayment) => Promise<void> },
+): Promise<OperatorRefund> {
+  return db.transaction(async (tx) => {
+    const found = await paymentOf(tx, chargeId);
+    if (found?.userId) await lockUser(tx, found.userId);
+    // Read again under the lock: a refund or a payment's credit that committed meanwhile is seen.
+    const payment = found && (await paymentOf(tx, chargeId));
+    if (!payment) return { ok: false, why: 'unknown' };
+    if (payment.refundedAt) return { ok: false, why: 'already refunded' };
+    const credited = payment.problem === null && payment.userId !== null;
+    const balance = credited ? await balanceOf(tx, payment.userId!) : null;
+    if (balance !== null && balance < payment.amount && !options.force) return { ok: false, why: 'spent', payment, balance };
+    await options.giveBack(payment);
+    await markRefunded(tx, payment);
+    return { ok: true, payment, balance: credited ? await balanceOf(tx, payment.userId!) : null };
+  });
 }
 
 /** Telegram gave the Stars back: the payment is marked, and what it credited is taken off the balance, once. */
-export async function markRefunded(db: Db, payment: StarPayment): Promise<void> {
+async function markRefunded(db: DbOrTx, payment: StarPayment): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(starPayments).set({ refundedAt: new Date() }).where(eq(starPayments.chargeId, payment.chargeId));
     if (payment.problem === null && payment.userId !== null) {
