@@ -1,6 +1,8 @@
 import t from 'tap';
+import { trainingRuns } from '../src/db/schema.js';
 import { createLogger, scrubSecrets } from '../src/runtime/logger.js';
 import {
+  ALICE,
   BOT_TOKEN,
   buildTestApp,
   deliverFalWebhook,
@@ -10,6 +12,7 @@ import {
   textUpdate,
   WEBHOOK_SECRET,
 } from './support/helper.js';
+import { userOf } from './support/seed.js';
 
 t.test('secret fields and headers are redacted', async (t) => {
   const out = new LogCapture();
@@ -76,9 +79,14 @@ t.test('one line per update and per webhook, with its outcome and duration; heal
   await postUpdate(env.app, update);
   await postUpdate(env.app, update);
   await env.app.inject({ method: 'GET', url: '/healthz' });
-  await deliverFalWebhook(env, 'req-nobody', { request_id: 'req-nobody', status: 'OK', payload: {} });
+  // A webhook that came before its submit answered: only its key names one of our attempts yet.
+  const user = await userOf(env, ALICE);
+  const key = 'ab'.repeat(16);
+  await env.deps.db.insert(trainingRuns).values({ submitKey: key, userId: user.id, avatarId: '00000000-0000-4000-8000-000000000001' });
+  await deliverFalWebhook(env, 'req-nobody', { request_id: 'req-nobody', status: 'OK', payload: {} }, `/webhooks/fal?key=${key}`);
+  await deliverFalWebhook(env, 'req-foreign', { request_id: 'req-foreign', status: 'OK', payload: {} });
   const lines = env.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  const updates = lines.filter((l) => l.msg === 'telegram update');
+  const updates = lines.filter((l) => l.msg === 'telegram update' && l.update_id === update.update_id);
   t.match(updates, [
     { level: 30, update_id: update.update_id, kind: 'message', outcome: 'handled', status: 200, route: '/telegram/webhook', ms: Number },
     { level: 30, update_id: update.update_id, outcome: 'duplicate', status: 200 },
@@ -92,6 +100,11 @@ t.test('one line per update and per webhook, with its outcome and duration; heal
     lines.filter((l) => l.fal_request_id === 'req-nobody' && l.msg !== 'FAL webhook stored'),
     [{ level: 30, msg: 'FAL event pending: nothing waits for it yet, or its result is not ready' }],
     'its application after the answer says what came of it',
+  );
+  t.match(
+    lines.filter((l) => l.fal_request_id === 'req-foreign'),
+    [{ level: 40, msg: 'FAL webhook of a job not ours ignored', status: 200 }],
+    'another account’s job: one line, at warn',
   );
   t.equal(lines.filter((l) => l.route === '/healthz').length, 0, 'a healthy health check is not logged at info');
   t.equal(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed').length, 0, 'no per-request pair');
