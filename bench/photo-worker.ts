@@ -9,7 +9,8 @@ import { createFsStorage } from '../src/storage/fs-storage.js';
  * the inputs were made by the parent, so this process's memory is the
  * pipeline's. Normalises every `phone-*.jpg` in the directory one at a time
  * and zips the results (`phones`), or four at a time as an album's photos
- * arrive (`album`), or refuses `bomb.png`; prints one JSON line.
+ * arrive (`album`), or refuses `bomb.png`, or takes two AVIFs at once
+ * (`avif-bombs`: 99.7 MP each; `avif-6mp`); prints one JSON line.
  */
 const OPTIONS = {
   maxBytes: 20 * 1024 * 1024,
@@ -28,7 +29,7 @@ async function measured(work: () => Promise<unknown>) {
   return { result, ms: performance.now() - t0, growthMb: (Math.max(peak, process.memoryUsage().rss) - baseline) / 1024 / 1024 };
 }
 
-const [dir, what] = process.argv.slice(2) as [string, 'phones' | 'album' | 'bomb'];
+const [dir, what] = process.argv.slice(2) as [string, 'phones' | 'album' | 'bomb' | 'avif-bombs' | 'avif-6mp'];
 const fileOf = async (name: string) => ({ path: path.join(dir, name), size: (await stat(path.join(dir, name))).size });
 
 if (what === 'bomb') {
@@ -36,6 +37,15 @@ if (what === 'bomb') {
   const run = await measured(async () => {
     const prepared = await preparePhoto(bomb, OPTIONS);
     return 'kind' in prepared ? prepared.kind : 'accepted';
+  });
+  process.stdout.write(`${JSON.stringify(run)}\n`);
+} else if (what === 'avif-bombs' || what === 'avif-6mp') {
+  // Two AVIFs sent together: what their decoding (or refusal) costs.
+  const prefix = what === 'avif-bombs' ? 'avif-bomb-' : 'avif-6mp-';
+  const names = (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort();
+  const run = await measured(async () => {
+    const outcomes = await Promise.all(names.map(async (name) => preparePhoto(await fileOf(name), OPTIONS)));
+    return outcomes.map((o) => ('kind' in o ? o.kind : 'decoded')).join(', ');
   });
   process.stdout.write(`${JSON.stringify(run)}\n`);
 } else if (what === 'album') {

@@ -7,7 +7,7 @@ import { picture } from '../test/support/fixtures/images.js';
 import { report } from './support.js';
 
 /** Runs bench/photo-worker.ts on `dir` in a process of its own and returns what it measured. */
-async function photoWorker(dir: string, what: 'phones' | 'album' | 'bomb') {
+async function photoWorker(dir: string, what: 'phones' | 'album' | 'bomb' | 'avif-bombs' | 'avif-6mp') {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/photo-worker.ts', dir, what], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -16,7 +16,7 @@ async function photoWorker(dir: string, what: 'phones' | 'album' | 'bomb') {
   return JSON.parse(out) as { result: number | string; ms: number; growthMb: number };
 }
 
-/** 20 phone photos of 12 MP normalised and zipped for FAL; a 108 MP PNG refused. Measured in a fresh process. */
+/** 20 phone photos of 12 MP normalised and zipped for FAL; a 108 MP PNG refused; AVIFs two at once. Measured in a fresh process. */
 export async function photoPipeline(dataDir: string) {
   const section = '7 photo pipeline';
   const dir = path.join(dataDir, 'pipeline');
@@ -70,4 +70,29 @@ export async function photoPipeline(dataDir: string) {
   const bomb = await photoWorker(dir, 'bomb');
   report(section, '108 MP PNG bomb: refused in', `${bomb.ms.toFixed(1)} ms`, `target < 200 ms; ${bomb.result}`);
   report(section, '108 MP PNG bomb: RSS growth', `${bomb.growthMb.toFixed(1)} MB`, 'target < 64 MB');
+
+  // An AVIF is decoded whole (libvips, about 18 bytes a pixel): 99.7 MP would take 1.8 GB each.
+  for (const [prefix, width, height] of [
+    ['avif-bomb-', 10_000, 9970],
+    ['avif-6mp-', 2449, 2449],
+  ] as const) {
+    for (const n of [1, 2]) {
+      const avif = await picture(width, height, `${prefix}${n}`).avif({ effort: 0 }).toBuffer();
+      await writeFile(path.join(dir, `${prefix}${n}.avif`), avif);
+    }
+  }
+  const bombs = await photoWorker(dir, 'avif-bombs');
+  report(
+    section,
+    'two 99.7 MP AVIFs at once: peak RSS growth',
+    `${bombs.growthMb.toFixed(1)} MB`,
+    `target < 200 MB (1.8 GB each if decoded); ${bombs.result}`,
+  );
+  const six = await photoWorker(dir, 'avif-6mp');
+  report(
+    section,
+    'two 6 MP AVIFs at once: peak RSS growth',
+    `${six.growthMb.toFixed(0)} MB`,
+    `target < 200 MB; ${six.result}, one at a time`,
+  );
 }

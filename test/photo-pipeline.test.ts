@@ -131,3 +131,25 @@ t.test('a 100-megapixel-plus PNG is refused from its header, before any pixel is
   t.equal(lastReply(env), '❌ Фото не принято: слишком большое изображение (больше 100 мегапикселей или 20000 px по стороне)');
   t.equal((await rows(env, avatarId)).length, 0);
 });
+
+t.test(
+  'an AVIF, which libvips decodes whole (about 18 bytes a pixel), is taken up to 6 MP; a 100 MP one is refused from its header',
+  async (t) => {
+    const env = await buildTestApp(t);
+    const { avatarId } = await startWizard(env, ALICE, 'portrait', 'Avif');
+    // 99.7 MP in a 2 KB file: decoded, 1.8 GB (two at once, 3.6 GB) on a 512 MB machine.
+    const bomb = await sharp({ create: { width: 10_000, height: 9970, channels: 3, background: '#7a50c8' }, limitInputPixels: false })
+      .avif({ effort: 0 })
+      .toBuffer();
+    await send(env, 'avif-bomb', bomb);
+    t.equal(lastReply(env), '❌ Фото не принято: слишком большое изображение (больше 6 мегапикселей или 20000 px по стороне)');
+    t.equal((await rows(env, avatarId)).length, 0);
+    // The same 9 MP as JPEG is fine: JPEG shrinks on load.
+    const nine = { width: 3000, height: 3000 };
+    await send(env, 'avif-9mp', await picture(nine.width, nine.height, 'nine').avif({ effort: 0 }).toBuffer());
+    t.match(lastReply(env), /больше 6 мегапикселей/);
+    await send(env, 'jpeg-9mp', await picture(nine.width, nine.height, 'nine').jpeg().toBuffer());
+    await send(env, 'avif-6mp', await picture(2400, 2400, 'six').avif({ effort: 0 }).toBuffer());
+    t.equal((await rows(env, avatarId)).length, 2, 'the 9 MP JPEG and the 5.8 MP AVIF are taken');
+  },
+);
