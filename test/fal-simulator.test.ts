@@ -63,6 +63,35 @@ t.test('failures can be provoked, and dropped webhooks are completed by the stat
   await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('❌ Не удалось сгенерировать картинку'));
 });
 
+t.test('the simulator cancels as FAL does: a queued job is removed, a running one ends with 499', async (t) => {
+  const env = await buildSimulatedApp(t, { env: { SIMULATED_TRAINING_SECONDS: '30' } });
+  const base = env.config.fal.baseUrl!;
+  const submit = async () =>
+    (await (
+      await fetch(`${base}/queue.fal.run/fal-ai/flux-lora-portrait-trainer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trigger_phrase: 'TOK_1' }),
+      })
+    ).json()) as { status_url: string; response_url: string; cancel_url: string };
+  const cancel = (job: { cancel_url: string }) => fetch(job.cancel_url, { method: 'PUT' });
+
+  const queued = await submit();
+  const removed = await cancel(queued);
+  t.equal(removed.status, 202);
+  t.same(await removed.json(), { status: 'CANCELLATION_REQUESTED' });
+  t.equal((await fetch(queued.status_url)).status, 404, 'removed from the queue: FAL no longer knows it');
+
+  const running = await submit();
+  await new Promise((resolve) => setTimeout(resolve, 1_200)); // past its moment in the queue
+  t.equal((await cancel(running)).status, 202);
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  const result = await fetch(running.response_url);
+  t.equal(result.status, 499);
+  t.same(await result.json(), { detail: 'Request cancelled by the client.' });
+  t.equal((await cancel(running)).status, 400, 'then it is finished: ALREADY_COMPLETED');
+});
+
 t.test('production refuses to simulate FAL', async (t) => {
   const { loadConfig, ConfigError } = await import('../src/config.js');
   t.throws(() => loadConfig({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(20) }), ConfigError);

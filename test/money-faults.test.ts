@@ -351,7 +351,7 @@ t.test('deleting an avatar whose paid training FAL cancels refunds it, and the c
   t.match(String(confirm?.payload.caption), /100 ⭐ вернутся на баланс/, 'and what comes back');
 
   await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
-  t.equal(env.fal.state.jobs.get(requestId)?.cancelled, true, 'cancelled at FAL');
+  t.notOk(env.fal.state.jobs.has(requestId), 'removed from FAL’s queue');
   t.same(
     (await entriesOf(env, ALICE)).map((e) => [e.kind, e.amount]),
     [
@@ -425,4 +425,44 @@ t.test('npm run refund checks the balance under the user’s lock: Stars spent m
     50,
     'the balance never went below zero',
   );
+});
+
+// --- Cancel as FAL does it ------------------------------------------------------------------------------
+
+t.test('a stopped training still queued is removed by FAL, with no webhook: the next check ends it cancelled, refunded', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, ALICE, 'Queued');
+  env.fal.state.jobs.set(requestId, { status: 'IN_QUEUE', queuePosition: 3 });
+  await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
+  t.notOk(env.fal.state.jobs.has(requestId), 'FAL removed it from its queue');
+  t.match(await checkStatus(env), { errors: 0 }, 'a job FAL no longer knows is not an error once it was cancelled');
+  t.equal(await seedAvatarStatus(env, avatar.id), 'cancelled', 'on the first check after');
+  await env.deps.notifier.drain();
+  t.match(sentTo(env, ALICE, '⏹')[0]?.payload.text, '↩️ 100 ⭐ вернулись на баланс.');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => e.kind),
+    ['free_credits', 'training', 'refund'],
+  );
+});
+
+t.test('a running training that honours the cancel ends with FAL’s 499: cancelled, refunded once', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, ALICE, 'Running');
+  env.fal.state.jobs.set(requestId, { status: 'IN_PROGRESS', onCancel: 'honour' });
+  await postUpdate(env.app, callbackUpdate(`avatar_stop_confirm:${avatar.id}`, 7, ALICE, { photo: [{ file_id: 'x' }] }));
+  await checkStatus(env);
+  await checkStatus(env);
+  t.equal(await seedAvatarStatus(env, avatar.id), 'cancelled');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => e.kind),
+    ['free_credits', 'training', 'refund'],
+  );
+});
+
+t.test('a job FAL does not know, with no cancel asked, is an unanswered check, not an ending', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+  const { avatar, requestId } = await paidTraining(t, env, ALICE, 'Unknown');
+  env.fal.state.jobs.delete(requestId);
+  t.match(await checkStatus(env), { errors: 1, failed: 0 });
+  t.equal(await seedAvatarStatus(env, avatar.id), 'training');
 });

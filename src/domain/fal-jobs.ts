@@ -17,7 +17,9 @@ export type FalVerdict =
    */
   | { state: 'failed'; reason: string; body: unknown }
   /** No usable answer (network, 5xx): the next check asks again. */
-  | { state: 'unknown'; detail: string };
+  | { state: 'unknown'; detail: string }
+  /** FAL does not know the job (404): what a queued job is once a cancel removed it. */
+  | { state: 'gone'; detail: string };
 
 /** The human part of a FAL error answer (`{ detail }`), short enough for a log line or a row. */
 const detailOf = (answer: FalAnswer) => {
@@ -31,6 +33,7 @@ export async function askFal(falHttp: FalHttp, statusUrl: string, responseUrl: s
   try {
     // 200 when running or done, 202 while it waits in the queue: any 2xx with a status is an answer.
     const status = await falHttp.get(withLogs(statusUrl));
+    if (status.status === 404) return { state: 'gone', detail: `status answered 404: ${detailOf(status)}` };
     if (!isOk(status)) return { state: 'unknown', detail: `status answered ${status.status}: ${detailOf(status)}` };
     const body = status.body as { status?: unknown; queue_position?: unknown; logs?: unknown };
     if (body.status !== 'COMPLETED') {

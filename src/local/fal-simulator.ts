@@ -159,11 +159,15 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     const job = jobOf(request);
     if (!job) return reply.code(404).send({ detail: 'Request not found' });
     if (job.status === 'COMPLETED') return reply.code(400).send({ status: 'ALREADY_COMPLETED' });
-    // A cancel is a request: the job ends a moment later, and its webhook says so.
     clearTimeout(job.timer);
-    const cancelled = { status: 400, json: JSON.stringify({ detail: 'Request was cancelled' }) };
-    job.endsAt = Date.now() + (job.status === 'IN_QUEUE' ? 0 : QUEUE_MS);
-    job.timer = setTimeout(() => end(job, cancelled, true), job.endsAt - Date.now());
+    // As FAL does: a queued job is removed (no webhook; its status is then unknown), a running one
+    // gets a signal — this simulated app honours it, ending a moment later with FAL's 499.
+    if (job.status === 'IN_QUEUE') jobs.delete(job.id);
+    else {
+      const cancelled = { status: 499, json: JSON.stringify({ detail: 'Request cancelled by the client.' }) };
+      job.endsAt = Date.now() + QUEUE_MS;
+      job.timer = setTimeout(() => end(job, cancelled, true), QUEUE_MS);
+    }
     saveJobs();
     return reply.code(202).send({ status: 'CANCELLATION_REQUESTED' });
   });

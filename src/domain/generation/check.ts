@@ -59,7 +59,7 @@ async function checkGeneration(pass: CheckPass, row: Claimed): Promise<void> {
       if (verdict.state === 'done') await finish(normalizeGenerationOutput(verdict.output));
       else if (verdict.state === 'failed')
         await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
-      else if (verdict.state === 'unknown') await failed(verdict.detail);
+      else if (verdict.state === 'unknown' || verdict.state === 'gone') await failed(verdict.detail);
     },
     (reason) => finish({ kind: 'failed', code: 'provider_error', reason, raw: null }),
   );

@@ -16,6 +16,7 @@ type Claimed = {
   fal_response_url: string | null;
   check_failures: number;
   fal_cancel_url: string | null;
+  cancel_requested_at: Date | string | null;
   training_started_at: Date | string | null;
 };
 
@@ -26,7 +27,7 @@ export async function checkTrainings(pass: CheckPass): Promise<void> {
       pass.db,
       avatars,
       sql`status = 'training'`,
-      sql`id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, training_started_at, check_failures`,
+      sql`id, fal_request_id, fal_status_url, fal_response_url, fal_cancel_url, cancel_requested_at, training_started_at, check_failures`,
     );
     if (claimed.length === 0) return;
     await Promise.all(claimed.map((row) => checkTraining(pass, row)));
@@ -71,6 +72,9 @@ async function checkTraining(pass: CheckPass, row: Claimed): Promise<void> {
       } else if (verdict.state === 'done') await finish(normalizeTrainingOutput(verdict.output));
       else if (verdict.state === 'failed')
         await finish({ kind: 'failed', code: 'provider_error', reason: verdict.reason, raw: verdict.body });
+      // FAL removes a queued job it was asked to cancel, and sends no webhook: it ended, cancelled.
+      else if (verdict.state === 'gone' && row.cancel_requested_at)
+        await finish({ kind: 'failed', code: 'provider_error', reason: 'cancelled: FAL removed the queued job', raw: null });
       else await failed(verdict.detail);
     },
     giveUp,

@@ -9,9 +9,10 @@ export { RawJson };
  * them), so the app's real verification code runs against it. `jwksStatus`
  * makes the key endpoint fail. Like the real queue it answers a status with 202
  * while a job waits, has no FAILED status (a failed job is COMPLETED and its
- * result answers an error, runner errors as 503/504 with `error_type`), takes a
- * cancel of a running job only as a request (the job may still finish), refuses
- * one of a finished job (ALREADY_COMPLETED), can lose a submit's answer after
+ * result answers an error, runner errors as 503/504 with `error_type`), removes
+ * a queued job on cancel (it is then unknown: 404), takes a cancel of a running
+ * job only as a signal (it may finish, or end with 499), refuses one of a
+ * finished job (ALREADY_COMPLETED), can lose a submit's answer after
  * queueing the job, and carries seeds past 2^63 (`RawJson` results).
  */
 
@@ -35,8 +36,13 @@ export type Job = {
   result?: { status: number; body: unknown; headers?: Record<string, string> };
   /** The result URL answers only once this settles: FAL slow to hand a result over. */
   resultGate?: Promise<unknown>;
-  /** A cancel was requested; an IN_QUEUE job is then COMPLETED with a cancelled result at once. */
+  /** A cancel was requested (a queued job is removed at once: its status and result then answer 404). */
   cancelled?: boolean;
+  /**
+   * What a running job does with the cancel signal: `ignore` it (the default: it runs on, and its
+   * result comes), or `honour` it — it ends at once with FAL's 499 "Request cancelled by the client."
+   */
+  onCancel?: 'ignore' | 'honour';
   /** What the status answers besides the status: the place in the queue, and log lines (with `?logs=1`). */
   queuePosition?: number;
   logs?: string[];
@@ -169,9 +175,11 @@ export async function startFakeFal() {
         await state.cancelGate;
         if (known.status === 'COMPLETED') return sendJson(response, 400, { status: 'ALREADY_COMPLETED' });
         known.cancelled = true;
-        if (known.status === 'IN_QUEUE') {
+        // Queued: removed from the queue, and no webhook comes (FAL's docs say nothing of one).
+        if (known.status === 'IN_QUEUE') state.jobs.delete(job[1]!);
+        else if (known.onCancel === 'honour') {
           known.status = 'COMPLETED';
-          known.result = { status: 400, body: { detail: 'Request was cancelled' } };
+          known.result = { status: 499, body: { detail: 'Request cancelled by the client.' } };
         }
         return sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
       }
