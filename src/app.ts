@@ -8,6 +8,7 @@ import { runStatusCheck } from './domain/status-check.js';
 import type { BackgroundTasks } from './runtime/background-tasks.js';
 import './http/request-outcome.js';
 import type { Notifier } from './domain/notifier.js';
+import type { FalFiles } from './fal/fal-files.js';
 import type { FalHttp } from './fal/fal-http.js';
 import type { FalWebhookVerifier } from './fal/webhook-signature.js';
 import { sendError } from './http/errors.js';
@@ -27,6 +28,7 @@ export type AppDeps = {
   bot: Bot;
   falWebhookVerifier: FalWebhookVerifier;
   falHttp: FalHttp;
+  falFiles: FalFiles;
   notifier: Notifier;
   metrics: Metrics;
   tasks: BackgroundTasks;
@@ -109,6 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps) {
         db: deps.db,
         storage: deps.storage,
         falHttp: deps.falHttp,
+        falFiles: deps.falFiles,
         notifier: deps.notifier,
         logger: deps.logger,
         config,

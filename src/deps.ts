@@ -10,6 +10,7 @@ import { createNotifier } from './domain/notifier.js';
 import { serviceCounts } from './domain/service-counts.js';
 import { instrumentFalHttp } from './fal/counted-fal-http.js';
 import { createFal } from './fal/fal-client.js';
+import { createFalFiles } from './fal/fal-files.js';
 import { createFalHttp } from './fal/fal-http.js';
 import { createFalWebhookVerifier } from './fal/webhook-signature.js';
 import { type BackgroundTasks, createBackgroundTasks } from './runtime/background-tasks.js';
@@ -53,7 +54,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config }), tasks);
   const metrics = createMetrics(serviceCounts(database.db));
   const falHttp = instrumentFalHttp(createFalHttp(config), metrics);
-  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, tasks, notifier, logger, config });
+  const falFiles = createFalFiles(config, fal);
+  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, falFiles, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;
@@ -64,6 +66,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     bot,
     falWebhookVerifier,
     falHttp,
+    falFiles,
     notifier,
     metrics,
     tasks,

@@ -35,6 +35,7 @@ t.test('POST /internal/check-status', async (t) => {
       prunedEvents: 0,
       prunedOffers: 0,
       prunedTrainingRuns: 0,
+      lorasCopied: 0,
     });
   });
 

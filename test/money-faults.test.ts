@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { count, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -465,4 +466,62 @@ t.test('a job FAL does not know, with no cancel asked, is an unanswered check, n
   env.fal.state.jobs.delete(requestId);
   t.match(await checkStatus(env), { errors: 1, failed: 0 });
   t.equal(await seedAvatarStatus(env, avatar.id), 'training');
+});
+
+// --- The LoRA outlives FAL's CDN --------------------------------------------------------------------------
+
+const LORA_URL = 'https://v3.fal.media/files/x/lora.safetensors';
+
+t.test('a LoRA is copied into our storage, and uploaded to FAL again when FAL’s file expired', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '20' });
+  const lora = Buffer.from('LoRA weights '.repeat(1000));
+  env.fal.state.cdnFiles.set(LORA_URL, lora);
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Kept', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id }).where(eq(users.id, user.id));
+
+  t.match(await checkStatus(env), { lorasCopied: 1 }, 'the status check copies it (avatars completed before this change too)');
+  const [row] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatar.id));
+  t.ok(row?.loraStorageKey);
+  t.same(await buffer((await env.deps.storage.get(row!.loraStorageKey!))!), lora, 'the same bytes');
+  t.match(await checkStatus(env), { lorasCopied: 0 }, 'once');
+
+  // Months later: FAL's retention ended and its CDN deleted the file.
+  env.fal.state.expiredFiles.add(LORA_URL);
+  await env.deps.db
+    .update(avatars)
+    .set({ loraCheckedAt: new Date(Date.now() - 2 * 86_400_000) })
+    .where(eq(avatars.id, avatar.id));
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatar.id}:square`, 4));
+  await postUpdate(env.app, textUpdate('у моря'));
+  const submission = await env.fal.waitForSubmission(1);
+  await env.deps.tasks.drain(10_000);
+  const path = (submission.input.loras as { path: string }[])[0]!.path;
+  t.not(path, LORA_URL, 'not the expired URL');
+  t.same(env.fal.fileAt(path), lora, 'our copy, uploaded to FAL storage again');
+  const [after] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatar.id));
+  t.equal(after?.diffusersLoraFileUrl, path, 'the new URL is kept');
+  const [generation] = await env.deps.db.select().from(generations).where(eq(generations.prompt, 'у моря'));
+  t.equal(generation?.status, 'running', 'the picture is being drawn');
+  t.equal(submission.lifecycle, '{"expiration_duration_seconds":null}', 'and FAL is asked to keep the files of our jobs');
+});
+
+t.test('without a copy, a generation whose LoRA expired fails at FAL as FAL would, and is refunded', async (t) => {
+  const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '20' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'Lost', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id }).where(eq(users.id, user.id));
+  env.fal.state.expiredFiles.add(LORA_URL);
+  await postUpdate(env.app, callbackUpdate(`gen_format:${avatar.id}:square`, 4));
+  await postUpdate(env.app, textUpdate('в лесу'));
+  await env.fal.waitForSubmission(1);
+  await env.deps.tasks.drain(10_000);
+  await checkStatus(env);
+  const [generation] = await env.deps.db.select().from(generations).where(eq(generations.prompt, 'в лесу'));
+  t.equal(generation?.status, 'failed');
+  t.same(
+    (await entriesOf(env, ALICE)).map((e) => e.kind),
+    ['free_credits', 'generation', 'refund'],
+  );
+  t.match(env.logs.text, /the LoRA is gone from FAL and there is no copy of it/);
 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Notifier } from '../domain/notifier.js';
+import type { FalFiles } from '../fal/fal-files.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { BackgroundTasks } from '../runtime/background-tasks.js';
 import type { Storage } from '../storage/storage.js';
@@ -14,6 +15,7 @@ export type BotDeps = {
   storage: Storage;
   fal: FalClient;
   falHttp: FalHttp;
+  falFiles: FalFiles;
   tasks: BackgroundTasks;
   notifier: Notifier;
   logger: Logger;

@@ -87,6 +87,10 @@ export const avatars = pgTable(
     trainingFinishedAt: timestamp('training_finished_at', { withTimezone: true }),
     diffusersLoraFileUrl: text('diffusers_lora_file_url'),
     configFileUrl: text('config_file_url'),
+    /** Our copy of the LoRA in storage: FAL deletes CDN files when their retention ends. */
+    loraStorageKey: text('lora_storage_key'),
+    /** When the LoRA URL last answered (or was replaced by an upload of our copy). */
+    loraCheckedAt: timestamp('lora_checked_at', { withTimezone: true }),
     finetuneId: text('finetune_id'),
     falResponse: jsonb('fal_response'),
     error: text('error'),

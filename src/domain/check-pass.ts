@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { type Db, isDatabaseUnavailable, rootMessage } from '../db/client.js';
 import type { avatars, generations } from '../db/schema.js';
+import type { FalFiles } from '../fal/fal-files.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { Storage } from '../storage/storage.js';
 import type { EventResult } from './fal-webhooks/apply.js';
@@ -28,12 +29,15 @@ export type StatusCheckSummary = {
   prunedEvents: number;
   prunedOffers: number;
   prunedTrainingRuns: number;
+  /** LoRAs of completed avatars copied into our storage. */
+  lorasCopied: number;
 };
 
 export type StatusCheckDeps = {
   db: Db;
   storage: Storage;
   falHttp: FalHttp;
+  falFiles: FalFiles;
   notifier: Notifier;
   logger: Logger;
   config: Pick<Config, 'training' | 'checkStatusBudgetMs'>;

@@ -1,4 +1,5 @@
 import { type CheckPass, countEnded, type StatusCheckDeps, type StatusCheckSummary } from './check-pass.js';
+import { copyLoras } from './training/lora-copy.js';
 
 export type { StatusCheckDeps, StatusCheckSummary };
 
@@ -24,8 +25,12 @@ import { checkTrainings, rollBackInterruptedSubmissions } from './training/check
  * (batches claimed with SKIP LOCKED and a lease, so concurrent checkers share
  * the work and never double it); completes finished ones through the same
  * functions the webhook uses; fails those past their timeout; sends the outbox;
- * retries failed file deletions; prunes old update claims, offers and attempts.
+ * copies new LoRAs into storage (domain/training/lora-copy.ts); retries failed
+ * file deletions; prunes old update claims, offers and attempts.
  */
+/** LoRAs copied into storage by one pass. */
+const LORAS_A_PASS = 3;
+
 export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheckSummary> {
   const { db, config } = deps;
   const started = Date.now();
@@ -44,6 +49,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     prunedEvents: 0,
     prunedOffers: 0,
     prunedTrainingRuns: 0,
+    lorasCopied: 0,
   };
   const pass: CheckPass = { ...deps, summary, withinBudget: () => Date.now() - started < config.checkStatusBudgetMs };
 
@@ -54,6 +60,8 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   summary.interrupted = await rollBackInterruptedSubmissions(db, config.training.submitStuckMs);
   await checkTrainings(pass);
   await checkGenerations(pass);
+  // A few a pass: each is a download of tens to hundreds of megabytes.
+  if (pass.withinBudget()) summary.lorasCopied = await copyLoras(deps, LORAS_A_PASS);
 
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);

@@ -18,6 +18,8 @@ export type FalHttp = {
   post(url: string, json: unknown): Promise<FalAnswer>;
 };
 
+const KEEP_FILES = JSON.stringify({ expiration_duration_seconds: null });
+
 export function createFalHttp(config: Pick<Config, 'fal'>, timeoutMs = 10_000): FalHttp {
   const request = async (method: 'GET' | 'PUT' | 'POST', url: string, json?: unknown): Promise<FalAnswer> => {
     const target = rewriteFalUrl(url, config.fal.baseUrl);
@@ -26,7 +28,8 @@ export function createFalHttp(config: Pick<Config, 'fal'>, timeoutMs = 10_000): 
       headers: {
         authorization: `Key ${config.fal.key ?? 'local-simulator'}`,
         accept: 'application/json',
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        // A submit asks FAL to keep the job's files (a LoRA, pictures): its CDN deletes them when their retention ends.
+        ...(json === undefined ? {} : { 'content-type': 'application/json', 'x-fal-object-lifecycle-preference': KEEP_FILES }),
       },
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       signal: AbortSignal.timeout(timeoutMs),

@@ -1,5 +1,4 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { avatars, generations, users } from '../../db/schema.js';
@@ -11,6 +10,7 @@ import { lockUser } from '../billing/ledger.js';
 import { newSubmitKey, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhooks/apply.js';
 import { checkBalance, type Refusal } from '../limits.js';
+import { type LoraDeps, usableLoraUrl } from '../training/lora-copy.js';
 import { failGeneration } from './completion.js';
 import type { Generation } from './queries.js';
 import {
@@ -70,7 +70,7 @@ export async function startGeneration(
   });
 }
 
-export type GenerationDeps = { db: Db; falHttp: FalHttp; logger: Logger; config: GenerationConfig };
+export type GenerationDeps = LoraDeps & { falHttp: FalHttp; config: GenerationConfig };
 
 /**
  * Submits a recorded generation to the FAL queue, once, with our webhook:
@@ -89,7 +89,13 @@ export async function submitGeneration(deps: GenerationDeps, generationId: strin
     .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
   if (!row?.generation.submitKey) return { ok: false };
   const { generation, avatar } = row;
-  const { modelId, input } = generationRequest(deps.config, avatar, generation.fullPrompt, formatOr(generation.format));
+  // FAL may have deleted the LoRA file since the training: our copy goes up again first.
+  const loraUrl = await usableLoraUrl(deps, avatar).catch((error: unknown) => {
+    deps.logger.error({ err: error, avatar_id: avatar.id }, 'could not make sure the LoRA still answers');
+    return avatar.diffusersLoraFileUrl;
+  });
+  const drawing = { ...avatar, diffusersLoraFileUrl: loraUrl };
+  const { modelId, input } = generationRequest(deps.config, drawing, generation.fullPrompt, formatOr(generation.format));
   const submitted = await submitJob(deps.falHttp, modelId, input, webhookUrlFor(deps.config.publicUrl, generation.submitKey!));
   if (!submitted.ok) {
     deps.logger.error({ generation_id: generationId, queued: submitted.queued, detail: submitted.detail }, 'generation submission failed');

@@ -26,6 +26,8 @@ export type Submission = {
   input: Record<string, unknown>;
   webhookUrl: string | null;
   authorization: string | undefined;
+  /** The X-Fal-Object-Lifecycle-Preference header: how long FAL keeps the job's files. */
+  lifecycle: string | undefined;
 };
 
 type Failure = { status: number; body: unknown };
@@ -80,6 +82,13 @@ export async function startFakeFal() {
     jwksDelayMs: 0,
     /** Uploaded files by id, as PUT to the upload URL. */
     files: new Map<string, Buffer>(),
+    /** Files on FAL's CDN by URL (https://v3.fal.media/files/…); any other CDN URL answers some bytes of its own. */
+    cdnFiles: new Map<string, Buffer>(),
+    /**
+     * CDN URLs (or URLs of this fake's uploads) whose files expired: FAL deletes files when their retention
+     * ends. They answer 404, and a generation naming one as its LoRA fails.
+     */
+    expiredFiles: new Set<string>(),
     /**
      * Huge files by id, streamed in 64 KB chunks with no content-length (a CDN may not say): `sent`
      * counts what went out before the reader hung up.
@@ -108,6 +117,9 @@ export async function startFakeFal() {
     onSubmit: undefined as ((submission: Submission) => Promise<void>) | undefined,
   };
   let nextId = 1;
+  /** Whether a file URL of FAL's (its CDN, or an upload of this fake) would answer. */
+  const servedFile = (url: string) =>
+    !state.expiredFiles.has(url) && (!url.startsWith(`${server.url}/files/`) || state.files.has(url.slice(`${server.url}/files/`.length)));
 
   const server = await listen(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
@@ -148,6 +160,15 @@ export async function startFakeFal() {
       }
       return sendJson(response, 200, {});
     }
+    const cdn = request.method === 'GET' && /(^|\.)fal\.media$/.test(host ?? '') ? `https://${host}${route}` : undefined;
+    if (cdn !== undefined) {
+      if (state.expiredFiles.has(cdn)) return sendJson(response, 404, { detail: 'File not found' });
+      const file = state.cdnFiles.get(cdn) ?? Buffer.from(`fake file ${cdn}`);
+      const body = request.headers.range === 'bytes=0-0' ? file.subarray(0, 1) : file;
+      response.writeHead(body === file ? 200 : 206, { 'content-length': body.length });
+      response.end(body);
+      return;
+    }
     const huge = request.method === 'GET' && host === 'files' ? state.hugeFiles.get(rest.join('/')) : undefined;
     if (huge) {
       response.writeHead(200, { 'content-type': 'image/png' });
@@ -160,7 +181,7 @@ export async function startFakeFal() {
       return;
     }
     if (request.method === 'GET' && host === 'files') {
-      const file = state.files.get(rest.join('/'));
+      const file = state.expiredFiles.has(`${server.url}/files/${rest.join('/')}`) ? undefined : state.files.get(rest.join('/'));
       if (!file) return sendJson(response, 404, { detail: 'not found' });
       response.writeHead(200, { 'content-length': file.length });
       response.end(file);
@@ -213,9 +234,24 @@ export async function startFakeFal() {
         input,
         webhookUrl: url.searchParams.get('fal_webhook'),
         authorization: request.headers.authorization,
+        lifecycle: request.headers['x-fal-object-lifecycle-preference'] as string | undefined,
       };
       state.submissions.push(submission);
-      state.jobs.set(requestId, { status: 'IN_PROGRESS' });
+      // A LoRA that does not answer fails the job when FAL's runner fetches it, as FAL does.
+      const loras = (input.loras as { path?: string }[] | undefined) ?? [];
+      const missing = loras.map((l) => String(l.path)).find((p) => !servedFile(p));
+      state.jobs.set(
+        requestId,
+        missing
+          ? {
+              status: 'COMPLETED',
+              result: {
+                status: 422,
+                body: { detail: [{ loc: ['body', 'loras', 0, 'path'], msg: `File not found: ${missing}`, type: 'file_download_error' }] },
+              },
+            }
+          : { status: 'IN_PROGRESS' },
+      );
       await state.onSubmit?.(submission);
       if (state.loseSubmitAnswers > 0) {
         state.loseSubmitAnswers -= 1;
