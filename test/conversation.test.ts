@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, botState, generations, users } from '../src/db/schema.js';
+import { deliverLikeTelegram } from './support/fakes/telegram-api.js';
 import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
@@ -114,42 +115,48 @@ t.test('leftovers: retry refreshes the card; a stop after the end says it ended;
   t.ok((ready.result as Message).message_id);
 });
 
-t.test('an album gets one answer: one hint while a name is expected, one summed-up refusal past the maximum', async (t) => {
-  const env = await buildTestApp(t, { MIN_PHOTOS: '2', MAX_PHOTOS: '3' });
-  await postUpdate(env.app, textUpdate('➕ Создать аватар'));
-  await postUpdate(env.app, callbackUpdate('avatar_type:style', 1));
-  const album = async (prefix: string, n: number) => {
-    const updates = await Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        env.telegram.addFile(`${prefix}-${i}`, await jpeg(1024, 1024, `${prefix}-${i}`));
-        return photoUpdate(`${prefix}-${i}`, ALICE, { media_group_id: prefix });
-      }),
+t.test(
+  'an album delivered as Telegram does (one photo at a time, 1.5 s apart) gets one answer: one hint, one summed-up refusal, the progress below it',
+  async (t) => {
+    const env = await buildTestApp(t, { MIN_PHOTOS: '2', MAX_PHOTOS: '3' });
+    await postUpdate(env.app, textUpdate('➕ Создать аватар'));
+    await postUpdate(env.app, callbackUpdate('avatar_type:style', 1));
+    const album = async (prefix: string, n: number) => {
+      const updates = await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          env.telegram.addFile(`${prefix}-${i}`, await jpeg(1024, 1024, `${prefix}-${i}`));
+          return photoUpdate(`${prefix}-${i}`, ALICE, { media_group_id: prefix });
+        }),
+      );
+      const answers = await deliverLikeTelegram(updates, (u) => postUpdate(env.app, u), 1_500);
+      t.same(new Set(answers.map((a) => a.statusCode)), new Set([200]));
+      await env.deps.tasks.drain(10_000);
+    };
+    await album('early', 6);
+    t.equal(sentTo(env, ALICE, '✏️ Пришлите имя аватара текстом').length, 1, 'one hint for six photos');
+
+    await postUpdate(env.app, textUpdate('Album'));
+    await album('many', 6);
+    const refusals = sentTo(env, ALICE, '❌');
+    t.equal(refusals.length, 1, 'one refusal for the three photos past the maximum');
+    const edit = env.telegram.callsOf('editMessageText').find((c) => c.payload.message_id === (refusals[0]!.result as Message).message_id);
+    t.equal(edit?.payload.text, '❌ 3 фото не приняты: уже загружено максимум 3 фото', 'summed up once the album settled');
+
+    // The progress came down below the album: sent anew, the old one deleted, the step pointing at the new one.
+    const progress = sentTo(env, ALICE, '📊');
+    t.equal(progress.length, 2, 'the first progress message, and the one below the album');
+    const [first, moved] = progress.map((c) => (c.result as Message).message_id);
+    t.match(progress[1]?.payload.text, '📸 Загружено: 3/3');
+    t.ok(
+      env.telegram.callsOf('deleteMessage').some((c) => c.payload.message_id === first),
+      'the old one is gone',
     );
-    await Promise.all(updates.map((u) => postUpdate(env.app, u)));
-    await env.deps.tasks.drain(10_000);
-  };
-  await album('early', 6);
-  t.equal(sentTo(env, ALICE, '✏️ Пришлите имя аватара текстом').length, 1, 'one hint for six photos');
-
-  await postUpdate(env.app, textUpdate('Album'));
-  await album('many', 6);
-  const refusals = sentTo(env, ALICE, '❌');
-  t.equal(refusals.length, 1, 'one refusal for the three photos past the maximum');
-  const edit = env.telegram.callsOf('editMessageText').find((c) => c.payload.message_id === (refusals[0]!.result as Message).message_id);
-  t.equal(edit?.payload.text, '❌ 3 фото не приняты: уже загружено максимум 3 фото', 'summed up once the album settled');
-
-  // The progress came down below the album: sent anew, the old one deleted, the step pointing at the new one.
-  const progress = sentTo(env, ALICE, '📊');
-  t.equal(progress.length, 2, 'the first progress message, and the one below the album');
-  const [first, moved] = progress.map((c) => (c.result as Message).message_id);
-  t.match(progress[1]?.payload.text, '📸 Загружено: 3/3');
-  t.ok(
-    env.telegram.callsOf('deleteMessage').some((c) => c.payload.message_id === first),
-    'the old one is gone',
-  );
-  const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id));
-  t.equal(state?.data.progressMessageId, moved, 'later photos edit the new one');
-});
+    const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id));
+    t.equal(state?.data.progressMessageId, moved, 'later photos edit the new one');
+    const last = env.telegram.callsOf('sendMessage').at(-1);
+    t.equal((last?.result as Message | undefined)?.message_id, moved, 'the progress is the last message of the chat');
+  },
+);
 
 t.test('a running training shows on its card how far FAL is: its place in the queue, then its latest log line', async (t) => {
   const env = await buildTestApp(t);

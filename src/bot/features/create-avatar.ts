@@ -7,6 +7,7 @@ import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
+import { albumOf } from '../reply-groups.js';
 import { texts } from '../texts/index.js';
 import { chooseGenderView, chooseTypeView } from '../views/avatar-type.js';
 import { limitText } from '../views/refusal.js';
@@ -99,7 +100,7 @@ export function createAvatarFeature(deps: BotDeps) {
     if (state?.step !== 'enter_name' || !ctx.user) return next();
     const t = ctx.t;
     // An album sent instead of a name: one hint, not one per photo.
-    if (!('text' in ctx.message)) return deps.replies.reply(ctx.chat.id, 'name-is-text', () => t.nameIsText);
+    if (!('text' in ctx.message)) return deps.replies.reply(ctx.chat.id, 'name-is-text', () => t.nameIsText, albumOf(ctx));
     const checked = checkAvatarName(ctx.message.text);
     if (!checked.ok) return ctx.reply(`${t[checked.reason]}\n\n${t.askName}`);
     const created = await createDraftAvatar(

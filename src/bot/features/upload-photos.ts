@@ -10,6 +10,7 @@ import { type CallbackContext, isMessageGone, isNotModified, onAction, onAvatarA
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
+import { albumOf } from '../reply-groups.js';
 import { downloadTelegramFile, FileTooLargeError } from '../telegram-files.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { photoBrowserView } from '../views/photo-browser.js';
@@ -99,7 +100,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
 
   /** A refusal; like ones in the same burst (an album past the maximum) are summed up in one message. */
   const refuse = (ctx: ChatContext, refusal: PhotoRefusal) =>
-    deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => ctx.t.photoRefused(refusal, count));
+    deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => ctx.t.photoRefused(refusal, count), albumOf(ctx));
 
   feature.on([message('photo'), message('document')], async (ctx, next) => {
     const state = ctx.wizard;
@@ -145,8 +146,11 @@ export function uploadPhotosFeature(deps: BotDeps) {
     const album = ctx.message.media_group_id;
     if (album) {
       const { chat, log } = ctx;
-      deps.replies.afterBurst(chat.id, `album:${album}`, () =>
-        moveProgressDown(ctx, deps, state.avatarId).catch((error: unknown) => log.warn({ err: error }, 'progress message not moved')),
+      deps.replies.afterBurst(
+        chat.id,
+        'progress-below',
+        () => moveProgressDown(ctx, deps, state.avatarId).catch((error: unknown) => log.warn({ err: error }, 'progress message not moved')),
+        album,
       );
     }
   });
@@ -155,7 +159,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   feature.on(message(), async (ctx, next) => {
     const state = ctx.wizard;
     if (state?.step !== 'upload_photos') return next();
-    return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => ctx.t.sendPhotoHint);
+    return deps.replies.reply(ctx.chat.id, 'send-photo-hint', () => ctx.t.sendPhotoHint, albumOf(ctx));
   });
 
   feature.use(

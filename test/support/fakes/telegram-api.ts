@@ -24,6 +24,39 @@ export const BOT_INFO = {
 
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 
+type Delivered = { statusCode: number };
+
+/**
+ * Delivers updates to a webhook as the Bot API server does (`WebhookActor.cpp`): one chat's updates one at
+ * a time, the next only once the previous was answered (and `gapMs` later: a slow phone, a retry), while
+ * other chats go in parallel. An album of ten photos is ten requests in a row, never ten at once.
+ */
+export async function deliverLikeTelegram<U extends object>(
+  updates: U[],
+  post: (update: U) => Promise<Delivered>,
+  gapMs = 0,
+): Promise<Delivered[]> {
+  const chats = new Map<number, number[]>();
+  updates.forEach((update, i) => {
+    const { message, callback_query } = update as {
+      message?: { chat: { id: number } };
+      callback_query?: { message?: { chat: { id: number } } };
+    };
+    const chat = message?.chat.id ?? callback_query?.message?.chat.id ?? 0;
+    chats.set(chat, [...(chats.get(chat) ?? []), i]);
+  });
+  const answers: Delivered[] = [];
+  await Promise.all(
+    [...chats.values()].map(async (indexes) => {
+      for (const [n, i] of indexes.entries()) {
+        if (n > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+        answers[i] = await post(updates[i]!);
+      }
+    }),
+  );
+  return answers;
+}
+
 async function parsePayload(contentType: string, body: Buffer): Promise<Record<string, unknown>> {
   if (body.length === 0) return {};
   if (contentType.startsWith('application/json')) return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
