@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
-import { promisify } from 'node:util';
 import { count, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import t from 'tap';
@@ -21,7 +19,6 @@ import { BOT_INFO } from './support/fakes/telegram-api.js';
 import {
   ALICE,
   BOB,
-  BOT_TOKEN,
   buildTestApp,
   callbackUpdate,
   deliverFalWebhook,
@@ -34,7 +31,7 @@ import {
   textUpdate,
   webhookPathOf,
 } from './support/helper.js';
-import { entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
+import { entriesOf, PRICES, paidTraining, runRefund, seedAvatarStatus } from './support/paid.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { sentTo } from './support/wizard-driver.js';
 
@@ -397,19 +394,7 @@ t.test('npm run refund checks the balance under the user’s lock: Stars spent m
   t.teardown(() => spender.end());
   await spender.query('begin');
   await spender.query('select id from users where id = $1 for update', [alice.id]);
-  const refund = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/refund.ts', 'charge-race'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: env.database.url,
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: 'x',
-      TELEGRAM_API_ROOT: env.telegram.url,
-    },
-  }).then(
-    () => ({ code: 0, err: '' }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
-  );
+  const refund = runRefund(env, 'charge-race');
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   await spender.query(`insert into balance_entries (user_id, key, kind, amount) values ($1, 'training:race', 'training', -250)`, [
     alice.id,

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, balanceEntries, generations, starOffers, starPayments, users } from '../src/db/schema.js';
 import {
   ALICE,
   BOB,
-  BOT_TOKEN,
   buildTestApp,
   callbackUpdate,
   deliverFalWebhook,
@@ -18,7 +15,7 @@ import {
   type TestEnv,
   textUpdate,
 } from './support/helper.js';
-import { balanceOf, entriesOf, PRICES, paidTraining, seedAvatarStatus } from './support/paid.js';
+import { balanceOf, entriesOf, PRICES, paidTraining, runRefund, seedAvatarStatus } from './support/paid.js';
 import { seedAvatar, userOf } from './support/seed.js';
 import { sentTo } from './support/wizard-driver.js';
 
@@ -313,8 +310,6 @@ t.test('/balance, /paysupport and /terms; free mode says so', async (t) => {
   t.match(sentTo(free, BOB, '⭐')[0]?.payload.text, 'Everything is free');
 });
 
-const run = promisify(execFile);
-
 t.test('npm run refund: Telegram gives the Stars back, the ledger takes them off, once', async (t) => {
   const env = await buildTestApp(t, PRICES);
   const alice = await userOf(env, ALICE);
@@ -322,20 +317,7 @@ t.test('npm run refund: Telegram gives the Stars back, the ledger takes them off
   await pay(env, ALICE, `${offer!.id}:300`, 300, 'charge-refund');
   await env.deps.db.insert(balanceEntries).values({ userId: alice.id, key: 'test-spent', kind: 'training', amount: -250 });
 
-  const refund = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli/refund.ts', ...args], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: env.database.url,
-        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-        TELEGRAM_WEBHOOK_SECRET: 'x',
-        TELEGRAM_API_ROOT: env.telegram.url,
-      },
-    }).then(
-      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-    );
+  const refund = (...args: string[]) => runRefund(env, ...args);
 
   const spent = await refund('charge-refund');
   t.equal(spent.code, 1);

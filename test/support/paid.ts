@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import type { Test } from 'tap';
 import { avatars, balanceEntries, users } from '../../src/db/schema.js';
-import { callbackUpdate, type From, postUpdate, type TestEnv } from './helper.js';
+import { BOT_TOKEN, callbackUpdate, type From, postUpdate, type TestEnv } from './helper.js';
 import { seedAvatar, userOf } from './seed.js';
 
 /** Stars prices for tests of charges and refunds, and a user's ledger as the database holds it. */
@@ -29,4 +31,21 @@ export async function paidTraining(t: Test, env: TestEnv, from: From, name: stri
   await env.deps.tasks.drain(10_000);
   t.match((await entriesOf(env, from)).at(-1), { kind: 'training', amount: -100, note: name }, 'the price is taken at the start');
   return { avatar, requestId: submission.requestId };
+}
+
+/** `npm run refund -- <args>` against the test's database and fake Bot API, as the operator runs it. */
+export function runRefund(env: TestEnv, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/refund.ts', ...args], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: env.database.url,
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: 'x',
+      TELEGRAM_API_ROOT: env.telegram.url,
+    },
+  }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
 }
