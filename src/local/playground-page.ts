@@ -212,20 +212,22 @@ function sync(history) {
   history.forEach(render);
 }
 
-fetch('/__playground/history').then((r) => r.json()).then((history) => {
-  sync(history);
-  // A first visit, or the language just changed: the bot greets in it, with its menu.
-  if (history.length === 0 || localStorage.getItem('greeted') !== lang) post('say', { text: '/start' });
-  localStorage.setItem('greeted', lang);
-});
 const events = new EventSource('/__playground/events');
-// After the server restarted, the page reconnects by itself and catches up with what it missed.
+// The history is read once the event stream is open, so nothing said in between is missed; after the
+// server restarted, the page reconnects by itself and catches up the same way.
 let connected = false;
 const offline = document.getElementById('offline');
 events.addEventListener('open', () => {
   offline.style.display = 'none';
-  if (connected) fetch('/__playground/history').then((r) => r.json()).then(sync);
+  const first = !connected;
   connected = true;
+  fetch('/__playground/history').then((r) => r.json()).then((history) => {
+    sync(history);
+    if (!first) return;
+    // A first visit, or the language just changed: the bot greets in it, with its menu.
+    if (history.length === 0 || localStorage.getItem('greeted') !== lang) post('say', { text: '/start' });
+    localStorage.setItem('greeted', lang);
+  });
 });
 events.addEventListener('error', () => (offline.style.display = 'block'));
 events.addEventListener('message', (e) => render(JSON.parse(e.data)));
