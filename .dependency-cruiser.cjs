@@ -13,9 +13,11 @@
 const LAYERS = {
   routes: ['bot', 'domain', 'db', 'fal', 'storage', 'http', 'runtime'],
   bot: ['domain', 'db', 'fal', 'storage', 'runtime'],
-  domain: ['db', 'fal', 'storage', 'runtime'],
+  domain: ['db', 'fal', 'faces', 'storage', 'runtime'],
   db: ['runtime'],
   fal: ['runtime'],
+  // The face models, run in a worker thread.
+  faces: ['runtime'],
   storage: ['runtime'],
   http: [],
   runtime: [],
@@ -64,7 +66,7 @@ module.exports = {
       comment:
         'the domain and the adapters know nothing of HTTP servers or Telegram: Fastify and telegraf stay in routes/, bot/, http/, local/ and the wiring',
       severity: 'error',
-      from: { path: '^src/(domain|db|fal|storage|runtime)/' },
+      from: { path: '^src/(domain|db|fal|faces|storage|runtime)/' },
       to: { path: 'node_modules/(fastify|@fastify/[^/]+|fastify-plugin|telegraf)/' },
     },
     {

@@ -81,6 +81,8 @@ if (what === 'bomb') {
         format: 'jpeg',
         fingerprint: prepared.fingerprint,
         thumbnailKey: null,
+        faceDescriptor: null,
+        faceStatus: null,
         position: i + 1,
         createdAt: new Date(),
       });

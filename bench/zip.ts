@@ -26,6 +26,8 @@ export async function zipMemory(dataDir: string) {
       format: 'jpeg',
       fingerprint: null,
       thumbnailKey: null,
+      faceDescriptor: null,
+      faceStatus: null,
       position: i + 1,
       createdAt: new Date(),
     });

@@ -79,6 +79,9 @@ const envSchema = z
     PHOTO_MIN_BRIGHTNESS: z.coerce.number({ error: 'must be a number' }).min(0).max(255).default(20),
     PHOTO_MIN_CONTRAST: z.coerce.number({ error: 'must be a number' }).min(0).max(128).default(6),
     PHOTO_MIN_SHARPNESS: z.coerce.number({ error: 'must be a number' }).min(0).default(8),
+    FACE_CHECK: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    FACE_MIN_SIZE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0.15),
+    FACE_MATCH_DISTANCE: z.coerce.number({ error: 'must be a number' }).min(0.1).max(2).default(0.6),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
@@ -235,6 +238,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       /** A `submitting` avatar this old was interrupted (a crash mid-submit). */
       submitStuckMs: e.SUBMIT_STUCK_MINUTES * 60_000,
     },
+    /**
+     * Faces, found and described offline (src/faces/): a portrait photo must show one face, at least
+     * `minSize` of the short side, not cut off; two descriptors farther apart than `matchDistance`
+     * are two people (and a generated picture that far is flagged). Off: no model is loaded.
+     */
+    faces: { check: e.FACE_CHECK === 'on', minSize: e.FACE_MIN_SIZE, matchDistance: e.FACE_MATCH_DISTANCE },
     generation: {
       loraScale: e.GENERATION_LORA_SCALE,
       finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,

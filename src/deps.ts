@@ -8,6 +8,7 @@ import { createDatabase, type Database, runMigrations } from './db/client.js';
 import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded/launcher.js';
 import { createNotifier } from './domain/notifier.js';
 import { serviceCounts } from './domain/service-counts.js';
+import { countedFaceDetector, createFaceDetector } from './faces/face-detector.js';
 import { instrumentFalHttp } from './fal/counted-fal-http.js';
 import { createFal } from './fal/fal-client.js';
 import { createFalFiles } from './fal/fal-files.js';
@@ -21,7 +22,7 @@ const EMBEDDED_DATABASE = 'avatar_bot';
 
 export type Deps = AppDeps & {
   tasks: BackgroundTasks;
-  /** Waits for background work, then closes what was opened: storage client, pool, embedded PostgreSQL. */
+  /** Waits for background work, then closes what was opened: face worker, storage client, pool, embedded PostgreSQL. */
   close(): Promise<void>;
 };
 
@@ -51,11 +52,14 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const fal = createFal(config);
   const tasks = createBackgroundTasks(logger);
   const telegram = createTelegram({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot });
-  const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config }), tasks);
   const metrics = createMetrics(serviceCounts(database.db));
+  const faces = config.faces.check ? { detector: countedFaceDetector(createFaceDetector(), metrics), rules: config.faces } : null;
+  // The models load in the background now, not on the first user's first photo.
+  faces?.detector.warm().catch((err: unknown) => logger.error({ err }, 'face models not loaded'));
+  const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config, faces }), tasks);
   const falHttp = instrumentFalHttp(createFalHttp(config), metrics);
   const falFiles = createFalFiles(config, fal);
-  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, falFiles, tasks, notifier, logger, config });
+  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, falFiles, faces, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;
@@ -72,6 +76,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     tasks,
     async close() {
       await tasks.drain(config.shutdownTimeoutMs);
+      await faces?.detector.close();
       closeStorage();
       await db.close();
       await embedded?.stop();

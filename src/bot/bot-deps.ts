@@ -2,6 +2,7 @@ import type { FalClient } from '@fal-ai/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { FaceCheck } from '../domain/avatar-photos.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { FalFiles } from '../fal/fal-files.js';
 import type { FalHttp } from '../fal/fal-http.js';
@@ -16,10 +17,12 @@ export type BotDeps = {
   fal: FalClient;
   falHttp: FalHttp;
   falFiles: FalFiles;
+  /** The face check of portrait photos and the likeness of pictures; null when FACE_CHECK=off. */
+  faces: FaceCheck;
   tasks: BackgroundTasks;
   notifier: Notifier;
   logger: Logger;
   /** One answer per burst of updates (bot/reply-groups.ts). */
   replies: ReplyGroups;
-  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing'>;
+  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing' | 'faces'>;
 };

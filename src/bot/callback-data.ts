@@ -16,6 +16,8 @@ type Actions = {
   avatar_photos_ready: { avatarId: string };
   avatar_photos: { avatarId: string; index: number };
   avatar_photo_del: { avatarId: string; photo: string };
+  avatar_face_keep: { avatarId: string; photo: string };
+  avatar_face_drop: { avatarId: string; photo: string };
   avatar_photos_back: { avatarId: string };
   avatar_review_back: { avatarId: string };
   avatar_create_cancel: { avatarId: string };
@@ -58,6 +60,15 @@ function byAvatar<K extends keyof Actions>(name: K & { [N in K]: Actions[N] exte
   };
 }
 
+/** The codec of an action on one photo of an avatar: the avatar id and the first 8 hex digits of the photo's sha256. */
+function byPhoto<K extends 'avatar_photo_del' | 'avatar_face_keep' | 'avatar_face_drop'>(name: K): Codec<K> {
+  return {
+    pattern: new RegExp(`^${name}:(${UUID}):([0-9a-f]{8})$`),
+    parse: (m) => ({ avatarId: m[1]!, photo: m[2]! }) as Actions[K],
+    format: (a) => `${a.avatarId}:${a.photo}`,
+  };
+}
+
 const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_new: { pattern: /^avatar_new$/, parse: () => ({}) },
   avatar_resume: byAvatar('avatar_resume'),
@@ -73,11 +84,9 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
     parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),
     format: (a) => `${a.avatarId}:${a.index}`,
   },
-  avatar_photo_del: {
-    pattern: new RegExp(`^avatar_photo_del:(${UUID}):([0-9a-f]{8})$`),
-    parse: (m) => ({ avatarId: m[1]!, photo: m[2]! }),
-    format: (a) => `${a.avatarId}:${a.photo}`,
-  },
+  avatar_photo_del: byPhoto('avatar_photo_del'),
+  avatar_face_keep: byPhoto('avatar_face_keep'),
+  avatar_face_drop: byPhoto('avatar_face_drop'),
   avatar_photos_back: byAvatar('avatar_photos_back'),
   avatar_review_back: byAvatar('avatar_review_back'),
   avatar_create_cancel: byAvatar('avatar_create_cancel'),

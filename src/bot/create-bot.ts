@@ -8,6 +8,7 @@ import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
 import { createAvatarFeature } from './features/create-avatar.js';
 import { deleteAvatarFeature } from './features/delete-avatar.js';
+import { faceFlagsFeature } from './features/face-flags.js';
 import { galleryFeature } from './features/gallery.js';
 import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
@@ -88,6 +89,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(starsFeature(deps));
   bot.use(createAvatarFeature(deps));
   bot.use(uploadPhotosFeature(deps));
+  bot.use(faceFlagsFeature(deps));
   bot.use(startTrainingFeature(deps));
 
   bot.use(galleryFeature(deps));

@@ -1,6 +1,7 @@
 import { type Telegram, TelegramError } from 'telegraf';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { FaceCheck } from '../domain/avatar-photos.js';
 import { generationPictures } from '../domain/generation/images.js';
 import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
@@ -16,7 +17,7 @@ import {
 } from './views/outcome-messages.js';
 import { type View, view } from './views/view.js';
 
-export type SenderDeps = { db: Db; storage: Storage; config: Pick<Config, 'fal'> };
+export type SenderDeps = { db: Db; storage: Storage; config: Pick<Config, 'fal'>; faces: FaceCheck };
 
 /** What the message was about no longer exists (the avatar was deleted since): nothing to send, ever. */
 class GoneError extends Error {
@@ -47,10 +48,10 @@ async function sendGeneration(
   fetchImage: (url: string) => Promise<Buffer>,
 ) {
   const p = notification.payload as Extract<Notification['payload'], { type: 'generation_completed' }>;
-  const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage);
+  const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage, deps.faces);
   if (!found) throw new GoneError(`generation ${p.generationId} is gone`);
   const media = found.pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
-  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation.id, p.avatarName);
+  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation.id, p.avatarName, found.likeness);
   if (media.length === 1) {
     const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption: v.text, ...v.markup });
     return message.message_id;

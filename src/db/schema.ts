@@ -10,6 +10,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -125,6 +126,13 @@ export const avatarPhotos = pgTable(
     /** A small JPEG for the gallery, made once at upload. */
     thumbnailKey: text('thumbnail_key'),
     position: integer('position').notNull(),
+    /** The face's 128-d descriptor (face-api), for photos of a portrait avatar checked for a face. */
+    faceDescriptor: real('face_descriptor').array(),
+    /**
+     * ok: one person with the others; flagged: looks like someone else, the user has not said yet
+     * (the training cannot start); kept: flagged, and the user said it is them. Null: not checked.
+     */
+    faceStatus: text('face_status').$type<'ok' | 'flagged' | 'kept'>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('avatar_photos_sha256_idx').on(t.avatarId, t.sha256)],
@@ -156,6 +164,12 @@ export const generations = pgTable(
     error: text('error'),
     statusCheckedAt: timestamp('status_checked_at', { withTimezone: true }),
     checkFailures: integer('check_failures').notNull().default(0),
+    /**
+     * How much the picture's face looks like the avatar's photos, 0–100 (domain/faces.ts); null when
+     * not measured or no face was found, which `likenessStatus` tells apart.
+     */
+    likeness: real('likeness'),
+    likenessStatus: text('likeness_status').$type<'measured' | 'no_face'>(),
     /** The "Генерирую…" message: removed once the picture (or the failure) is sent. */
     progressMessageId: bigint('progress_message_id', { mode: 'number' }),
     createdAt: createdAt(),

@@ -1,19 +1,28 @@
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatarPhotos, avatars } from '../db/schema.js';
+import type { FaceDetector } from '../faces/face-detector.js';
 import type { Storage } from '../storage/storage.js';
 import { COLLECTING_PHOTOS, isCollectingPhotos, TRANSITIONS } from './avatar-lifecycle.js';
 import { avatarPrefix, inStatusFor } from './avatars.js';
+import { type FaceRefusal, type FaceRules, flagStrangers, judgePortrait } from './faces.js';
 import { fingerprintDistance, type PhotoOptions, type PhotoRefusal, preparePhoto, SAME_PICTURE_DISTANCE } from './photo-pipeline.js';
+
+/** Why an uploaded photo was not taken: the picture itself, or its face. */
+export type UploadRefusal = PhotoRefusal | FaceRefusal;
 
 /** A photo received into a temporary file, hashed on the way in. */
 export type UploadedFile = { path: string; size: number; sha256: string };
 
 export type PhotoLimits = PhotoOptions & { maxPhotos: number };
 
+/** The face check of a portrait avatar's photos; null when it is off. */
+export type FaceCheck = { detector: FaceDetector; rules: FaceRules } | null;
+
 export type AddPhotoResult =
-  | { ok: true; count: number }
-  | { ok: false; refusal: PhotoRefusal }
+  /** `flagged`: photos that now look like someone else (this one, or earlier ones judged again), to ask the user about. */
+  | { ok: true; count: number; flagged: { id: string; sha256: string }[] }
+  | { ok: false; refusal: UploadRefusal }
   /** The avatar is no longer collecting photos (submitted, deleted, or under review). */
   | { ok: false; refusal: null };
 
@@ -32,10 +41,12 @@ const samePicture = (fingerprint: string, fingerprints: (string | null)[]) =>
 export async function addPhoto(
   db: Db,
   storage: Storage,
-  input: { avatarId: string; file: UploadedFile; telegramFileId: string | null; limits: PhotoLimits },
+  input: { avatarId: string; file: UploadedFile; telegramFileId: string | null; limits: PhotoLimits; faces: FaceCheck },
 ): Promise<AddPhotoResult> {
   const { avatarId, file, limits } = input;
   const { sha256 } = file;
+  const [avatar] = await db.select({ trainingType: avatars.trainingType }).from(avatars).where(eq(avatars.id, avatarId));
+  if (!avatar) return { ok: false, refusal: null };
   const known = await db
     .select({ sha256: avatarPhotos.sha256, fingerprint: avatarPhotos.fingerprint })
     .from(avatarPhotos)
@@ -50,6 +61,13 @@ export async function addPhoto(
     )
   )
     return { ok: false, refusal: { kind: 'duplicate' } };
+  // A style avatar learns a look, not a face: its photos need none.
+  let descriptor: number[] | null = null;
+  if (input.faces && avatar.trainingType === 'portrait') {
+    const judged = judgePortrait(await input.faces.detector.scan(photo.jpeg), input.faces.rules);
+    if ('kind' in judged) return { ok: false, refusal: judged };
+    descriptor = judged.face.descriptor;
+  }
 
   // Named by content: two concurrent copies of one photo write the same bytes to the same keys.
   const storageKey = `${avatarPrefix(avatarId)}photos/${sha256}.jpg`;
@@ -88,6 +106,8 @@ export async function addPhoto(
         height: photo.height,
         format: 'jpeg',
         position: Math.max(0, ...stored.map((s) => s.position)) + 1,
+        faceDescriptor: descriptor,
+        faceStatus: descriptor ? 'ok' : null,
       })
       .onConflictDoNothing()
       .returning({ id: avatarPhotos.id });
@@ -96,7 +116,8 @@ export async function addPhoto(
       .update(avatars)
       .set({ status: TRANSITIONS.collectPhotos.to, updatedAt: new Date() })
       .where(inStatusFor(avatarId, 'collectPhotos'));
-    return { ok: true, count: n + 1 };
+    const flagged = descriptor && input.faces ? await flagStrangers(tx, avatarId, input.faces.rules) : [];
+    return { ok: true, count: n + 1, flagged };
   });
 
   // The keys are shared by identical photos: the files stay only if a row (a concurrent copy) uses them.

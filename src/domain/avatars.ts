@@ -72,7 +72,7 @@ export async function listPhotos(db: DbOrTx, avatarId: string): Promise<AvatarPh
   return db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId)).orderBy(asc(avatarPhotos.position));
 }
 
-/** Moves to ready, only with at least `minPhotos` photos. */
+/** Moves to ready, only with at least `minPhotos` photos and none flagged as someone else. */
 export async function markReady(db: DbOrTx, avatarId: string, minPhotos: number): Promise<Avatar | null> {
   const [avatar] = await db
     .update(avatars)
@@ -81,6 +81,8 @@ export async function markReady(db: DbOrTx, avatarId: string, minPhotos: number)
       and(
         inStatusFor(avatarId, 'markReady'),
         sql`(select count(*) from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId}) >= ${minPhotos}`,
+        // A photo that looks like someone else waits for the user's word (domain/faces.ts).
+        sql`not exists (select 1 from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId} and ${avatarPhotos.faceStatus} = 'flagged')`,
       ),
     )
     .returning();

@@ -10,7 +10,8 @@ const PAGE_TEXTS = {
     switchTo: 'English',
     offline: 'Сервер недоступен — переподключаюсь…',
     photos: 'Фото',
-    samples: '10 примеров фото',
+    samples: '10 фото одного человека',
+    others: 'Фото другого человека и групповое фото: их бот не примет',
     menu: Object.values(texts.ru.menu),
   },
   en: {
@@ -19,7 +20,8 @@ const PAGE_TEXTS = {
     switchTo: 'Русский',
     offline: 'Server unreachable — reconnecting…',
     photos: 'Photos',
-    samples: '10 sample photos',
+    samples: '10 photos of one person',
+    others: 'A photo of someone else and a group photo: the bot will refuse them',
     menu: Object.values(texts.en.menu),
   },
 };
@@ -72,6 +74,7 @@ export const PAGE_HTML = `<!doctype html>
   <input id="text" type="text" autocomplete="off">
   <label><input id="files" type="file" accept="image/*" multiple hidden><button type="button" id="attach">📎</button></label>
   <button type="button" id="samples">🖼×10</button>
+  <button type="button" id="others">👥</button>
   <button type="submit">➤</button>
 </form>
 <script src="/__playground/app.js"></script>
@@ -88,6 +91,7 @@ document.getElementById('subtitle').textContent = page.subtitle;
 document.getElementById('text').placeholder = page.placeholder;
 document.getElementById('attach').title = page.photos;
 document.getElementById('samples').title = page.samples;
+document.getElementById('others').title = page.others;
 document.getElementById('offline').textContent = page.offline;
 const langButton = document.getElementById('lang');
 langButton.textContent = page.switchTo;
@@ -250,6 +254,7 @@ document.getElementById('send').onsubmit = (e) => {
 };
 document.getElementById('attach').onclick = () => document.getElementById('files').click();
 document.getElementById('samples').onclick = () => post('samples', {});
+document.getElementById('others').onclick = () => post('samples', { others: true });
 document.getElementById('files').onchange = async (e) => {
   const photos = await Promise.all([...e.target.files].map((file) => file.arrayBuffer().then((buffer) => {
     let binary = '';

@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 
 /**
- * Pictures the playground shows instead of real ones, drawn with sharp from
- * SVG: sample "portraits" to upload (each a different face, light and
- * background, with a film grain, so they pass the photo checks as real photos
- * would) and the simulator's results (a landscape in the prompt's colours with
- * the prompt written on it).
+ * The simulator's results, drawn with sharp from SVG: a landscape in the
+ * prompt's colours with the prompt written on it (the sample photos to upload
+ * are real ones: sample-faces.ts).
  */
 
 const escapeXml = (text: string) =>
@@ -26,35 +24,6 @@ async function withGrain(svg: string, width: number, height: number, sigma: numb
   return sharp(Buffer.from(svg))
     .resize(width, height)
     .composite([{ input: grain, blend: 'overlay' }]);
-}
-
-/** One sample portrait: head, hair, shoulders on a gradient; `i` picks the face. */
-export async function samplePortrait(i: number): Promise<Buffer> {
-  const b = seeded(`sample-${i}`);
-  const [w, h] = [768, 1024];
-  const skin = hsl(20 + (b[0]! % 20), 45, 55 + (b[1]! % 25));
-  const hair = hsl(b[2]! % 40, 40, 12 + (b[3]! % 40));
-  const shirt = hsl(b[4]! * 1.4, 55, 35 + (b[5]! % 25));
-  const sky = [hsl(b[6]! * 1.4, 50, 70), hsl(b[7]! * 1.4, 45, 35)];
-  const dx = (b[8]! % 120) - 60;
-  const tilt = (b[9]! % 16) - 8;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
-  <defs><linearGradient id="bg" x1="0" y1="0" x2="${b[10]! % 2}" y2="1"><stop offset="0" stop-color="${sky[0]}"/><stop offset="1" stop-color="${sky[1]}"/></linearGradient></defs>
-  <rect width="${w}" height="${h}" fill="url(#bg)"/>
-  <circle cx="${120 + (b[11]! % 500)}" cy="${90 + (b[12]! % 200)}" r="${40 + (b[13]! % 60)}" fill="${hsl(b[14]! * 1.4, 60, 80)}" opacity="0.6"/>
-  <g transform="translate(${dx} 0) rotate(${tilt} 384 520)">
-    <path d="M84 1024 C110 780 250 720 384 720 C518 720 658 780 684 1024 Z" fill="${shirt}"/>
-    <rect x="334" y="600" width="100" height="150" rx="40" fill="${skin}"/>
-    <ellipse cx="384" cy="470" rx="${150 + (b[15]! % 30)}" ry="${195 + (b[16]! % 30)}" fill="${skin}"/>
-    <path d="M${224 - (b[17]! % 30)} 470 C210 250 300 230 384 235 C470 230 560 250 ${544 + (b[17]! % 30)} 470 C540 340 470 310 384 320 C300 310 230 340 ${224 - (b[17]! % 30)} 470 Z" fill="${hair}"/>
-    <ellipse cx="326" cy="470" rx="22" ry="13" fill="#fff"/><circle cx="326" cy="470" r="9" fill="${hsl(b[18]! * 1.4, 50, 25)}"/>
-    <ellipse cx="442" cy="470" rx="22" ry="13" fill="#fff"/><circle cx="442" cy="470" r="9" fill="${hsl(b[18]! * 1.4, 50, 25)}"/>
-    <path d="M300 440 Q326 ${425 - (b[19]! % 10)} 352 440 M416 440 Q442 ${425 - (b[19]! % 10)} 468 440" stroke="${hair}" stroke-width="7" fill="none"/>
-    <path d="M384 480 L372 545 L392 548" stroke="#0003" stroke-width="5" fill="none"/>
-    <path d="M340 590 Q384 ${610 + (b[20]! % 25)} 428 590" stroke="${hsl(355, 45, 45)}" stroke-width="9" fill="none" stroke-linecap="round"/>
-  </g>
-</svg>`;
-  return (await withGrain(svg, w, h, 18)).jpeg({ quality: 90 }).toBuffer();
 }
 
 /** The simulator's picture for a prompt: hills under a sky in the prompt's colours, the prompt written across it. */

@@ -84,6 +84,13 @@ export function createMetrics(counts: CountReaders) {
       labelNames: ['call', 'outcome'],
       registers,
     }),
+    faceScans: new Histogram({
+      name: 'avatar_bot_face_scan_duration_seconds',
+      help: 'Face scans (detect, landmarks, descriptors; src/faces/) by outcome: ok, error',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
+      registers,
+    }),
     statusCheck: new Histogram({
       name: 'avatar_bot_status_check_duration_seconds',
       help: 'Run time of one status check',

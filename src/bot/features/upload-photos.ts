@@ -1,24 +1,23 @@
-import { Composer, type Context } from 'telegraf';
+import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { isDatabaseUnavailable } from '../../db/client.js';
 import { isCollectingPhotos, isUnfinished, TRANSITIONS } from '../../domain/avatar-lifecycle.js';
-import { addPhoto, deletePhoto } from '../../domain/avatar-photos.js';
+import { addPhoto, deletePhoto, type UploadRefusal } from '../../domain/avatar-photos.js';
 import { type Avatar, countPhotos, deleteAvatar, findOwnedAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
-import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
-import { clearWizardState, getWizardState, replaceProgressMessage, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, isMessageGone, isNotModified, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { faceSummary, flagStrangers, openFlags } from '../../domain/faces.js';
+import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
+import { type CallbackContext, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
 import { albumOf } from '../reply-groups.js';
 import { downloadTelegramFile, FileTooLargeError } from '../telegram-files.js';
+import { type ChatContext, moveProgressDown, refreshProgress } from '../upload-progress.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { photoBrowserView } from '../views/photo-browser.js';
 import { reviewView } from '../views/training-review.js';
 import { progressView } from '../views/upload-progress.js';
-import type { View } from '../views/view.js';
-
-type ChatContext = Context & BotContext & { chat: NonNullable<Context['chat']> };
+import { askAboutStrangers } from './face-flags.js';
 
 /** Shows the upload instructions and a fresh progress message, and makes it the chat's upload step. */
 export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar): Promise<void> {
@@ -31,53 +30,10 @@ export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar
 
 /** Shows the review of a ready avatar: what will be trained, before money is spent. */
 export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar, editMessage = false): Promise<void> {
-  const v = reviewView(ctx.t, avatar, await countPhotos(deps.db, avatar.id), deps.config);
+  const v = reviewView(ctx.t, avatar, await countPhotos(deps.db, avatar.id), await faceSummary(deps.db, avatar.id), deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
   if (editMessage) await ctx.editMessageText(v.text, v.markup);
   else await ctx.reply(v.text, v.markup);
-}
-
-/**
- * Brings the progress message up to date. Photos of an album are handled in
- * parallel and their edits may reach Telegram out of order, so after each edit
- * the count is read again and, if it moved, shown again: the last edit to land
- * always shows the final count. A progress message that is gone (the user
- * deleted it) is replaced by a new one, which later photos then edit.
- */
-async function refreshProgress(ctx: ChatContext, deps: BotDeps, avatarId: string, messageId: number): Promise<void> {
-  let shown = -1;
-  let target = messageId;
-  for (let round = 0; round < 5; round++) {
-    const uploaded = await countPhotos(deps.db, avatarId);
-    if (uploaded === shown) return;
-    const v = progressView(ctx.t, avatarId, uploaded, deps.config.training);
-    try {
-      await ctx.telegram.editMessageText(ctx.chat.id, target, undefined, v.text, v.markup);
-    } catch (error) {
-      if (isMessageGone(error)) target = await replaceProgress(ctx, deps, target, v);
-      else if (!isNotModified(error)) throw error;
-    }
-    shown = uploaded;
-  }
-}
-
-/** Sends a new progress message in place of a gone one; of parallel replacements (an album) one wins. */
-async function replaceProgress(ctx: ChatContext, deps: BotDeps, goneId: number, v: View): Promise<number> {
-  const fresh = await ctx.reply(v.text, v.markup);
-  const winner = await replaceProgressMessage(deps.db, ctx.chat.id, goneId, fresh.message_id);
-  if (winner !== null && winner !== fresh.message_id) await ctx.deleteMessage(fresh.message_id).catch(() => {});
-  return winner ?? fresh.message_id;
-}
-
-/** Sends the progress anew at the bottom of the chat and retires the old message (one winner among parallel moves). */
-async function moveProgressDown(ctx: ChatContext, deps: BotDeps, avatarId: string): Promise<void> {
-  const state = await getWizardState(deps.db, ctx.chat.id);
-  if (state?.step !== 'upload_photos' || state.avatarId !== avatarId || state.progressMessageId === null) return;
-  const v = progressView(ctx.t, avatarId, await countPhotos(deps.db, avatarId), deps.config.training);
-  const fresh = await ctx.telegram.sendMessage(ctx.chat.id, v.text, v.markup);
-  const winner = await replaceProgressMessage(deps.db, ctx.chat.id, state.progressMessageId, fresh.message_id);
-  const retired = winner === fresh.message_id ? state.progressMessageId : fresh.message_id;
-  await ctx.telegram.deleteMessage(ctx.chat.id, retired).catch(() => {});
 }
 
 type Incoming = { fileId: string; declaredSize: number | undefined };
@@ -99,7 +55,7 @@ export function uploadPhotosFeature(deps: BotDeps) {
   const limits = deps.config.training;
 
   /** A refusal; like ones in the same burst (an album past the maximum) are summed up in one message. */
-  const refuse = (ctx: ChatContext, refusal: PhotoRefusal) =>
+  const refuse = (ctx: ChatContext, refusal: UploadRefusal) =>
     deps.replies.reply(ctx.chat.id, `refused:${JSON.stringify(refusal)}`, (count) => ctx.t.photoRefused(refusal, count), albumOf(ctx));
 
   feature.on([message('photo'), message('document')], async (ctx, next) => {
@@ -131,11 +87,12 @@ export function uploadPhotosFeature(deps: BotDeps) {
         maxSide: limits.photoMaxSide,
         quality: limits.photoQuality,
       },
+      faces: deps.faces,
     }).finally(download.dispose);
     if (!result.ok) {
       if (result.refusal === null) return ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));
       await refuse(ctx, result.refusal);
-    }
+    } else await askAboutStrangers(ctx, deps, state.avatarId, result.flagged);
     if (state.progressMessageId === null) return;
     // The photo is stored whatever happens to its progress message: a failed edit is logged, not shown as a failed upload.
     await refreshProgress(ctx, deps, state.avatarId, state.progressMessageId).catch((error: unknown) => {
@@ -211,8 +168,15 @@ export function uploadPhotosFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_photos_ready', deps, async (ctx, avatar) => {
+      // The first photos are judged again against all that came after them: they may be the stranger.
+      if (deps.faces) await flagStrangers(deps.db, avatar.id, deps.faces.rules);
       const ready = await markReady(deps.db, avatar.id, limits.minPhotos);
       if (!ready) {
+        const flagged = await openFlags(deps.db, avatar.id);
+        if (flagged.length > 0 && isCollectingPhotos(avatar)) {
+          await ctx.answerCbQuery(ctx.t.flagsOpen(flagged.length), { show_alert: true });
+          return askAboutStrangers(ctx, deps, avatar.id, flagged);
+        }
         // A second tap while the first moved it: answered as the first was, with the review already on screen.
         const now = await findOwnedAvatar(deps.db, avatar.userId, avatar.id);
         if (now.ok && now.avatar.status === TRANSITIONS.markReady.to) return ctx.answerCbQuery();

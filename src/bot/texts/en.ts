@@ -1,9 +1,10 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { UploadRefusal } from '../../domain/avatar-photos.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
+import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { progressLine, range, size } from './format.js';
 import type { Texts } from './types.js';
 
@@ -51,7 +52,7 @@ const enDate = (date: Date) => enDateFormat.format(date);
 
 const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
 
-function enRefusal(r: PhotoRefusal): string {
+function enRefusal(r: UploadRefusal): string {
   switch (r.kind) {
     case 'not_image':
       return 'this is not an image';
@@ -77,7 +78,20 @@ function enRefusal(r: PhotoRefusal): string {
       return `the maximum of ${r.max} photos is already uploaded`;
     case 'download_failed':
       return 'could not download it from Telegram, please send it again';
+    case 'no_face':
+      return 'I can’t see a face in it. Send a photo where your face is clearly visible';
+    case 'several_faces':
+      return `it shows ${r.count} faces. Crop it so that only you are in the picture`;
+    case 'face_too_small':
+      return `the face is too small (${r.percent}% of the frame, at least ${r.minPercent}% needed). Come closer or crop the photo`;
+    case 'face_cut_off':
+      return 'the face is cut off by the frame. Send a photo with the whole face in it';
   }
+}
+
+function enFaces(f: NonNullable<FaceSummary>): string {
+  const person = f.flagged > 0 ? `like someone else: ${f.flagged} ⚠️` : 'one person ✅';
+  return `${f.photos} photos · one face in each · ${person}`;
 }
 
 export const en: Texts = {
@@ -154,6 +168,12 @@ export const en: Texts = {
   deletePhoto: '🗑 Delete photo',
   backToUpload: '◀️ Back to upload',
   photoDeleted: 'Photo deleted',
+  faceStranger: '🤔 This looks like someone else. Trained on it, the avatar will not look like you.',
+  keepPhoto: '✅ It’s me, keep it',
+  dropPhoto: '🗑 Delete photo',
+  photoKept: '✅ Photo kept',
+  flagsOpen: (n) => `First decide about the ${n === 1 ? 'photo that looks' : `${n} photos that look`} like someone else: keep or delete.`,
+  likeness: (l) => (l.score === null ? '⚠️ no face in the picture' : `🎯 likeness ${l.score} %${l.flagged ? ' ⚠️ not alike' : ''}`),
   noPhotos: 'No photos yet',
 
   review: (v) =>
@@ -162,6 +182,7 @@ export const en: Texts = {
     `${v.type === 'portrait' ? '👤 Type: Portrait' : '🎨 Type: Artistic'}\n` +
     (v.gender ? `${v.gender === 'male' ? '👨 Gender: Male' : '👩 Gender: Female'}\n` : '') +
     `📸 Photos: ${v.photos}\n` +
+    (v.faces ? `🧑 ${enFaces(v.faces)}\n` : '') +
     `⚙️ Mode: ${enPreset[v.preset]} (${v.steps} steps)\n` +
     `⏱ Expected time: ${range(v.minutes)} min\n\n` +
     'Once started, it cannot be changed.',

@@ -1,9 +1,10 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { UploadRefusal } from '../../domain/avatar-photos.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
+import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import { progressLine, range, size } from './format.js';
 import type { Texts } from './types.js';
 
@@ -51,7 +52,7 @@ const ruDate = (date: Date) => ruDateFormat.format(date);
 
 const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
 
-function ruRefusal(r: PhotoRefusal): string {
+function ruRefusal(r: UploadRefusal): string {
   switch (r.kind) {
     case 'not_image':
       return 'это не изображение';
@@ -77,7 +78,20 @@ function ruRefusal(r: PhotoRefusal): string {
       return `уже загружено максимум ${r.max} фото`;
     case 'download_failed':
       return 'не удалось скачать файл из Telegram, отправьте его ещё раз';
+    case 'no_face':
+      return 'я не вижу на нём лица. Нужен снимок, где хорошо видно ваше лицо';
+    case 'several_faces':
+      return `на нём ${r.count} лица. Обрежьте фото так, чтобы на нём были только вы`;
+    case 'face_too_small':
+      return `лицо слишком мелкое (${r.percent}% кадра, нужно от ${r.minPercent}%). Подойдите ближе или обрежьте фото`;
+    case 'face_cut_off':
+      return 'лицо обрезано краем кадра. Нужен снимок, где лицо видно целиком';
   }
+}
+
+function ruFaces(f: NonNullable<FaceSummary>): string {
+  const person = f.flagged > 0 ? `похоже на другого человека: ${f.flagged} ⚠️` : 'один человек ✅';
+  return `${f.photos} фото · одно лицо на каждом · ${person}`;
 }
 
 export const ru: Texts = {
@@ -153,6 +167,13 @@ export const ru: Texts = {
   deletePhoto: '🗑 Удалить фото',
   backToUpload: '◀️ К загрузке',
   photoDeleted: 'Фото удалено',
+  faceStranger: '🤔 Похоже, на этом фото другой человек. Если обучить на нём, аватар получится не похожим на вас.',
+  keepPhoto: '✅ Это я, оставить',
+  dropPhoto: '🗑 Удалить фото',
+  photoKept: '✅ Фото оставлено',
+  flagsOpen: (n) =>
+    `Сначала решите, что делать с ${n === 1 ? 'фото, похожим' : `${n} фото, похожими`} на другого человека — оставить или удалить.`,
+  likeness: (l) => (l.score === null ? '⚠️ лица на картинке не видно' : `🎯 сходство ${l.score} %${l.flagged ? ' ⚠️ не похоже' : ''}`),
   noPhotos: 'Фото пока нет',
 
   review: (v) =>
@@ -161,6 +182,7 @@ export const ru: Texts = {
     `${v.type === 'portrait' ? '👤 Тип: Портретный' : '🎨 Тип: Художественный'}\n` +
     (v.gender ? `${v.gender === 'male' ? '👨 Пол: Мужской' : '👩 Пол: Женский'}\n` : '') +
     `📸 Фото: ${v.photos}\n` +
+    (v.faces ? `🧑 ${ruFaces(v.faces)}\n` : '') +
     `⚙️ Режим: ${ruPreset[v.preset]} (${v.steps} шагов)\n` +
     `⏱ Ожидаемое время: ${range(v.minutes)} мин\n\n` +
     'После запуска данные изменить нельзя.',

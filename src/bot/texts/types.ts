@@ -1,10 +1,11 @@
 import type { TrainingPresetName } from '../../config.js';
 import type { AvatarStatus } from '../../domain/avatar-lifecycle.js';
+import type { UploadRefusal } from '../../domain/avatar-photos.js';
 import type { Avatar } from '../../domain/avatars.js';
 import type { EntryKind } from '../../domain/billing/ledger.js';
+import type { FaceSummary, Likeness } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import type { PhotoRefusal } from '../../domain/photo-pipeline.js';
 import type { TrainingType } from '../../domain/training/presets.js';
 
 export type Lang = 'ru' | 'en';
@@ -27,6 +28,8 @@ type ReviewView = {
   preset: TrainingPresetName;
   steps: number;
   minutes: Minutes;
+  /** What the face check said of the set; null when it did not look (a style avatar, FACE_CHECK=off). */
+  faces: FaceSummary;
 };
 
 type CardView = {
@@ -89,13 +92,22 @@ export type Texts = {
   cancelCreation: string;
   creationCancelled: Name;
   /** `count` photos of one burst refused for the same reason: one message. */
-  photoRefused: (refusal: PhotoRefusal, count?: number) => string;
+  photoRefused: (refusal: UploadRefusal, count?: number) => string;
   sendPhotoHint: string;
   notEnoughPhotos: (min: number) => string;
   photoCaption: (index: number, total: number) => string;
   deletePhoto: string;
   backToUpload: string;
   photoDeleted: string;
+  /** A photo that looks like someone else than the rest of the set, and the user's two answers. */
+  faceStranger: string;
+  keepPhoto: string;
+  dropPhoto: string;
+  photoKept: string;
+  /** "✅ Готово" while flags are open: the flagged photos are shown again below. */
+  flagsOpen: (count: number) => string;
+  /** A generated picture's likeness line: its score, or why it has none. */
+  likeness: (likeness: Likeness) => string;
   noPhotos: string;
 
   review: (v: ReviewView) => string;

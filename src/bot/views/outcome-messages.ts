@@ -1,3 +1,4 @@
+import type { Likeness } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
 import type { Texts } from '../texts/index.js';
@@ -32,8 +33,8 @@ export function generationFailedView(t: Texts, generationId: string, code: Gener
 }
 
 /** The caption and buttons under a finished picture (or after an album). */
-export function generationDoneView(t: Texts, generationId: string, avatarName: string): View {
-  return view(t.gen.done(avatarName), [
+export function generationDoneView(t: Texts, generationId: string, avatarName: string, likeness: Likeness | null = null): View {
+  return view(t.gen.done(avatarName) + (likeness ? `\n${t.likeness(likeness)}` : ''), [
     [button(t.gen.again, { action: 'gen_again', generationId }), button(t.gen.prompt, { action: 'gen_prompt', generationId })],
     [button(t.menu.myAvatars, { action: 'gallery_open' })],
   ]);

@@ -1,12 +1,13 @@
 import type { Config } from '../../config.js';
 import type { Avatar } from '../../domain/avatars.js';
+import type { FaceSummary } from '../../domain/faces.js';
 import { expectedMinutes, presetOf } from '../../domain/training/presets.js';
 import type { Texts } from '../texts/index.js';
 import { refundLine } from './outcome-messages.js';
 import { button, type View, view } from './view.js';
 
 /** What will be trained, before money is spent. */
-export function reviewView(t: Texts, avatar: Avatar, photos: number, config: Pick<Config, 'fal' | 'training'>): View {
+export function reviewView(t: Texts, avatar: Avatar, photos: number, faces: FaceSummary, config: Pick<Config, 'fal' | 'training'>): View {
   const preset = presetOf(avatar, config.training.preset);
   return view(
     t.review({
@@ -17,6 +18,7 @@ export function reviewView(t: Texts, avatar: Avatar, photos: number, config: Pic
       preset: preset.name,
       steps: preset.steps,
       minutes: expectedMinutes(config, avatar),
+      faces,
     }),
     [
       [button(t.startTraining, { action: 'avatar_train', avatarId: avatar.id })],

@@ -3,7 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { avatars, generations } from '../../db/schema.js';
 import type { Storage } from '../../storage/storage.js';
+import type { FaceCheck } from '../avatar-photos.js';
 import { avatarPrefix } from '../avatars.js';
+import { type Likeness, likenessOf, scoreGeneration } from '../faces.js';
 import { findGeneration, type Generation } from './queries.js';
 
 /**
@@ -16,12 +18,19 @@ async function storeGenerationImages(
   storage: Storage,
   generation: Generation,
   fetchImage: (url: string) => Promise<Buffer>,
+  faces: FaceCheck,
 ): Promise<string[]> {
   if (generation.storageKeys.length === generation.imageUrls.length) return generation.storageKeys;
   const keys: string[] = [];
   for (const [i, url] of generation.imageUrls.entries()) {
     const key = `${avatarPrefix(generation.avatarId)}generations/${generation.id}/${i + 1}.jpg`;
-    await storage.put(key, await fetchImage(url), { contentType: 'image/jpeg' });
+    const image = await fetchImage(url);
+    // The first picture is scored while its bytes are at hand; a failed scan leaves it unscored, not unsent.
+    if (i === 0 && faces && generation.likenessStatus === null) {
+      const scored = await scoreGeneration(db, faces, generation, image).catch(() => null);
+      if (scored) Object.assign(generation, { likeness: scored.score, likenessStatus: scored.score === null ? 'no_face' : 'measured' });
+    }
+    await storage.put(key, image, { contentType: 'image/jpeg' });
     keys.push(key);
   }
   await db
@@ -45,10 +54,18 @@ export async function generationPictures(
   storage: Storage,
   generationId: string,
   fetchImage: (url: string) => Promise<Buffer>,
-): Promise<{ generation: Generation; pictures: GenerationPicture[] } | null> {
+  faces: FaceCheck = null,
+): Promise<{ generation: Generation; pictures: GenerationPicture[]; likeness: Likeness | null } | null> {
   const generation = await findGeneration(db, generationId);
   if (!generation) return null;
-  const keys = await storeGenerationImages(db, storage, generation, fetchImage).catch(() => []);
+  const keys = await storeGenerationImages(db, storage, generation, fetchImage, faces).catch(() => []);
   const pictures = await Promise.all(generation.imageUrls.map(async (url, i) => (keys[i] ? ((await storage.get(keys[i])) ?? url) : url)));
-  return { generation, pictures };
+  return { generation, pictures, likeness: faces ? likenessShown(generation, faces.rules.matchDistance) : null };
+}
+
+/** The stored likeness of a generation's picture, as its caption tells it; null when it was not measured. */
+function likenessShown(generation: Generation, matchDistance: number): Likeness | null {
+  if (generation.likenessStatus === 'no_face') return { score: null, flagged: true };
+  if (generation.likenessStatus !== 'measured' || generation.likeness === null) return null;
+  return { score: generation.likeness, flagged: generation.likeness < likenessOf(matchDistance) };
 }

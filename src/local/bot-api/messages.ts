@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { samplePortrait } from '../sample-images.js';
+import { sampleGroup, samplePortrait, sampleStranger } from '../sample-faces.js';
 import { BOT, buttonsOf, CHAT_ID, type Chat, type Method, userFor } from './chat.js';
 import { type ChatFiles, MAX_PHOTO_BYTES } from './files.js';
 
@@ -87,9 +87,13 @@ export function chatMessages(chat: Chat, files: ChatFiles) {
       return { statuses };
     });
 
-    /** Ten sample portraits for a quick try: drawn, each a different face, as an album would bring them. */
-    api.post('/samples', async (request) => {
-      const photos = (await Promise.all(Array.from({ length: 10 }, (_, i) => samplePortrait(i)))).map((b) => b.toString('base64'));
+    /**
+     * Ten real photos of one person for a quick try, as an album would bring them; or (`others`) a
+     * photo of someone else and a group photo, which the face check refuses.
+     */
+    api.post<{ Body: { others?: boolean } | null }>('/samples', async (request) => {
+      const made = request.body?.others ? [sampleStranger(), sampleGroup()] : Array.from({ length: 10 }, (_, i) => samplePortrait(i));
+      const photos = (await Promise.all(made)).map((b) => b.toString('base64'));
       const headers = { 'x-playground-lang': userFor(request).language_code };
       const res = await api.inject({ method: 'POST', url: '/__playground/photos', headers, payload: { photos } });
       return res.json();
