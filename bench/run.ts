@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/db/embedded/launcher.js';
 import { checkerScaling } from './checker.js';
 import { coldStart } from './cold-start.js';
+import { faceCheck } from './faces.js';
 import { photoPipeline } from './photos.js';
 import { webhookStorm } from './storm.js';
 import { rows } from './support.js';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, (adminUrl: string, dataDir: string) => Promise<vo
   zip: (_adminUrl, dataDir) => zipMemory(dataDir),
   uploads: uploadMemory,
   photos: (_adminUrl, dataDir) => photoPipeline(dataDir),
+  faces: faceCheck,
   start: () => coldStart(),
 };
 

@@ -22,6 +22,12 @@ export const report = (section: string, metric: string, value: string | number, 
   process.stdout.write(`  ${section} | ${metric}: ${value}${note ? `  (${note})` : ''}\n`);
 };
 
+/** The p-th percentile of some timings (nearest rank). */
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+};
+
 export const listen = async (server: Server) => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -47,6 +53,8 @@ export async function startApp(adminUrl: string, database: string, dataDir: stri
     FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
     INTERNAL_API_TOKEN: INTERNAL,
     LOG_LEVEL: 'silent',
+    // The face models (~250 MB) only where they are measured: bench/faces.ts turns them on.
+    FACE_CHECK: 'off',
     ...env,
   });
   const deps = await createDeps(config, createLogger(config));

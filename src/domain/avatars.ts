@@ -72,21 +72,29 @@ export async function listPhotos(db: DbOrTx, avatarId: string): Promise<AvatarPh
   return db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId)).orderBy(asc(avatarPhotos.position));
 }
 
-/** Moves to ready, only with at least `minPhotos` photos and none flagged as someone else. */
+/**
+ * Moves to ready, only with at least `minPhotos` photos and none flagged as
+ * someone else. The avatar's row is locked first, as `addPhoto` locks it, so the
+ * photos counted are those committed by then: a flag raised by a photo stored
+ * while "✅ Готово" was pressed is seen (docs/invariants.md, No paid training on
+ * a face in doubt).
+ */
 export async function markReady(db: DbOrTx, avatarId: string, minPhotos: number): Promise<Avatar | null> {
-  const [avatar] = await db
-    .update(avatars)
-    .set({ status: TRANSITIONS.markReady.to, updatedAt: new Date() })
-    .where(
-      and(
-        inStatusFor(avatarId, 'markReady'),
-        sql`(select count(*) from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId}) >= ${minPhotos}`,
-        // A photo that looks like someone else waits for the user's word (domain/faces.ts).
-        sql`not exists (select 1 from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId} and ${avatarPhotos.faceStatus} = 'flagged')`,
-      ),
-    )
-    .returning();
-  return avatar ?? null;
+  return db.transaction(async (tx) => {
+    await tx.select({ id: avatars.id }).from(avatars).where(eq(avatars.id, avatarId)).for('update');
+    const [avatar] = await tx
+      .update(avatars)
+      .set({ status: TRANSITIONS.markReady.to, updatedAt: new Date() })
+      .where(
+        and(
+          inStatusFor(avatarId, 'markReady'),
+          sql`(select count(*) from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId}) >= ${minPhotos}`,
+          sql`not exists (select 1 from ${avatarPhotos} where ${avatarPhotos.avatarId} = ${avatarId} and ${avatarPhotos.faceStatus} = 'flagged')`,
+        ),
+      )
+      .returning();
+    return avatar ?? null;
+  });
 }
 
 /** Back from the review to the upload. */
