@@ -211,4 +211,34 @@ t.test('a generated picture is scored against the avatar’s face: the person sc
 
   const metrics = await env.deps.metrics.registry.getSingleMetricAsString('avatar_bot_face_scan_duration_seconds');
   t.match(metrics, /avatar_bot_face_scan_duration_seconds_count\{outcome="ok"\} 3/, 'each scored picture is one counted scan');
+
+  // The history shows each score and sorts by it, unscored last; back to the newest first.
+  const history = async (action: string) => {
+    await postUpdate(env.app, callbackUpdate(`${action}:${avatar.id}`, 7, ALICE));
+    const edit = env.telegram.callsOf('editMessageText').at(-1)!.payload;
+    return { lines: String(edit.text).split('\n').slice(2), buttons: buttonsOf(edit.reply_markup).map((b) => b.callback_data) };
+  };
+  const byDate = await history('avatar_history');
+  t.match(byDate.lines, [
+    /^1\. .* — in a garden$/,
+    new RegExp(`^2\\. .* · 🎯 ${other.row?.likeness} % — `),
+    new RegExp(`^3\\. .* · 🎯 ${alike.row?.likeness} % — `),
+  ]);
+  t.same(byDate.buttons, [`avatar_history_best:${avatar.id}`, `gallery_card:${avatar.id}`]);
+  const best = await history('avatar_history_best');
+  t.match(best.lines, [
+    new RegExp(` · 🎯 ${alike.row?.likeness} % — `),
+    new RegExp(` · 🎯 ${other.row?.likeness} % — `),
+    /^3\. [^🎯]* — in a garden$/u,
+  ]);
+  t.same(best.buttons, [`avatar_history:${avatar.id}`, `gallery_card:${avatar.id}`], 'the way back to the newest first');
+
+  // The operator's view: how alike the week's pictures are, by training preset.
+  const [seeded] = await env.deps.db.select({ preset: avatars.trainingPreset }).from(avatars).where(eq(avatars.id, avatar.id));
+  const preset = seeded?.preset ?? 'unknown';
+  const text = await env.deps.metrics.registry.metrics();
+  const mean = (alike.row!.likeness! + other.row!.likeness!) / 2;
+  t.match(text, new RegExp(`avatar_bot_likeness_mean_percent_7d\\{preset="${preset}"\\} ${mean}\\b`));
+  t.match(text, new RegExp(`avatar_bot_pictures_scored_7d\\{preset="${preset}",outcome="face"\\} 2\\b`));
+  t.match(text, new RegExp(`avatar_bot_pictures_scored_7d\\{preset="${preset}",outcome="no_face"\\} 1\\b`));
 });

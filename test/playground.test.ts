@@ -15,7 +15,7 @@ type Message = {
 };
 
 t.test('with no bot token and no FAL key, the whole product works through the playground', async (t) => {
-  const env = await buildSimulatedApp(t, { playground: true });
+  const env = await buildSimulatedApp(t, { playground: true, env: { FACE_CHECK: 'on' } });
   const { base, port } = env;
   t.equal(env.config.telegram.apiRoot, `http://127.0.0.1:${port}/__playground/`);
 
@@ -62,8 +62,15 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   await post('say', { text: 'Playground' });
   await post('samples', {});
   const progress = await waitForBot((m) => textOf(m).includes('📸 Загружено: 10/20'));
+  // 👥: someone else is flagged, the group photo refused; the sample person passes every check.
+  await post('samples', { others: true });
+  await waitForBot((m) => /^❌ .*на нём 3 лица/s.test(textOf(m)));
+  const flag = await waitForBot((m) => textOf(m).startsWith('🤔 Похоже, на этом фото другой человек'));
+  await press(flag, 'avatar_face_drop:');
+  await waitForBot((m) => textOf(m).includes('📸 Загружено: 10/20'));
   await press(progress, 'avatar_photos_ready:');
   const review = await waitForBot((m) => textOf(m).startsWith('🦋 Проверьте данные аватара'));
+  t.match(textOf(review), '🧑 10 фото · одно лицо на каждом · один человек ✅');
   await press(review, 'avatar_train:');
   const ready = await waitForBot((m) => textOf(m).startsWith('✅ Аватар «Playground» готов!'));
   t.pass('trained by the simulator, its signed webhook accepted');
@@ -72,7 +79,9 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   const formats = await waitForBot((m) => textOf(m).startsWith('🖼 Выберите формат'));
   await press(formats, 'gen_format:');
   await post('say', { text: 'a lighthouse at dawn' });
-  const picture = await waitForBot((m) => textOf(m) === '🎨 Готово! Аватар «Playground»' && (m.photos?.length ?? 0) > 0);
+  const picture = await waitForBot((m) => textOf(m).startsWith('🎨 Готово! Аватар «Playground»') && (m.photos?.length ?? 0) > 0);
+  const likeness = Number(/🎯 сходство (\d+) %$/.exec(textOf(picture))?.[1]);
+  t.ok(likeness >= 60, `the simulator draws the face it was trained on: likeness ${likeness} %`);
   const image = await fetch(`${base}/__playground/files/${picture.photos![0]}`);
   t.equal(image.headers.get('content-type'), 'image/jpeg');
   const shown = await sharp(Buffer.from(await image.arrayBuffer())).stats();

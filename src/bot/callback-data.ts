@@ -32,6 +32,7 @@ type Actions = {
   gallery_card: { avatarId: string };
   avatar_main: { avatarId: string };
   avatar_history: { avatarId: string };
+  avatar_history_best: { avatarId: string };
   avatar_rename: { avatarId: string };
   avatar_stop: { avatarId: string };
   avatar_stop_confirm: { avatarId: string };
@@ -109,6 +110,7 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   gallery_card: byAvatar('gallery_card'),
   avatar_main: byAvatar('avatar_main'),
   avatar_history: byAvatar('avatar_history'),
+  avatar_history_best: byAvatar('avatar_history_best'),
   avatar_rename: byAvatar('avatar_rename'),
   avatar_stop: byAvatar('avatar_stop'),
   avatar_stop_confirm: byAvatar('avatar_stop_confirm'),

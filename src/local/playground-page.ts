@@ -11,7 +11,7 @@ const PAGE_TEXTS = {
     offline: 'Сервер недоступен — переподключаюсь…',
     photos: 'Фото',
     samples: '10 фото одного человека',
-    others: 'Фото другого человека и групповое фото: их бот не примет',
+    others: 'Фото другого человека и групповое фото: о первом бот спросит, второе не примет',
     menu: Object.values(texts.ru.menu),
   },
   en: {
@@ -21,7 +21,7 @@ const PAGE_TEXTS = {
     offline: 'Server unreachable — reconnecting…',
     photos: 'Photos',
     samples: '10 photos of one person',
-    others: 'A photo of someone else and a group photo: the bot will refuse them',
+    others: 'A photo of someone else and a group photo: the bot asks about the first and refuses the second',
     menu: Object.values(texts.en.menu),
   },
 };

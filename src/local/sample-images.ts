@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 
 /**
  * The simulator's results, drawn with sharp from SVG: a landscape in the
- * prompt's colours with the prompt written on it (the sample photos to upload
- * are real ones: sample-faces.ts).
+ * prompt's colours with the prompt written on it and, for a LoRA avatar, the
+ * face it was trained on framed in the middle (the sample photos to upload are
+ * real ones: sample-faces.ts).
  */
 
 const escapeXml = (text: string) =>
@@ -26,8 +27,12 @@ async function withGrain(svg: string, width: number, height: number, sigma: numb
     .composite([{ input: grain, blend: 'overlay' }]);
 }
 
-/** The simulator's picture for a prompt: hills under a sky in the prompt's colours, the prompt written across it. */
-export async function simulatedPicture(prompt: string, width: number, height: number): Promise<Buffer> {
+/**
+ * The simulator's picture for a prompt: hills under a sky in the prompt's
+ * colours, the prompt written across it, and `face` (a training photo) framed
+ * in the middle, so the likeness check has the avatar's face to find.
+ */
+export async function simulatedPicture(prompt: string, width: number, height: number, face: Buffer | null = null): Promise<Buffer> {
   const b = seeded(prompt);
   const hue = b[0]! * 1.4;
   // The user's words: the avatar's trigger (and its subject) is for the model, not for the picture.
@@ -46,5 +51,32 @@ export async function simulatedPicture(prompt: string, width: number, height: nu
   <path d="M0 ${height * 0.85} Q${width * 0.4} ${height * 0.7} ${width} ${height * 0.82} V${height} H0 Z" fill="${hsl(hue + 110, 45, 18)}"/>
   <text x="50%" y="${height * 0.93}" font-family="sans-serif" font-size="${font}" fill="#fff" text-anchor="middle">${escapeXml(words)}</text>
 </svg>`;
-  return (await withGrain(svg, width, height, 8)).jpeg({ quality: 88 }).toBuffer();
+  const picture = await withGrain(svg, width, height, 8);
+  const framed = face ? await framedFace(face, width, height) : null;
+  if (!framed) return picture.jpeg({ quality: 88 }).toBuffer();
+  // sharp keeps one composite per pipeline: the grain's is rendered first.
+  return sharp(await picture.png().toBuffer())
+    .composite([framed])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+/** A training photo's middle as a framed portrait in the upper middle of the picture, about 70 % of its short side; null when it is not a picture. */
+async function framedFace(face: Buffer, width: number, height: number): Promise<OverlayOptions | null> {
+  const side = Math.round(Math.min(width, height) * 0.7);
+  const border = Math.max(4, Math.round(side / 60));
+  const input = await sharp(face)
+    .metadata()
+    .then(({ width: w = 0, height: h = 0 }) => {
+      // The face is near the middle of a training photo: its middle 70 % is kept, so the face fills the frame.
+      const crop = Math.round(Math.min(w, h) * 0.7);
+      return sharp(face)
+        .extract({ left: Math.round((w - crop) / 2), top: Math.round((h - crop) / 2), width: crop, height: crop })
+        .resize(side - 2 * border, side - 2 * border)
+        .extend({ top: border, bottom: border, left: border, right: border, background: '#f4efe6' })
+        .png()
+        .toBuffer();
+    })
+    .catch(() => null);
+  return input && { input, left: Math.round((width - side) / 2), top: Math.round((height - side) * 0.3) };
 }

@@ -5,13 +5,30 @@ export type CountReaders = {
   byStatus(table: 'avatars' | 'generations'): Promise<{ status: string; n: number }[]>;
   /** Messages neither sent nor dead, and the age in seconds of the oldest (null when there is none). */
   outboxBacklog(): Promise<{ n: number; age: number | null }>;
+  /** Pictures of the last 7 days scored for likeness, by training preset: how many, how many had no face, the mean score. */
+  likenessByPreset(): Promise<{ preset: string; scored: number; noFace: number; mean: number | null }[]>;
 };
+
+/**
+ * One database read shared by the gauges of one scrape: prom-client collects
+ * every metric at once, so gauges fed by the same query await the same promise.
+ */
+function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  return () => {
+    inFlight ??= read().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+}
 
 /**
  * Prometheus metrics (GET /metrics): the process, HTTP requests per route,
  * what Telegram updates and FAL webhooks came to, FAL's answers, the status
- * checker's run time, and — read from the database at each scrape — avatars and
- * generations by status (the in-flight ones among them) and the outbox backlog.
+ * checker's run time, face scans, and — read from the database at each scrape —
+ * avatars and generations by status (the in-flight ones among them), the outbox
+ * backlog and the likeness of recent pictures by training preset.
  * A registry per app: tests build many apps in one process.
  */
 export function createMetrics(counts: CountReaders) {
@@ -39,15 +56,45 @@ export function createMetrics(counts: CountReaders) {
       for (const row of await counts.byStatus('generations')) this.set({ status: row.status }, row.n);
     },
   });
-  const oldestUnsent = new Gauge({ name: 'avatar_bot_outbox_oldest_unsent_seconds', help: 'Age of the oldest unsent message', registers });
+  const backlog = sharedRead(() => counts.outboxBacklog());
+  new Gauge({
+    name: 'avatar_bot_outbox_oldest_unsent_seconds',
+    help: 'Age of the oldest unsent message',
+    registers,
+    async collect() {
+      this.set((await backlog()).age ?? 0);
+    },
+  });
   new Gauge({
     name: 'avatar_bot_outbox_backlog',
     help: 'Messages written but not sent yet (dead ones excluded)',
     registers,
     async collect() {
-      const { n, age } = await counts.outboxBacklog();
-      this.set(n);
-      oldestUnsent.set(age ?? 0);
+      this.set((await backlog()).n);
+    },
+  });
+  const likeness = sharedRead(() => counts.likenessByPreset());
+  new Gauge({
+    name: 'avatar_bot_pictures_scored_7d',
+    help: 'Pictures of the last 7 days scored for likeness, by training preset and outcome (face, no_face)',
+    labelNames: ['preset', 'outcome'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await likeness()) {
+        this.set({ preset: row.preset, outcome: 'face' }, row.scored);
+        this.set({ preset: row.preset, outcome: 'no_face' }, row.noFace);
+      }
+    },
+  });
+  new Gauge({
+    name: 'avatar_bot_likeness_mean_percent_7d',
+    help: "Mean likeness (0-100) of the last 7 days' pictures to their avatar's photos, by training preset",
+    labelNames: ['preset'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await likeness()) if (row.mean !== null) this.set({ preset: row.preset }, row.mean);
     },
   });
 

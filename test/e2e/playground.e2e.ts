@@ -14,7 +14,7 @@ const SHOTS = 'test-output/playground';
 
 /** A headless page on a playground started with `env`, and helpers to act on it like a user. */
 async function openPlayground(t: Test, env: Record<string, string> = {}) {
-  const app = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', ...env } });
+  const app = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', FACE_CHECK: 'on', ...env } });
   const { base } = app;
   await mkdir(SHOTS, { recursive: true });
   const browser = await chromium.launch({
@@ -67,9 +67,17 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
 
   await readyAvatar(p, 'Browser');
   await shot('02-photos');
+  // 👥: a group photo is refused, someone else's photo is asked about.
+  await page.click('#others');
+  await seen('на нём 3 лица', 30_000);
+  await seen('🤔 Похоже, на этом фото другой человек', 30_000);
+  await shot('02b-faces');
+  await button('🗑 Удалить фото').click();
+  await page.getByText('🤔 Похоже, на этом фото другой человек').waitFor({ state: 'detached', timeout: 15_000 });
 
   await button('✅ Готово к обучению').click();
   await seen('🦋 Проверьте данные аватара');
+  await seen('🧑 10 фото · одно лицо на каждом · один человек ✅');
   await shot('03-review');
   await button('🚀 Начать обучение').click();
   await seen('✅ Аватар «Browser» готов!', 20_000);
@@ -81,6 +89,7 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await page.fill('#text', 'a lighthouse at dawn');
   await page.press('#text', 'Enter');
   await seen('🎨 Готово! Аватар «Browser»');
+  await seen('🎯 сходство');
   const picture = page.locator('.msg.bot img').last();
   await picture.waitFor();
   // Evaluated in the page (a string: this project compiles without DOM types).

@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
-import { latestGenerations } from '../../domain/generation/queries.js';
+import { generationHistory, latestGenerations } from '../../domain/generation/queries.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { answerQuietly, type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -9,9 +9,9 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
 import { PLACEHOLDER_PNG } from '../placeholder-png.js';
-import { CAPTION_LIMIT, clip } from '../texts/format.js';
 import { texts } from '../texts/index.js';
-import { backToCardView, cardView, emptyGalleryView } from '../views/gallery-card.js';
+import { cardView, emptyGalleryView } from '../views/gallery-card.js';
+import { historyView } from '../views/history.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { galleryPhotoView } from '../views/photo-browser.js';
 import { stopConfirmView } from '../views/stop-confirm.js';
@@ -98,18 +98,16 @@ export function galleryFeature(deps: BotDeps) {
     }),
   );
 
-  feature.use(
-    onAvatarAction('avatar_history', deps, async (ctx, avatar) => {
-      await ctx.answerCbQuery();
-      const g = ctx.t.gallery;
-      const history = (await latestGenerations(deps.db, avatar.id)).filter((gen) => gen.status === 'completed');
-      const lines = history.map(
-        (gen, i) => `${i + 1}. ${gen.createdAt.toISOString().slice(0, 16).replace('T', ' ')} — ${clip(gen.prompt, 80)}`,
-      );
-      const text = lines.length === 0 ? g.historyEmpty(avatar.name) : `${g.historyTitle(avatar.name)}\n\n${lines.join('\n')}`;
-      await editPressedMessage(ctx, backToCardView(ctx.t, avatar.id, clip(text, CAPTION_LIMIT)));
-    }),
-  );
+  for (const [action, order] of [
+    ['avatar_history', 'date'],
+    ['avatar_history_best', 'likeness'],
+  ] as const)
+    feature.use(
+      onAvatarAction(action, deps, async (ctx, avatar) => {
+        await ctx.answerCbQuery();
+        await editPressedMessage(ctx, historyView(ctx.t, avatar, await generationHistory(deps.db, avatar.id, order), order));
+      }),
+    );
 
   feature.use(
     onAvatarAction('avatar_rename', deps, async (ctx, avatar) => {

@@ -238,6 +238,9 @@ export const en: Texts = {
     renamed: (name) => `✅ Avatar renamed to “${name}”`,
     historyEmpty: (name) => `📜 History of “${name}”\n\nNo generations yet.`,
     historyTitle: (name) => `📜 History of “${name}”`,
+    historyByLikenessTitle: (name) => `📜 History of “${name}” · most alike first`,
+    historyByLikeness: '🎯 Most alike first',
+    historyByDate: '🕒 Newest first',
     stopConfirm: (name) =>
       `⏹ Cancel the training of “${name}”?\n\n` +
       'The training is stopped on the server and its result is lost. The photos stay — you can train again.',

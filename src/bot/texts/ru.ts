@@ -238,6 +238,9 @@ export const ru: Texts = {
     renamed: (name) => `✅ Аватар переименован в «${name}»`,
     historyEmpty: (name) => `📜 История «${name}»\n\nГенераций пока нет.`,
     historyTitle: (name) => `📜 История «${name}»`,
+    historyByLikenessTitle: (name) => `📜 История «${name}» · по сходству`,
+    historyByLikeness: '🎯 По сходству',
+    historyByDate: '🕒 По дате',
     stopConfirm: (name) =>
       `⏹ Отменить обучение аватара «${name}»?\n\n` +
       'Обучение будет остановлено на сервере, результат не сохранится. Фото останутся — обучение можно запустить заново.',

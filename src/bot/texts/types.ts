@@ -143,6 +143,9 @@ export type Texts = {
     renamed: Name;
     historyEmpty: Name;
     historyTitle: Name;
+    historyByLikenessTitle: Name;
+    historyByLikeness: string;
+    historyByDate: string;
     stopConfirm: Name;
     stopYes: string;
     stopNo: string;

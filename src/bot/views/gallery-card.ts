@@ -42,8 +42,3 @@ export function emptyGalleryView(t: Texts, photos: PhotoRange): View {
   const g = t.gallery;
   return view(g.empty(photos), [[button(g.create, { action: 'avatar_new' })]]);
 }
-
-/** A text shown in place of the card (its history), with the way back to the card. */
-export function backToCardView(t: Texts, avatarId: string, text: string): View {
-  return view(text, [[button(t.gallery.back, { action: 'gallery_card', avatarId })]]);
-}

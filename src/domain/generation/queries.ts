@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { avatars, generations } from '../../db/schema.js';
 import type { Avatar } from '../avatars.js';
@@ -27,6 +27,21 @@ export async function findGeneration(db: Db, generationId: string): Promise<Gene
 /** The latest generations of an avatar, newest first. */
 export async function latestGenerations(db: Db, avatarId: string, limit = 10): Promise<Generation[]> {
   return db.select().from(generations).where(eq(generations.avatarId, avatarId)).orderBy(desc(generations.createdAt)).limit(limit);
+}
+
+export type HistoryOrder = 'date' | 'likeness';
+
+/**
+ * An avatar's completed generations for its history: newest first, or most alike
+ * first (docs: README, Faces), unscored ones last.
+ */
+export async function generationHistory(db: Db, avatarId: string, order: HistoryOrder, limit = 10): Promise<Generation[]> {
+  return db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.avatarId, avatarId), eq(generations.status, 'completed')))
+    .orderBy(...(order === 'likeness' ? [sql`${generations.likeness} desc nulls last`] : []), desc(generations.createdAt))
+    .limit(limit);
 }
 
 /** Remembers the "Генерирую…" message of a generation. */

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,6 +50,13 @@ export function simulatorFiles(dir: string, base: string) {
         createWriteStream(fileOf(name)),
       );
       return `${base}/files/${name}`;
+    },
+
+    /** The bytes of one of the simulator's own files by its URL; null for any other URL or a missing file. */
+    async read(url: unknown): Promise<Buffer | null> {
+      const prefix = `${base}/files/`;
+      if (typeof url !== 'string' || !url.startsWith(prefix)) return null;
+      return readFile(fileOf(url.slice(prefix.length))).catch(() => null);
     },
 
     routes(app: FastifyInstance, newId: () => string) {

@@ -7,14 +7,36 @@ export type Outcome = { status: number; body: unknown };
 
 export const isTrainer = (modelId: string) => /train/.test(modelId);
 
-/** A LoRA trainer's result: a (random) weights file and its config. */
+/**
+ * The first file of a zip, read through its central directory (the training
+ * zip stores its JPEGs uncompressed); null for anything else.
+ */
+function firstZipEntry(zip: Buffer): Buffer | null {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0 || end + 22 > zip.length) return null;
+  const central = zip.readUInt32LE(end + 16);
+  if (central + 46 > zip.length || zip.readUInt32LE(central) !== 0x02014b50 || zip.readUInt16LE(central + 10) !== 0) return null;
+  const size = zip.readUInt32LE(central + 20);
+  const local = zip.readUInt32LE(central + 42);
+  if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return null;
+  const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+  return start + size <= zip.length ? zip.subarray(start, start + size) : null;
+}
+
+/**
+ * A LoRA trainer's result: a weights file and its config. The simulator's
+ * "weights" are the first training photo, so its pictures can show the face
+ * they were trained on (random bytes when the zip is not at hand).
+ */
 async function trainingResult(files: SimulatorFiles, jobId: string, input: Record<string, unknown>): Promise<Outcome> {
-  const lora = await files.write(`lora-${jobId}.safetensors`, randomBytes(1024));
+  const zip = await files.read(input.images_data_url);
+  const weights = (zip && firstZipEntry(zip)) ?? randomBytes(1024);
+  const lora = await files.write(`lora-${jobId}.safetensors`, weights);
   const config = await files.write(`config-${jobId}.json`, JSON.stringify({ simulated: true, input }));
   return {
     status: 200,
     body: {
-      diffusers_lora_file: { url: lora, content_type: null, file_name: null, file_size: 1024 },
+      diffusers_lora_file: { url: lora, content_type: null, file_name: null, file_size: weights.length },
       config_file: { url: config, content_type: 'application/json', file_name: 'config.json', file_size: null },
     },
   };
@@ -31,11 +53,17 @@ function sizeOf(input: Record<string, unknown>): [number, number] {
   return byName[String(input.image_size)] ?? ratio[String(input.aspect_ratio)] ?? [1024, 1024];
 }
 
-/** A picture in the format asked for, drawn from the prompt, with a seed past 2^53 as FAL's can be. */
+/**
+ * A picture in the format asked for, drawn from the prompt with the face of its
+ * LoRA (a simulator's LoRA is a training photo), with a seed past 2^53 as
+ * FAL's can be.
+ */
 async function imageResult(files: SimulatorFiles, jobId: string, input: Record<string, unknown>): Promise<Outcome> {
   const prompt = String(input.prompt ?? '');
   const [width, height] = sizeOf(input);
-  const url = await files.write(`image-${jobId}.jpg`, await simulatedPicture(prompt, width, height));
+  const loras = Array.isArray(input.loras) ? (input.loras as { path?: unknown }[]) : [];
+  const face = await files.read(loras[0]?.path);
+  const url = await files.write(`image-${jobId}.jpg`, await simulatedPicture(prompt, width, height, face));
   return {
     status: 200,
     body: {
