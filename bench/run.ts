@@ -12,6 +12,7 @@ import { checkerScaling } from './checker.js';
 import { coldStart } from './cold-start.js';
 import { faceCheck } from './faces.js';
 import { photoPipeline } from './photos.js';
+import { promptAssistant } from './prompts.js';
 import { webhookStorm } from './storm.js';
 import { rows } from './support.js';
 import { uploadMemory } from './uploads.js';
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, (adminUrl: string, dataDir: string) => Promise<vo
   uploads: uploadMemory,
   photos: (_adminUrl, dataDir) => photoPipeline(dataDir),
   faces: faceCheck,
+  prompts: promptAssistant,
   start: () => coldStart(),
 };
 

@@ -55,6 +55,8 @@ export async function startApp(adminUrl: string, database: string, dataDir: stri
     LOG_LEVEL: 'silent',
     // The face models (~250 MB) only where they are measured: bench/faces.ts turns them on.
     FACE_CHECK: 'off',
+    // The prompt assistant only where it is measured: bench/prompts.ts turns it on.
+    PROMPT_ASSISTANT: 'off',
     ...env,
   });
   const deps = await createDeps(config, createLogger(config));

@@ -82,6 +82,9 @@ const envSchema = z
     FACE_CHECK: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     FACE_MIN_SIZE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0.15),
     FACE_MATCH_DISTANCE: z.coerce.number({ error: 'must be a number' }).min(0.1).max(2).default(0.6),
+    PROMPT_ASSISTANT: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    PROMPT_MODEL: z.string().trim().min(1).default('google/gemini-2.5-flash-lite'),
+    PROMPT_TIMEOUT_MS: integer.min(500).max(30_000).default(5000),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
@@ -244,6 +247,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
      * are two people (and a generated picture that far is flagged). Off: no model is loaded.
      */
     faces: { check: e.FACE_CHECK === 'on', minSize: e.FACE_MIN_SIZE, matchDistance: e.FACE_MATCH_DISTANCE },
+    /**
+     * The prompt assistant (domain/prompts/): each prompt rewritten into English for FLUX by `model`
+     * through FAL's `openrouter/router`; no answer within `timeoutMs` draws the user's own words.
+     */
+    prompts: { assistant: e.PROMPT_ASSISTANT === 'on', model: e.PROMPT_MODEL, timeoutMs: e.PROMPT_TIMEOUT_MS },
     generation: {
       loraScale: e.GENERATION_LORA_SCALE,
       finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,

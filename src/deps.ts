@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createDatabase, type Database, runMigrations } from './db/client.js';
 import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './db/embedded/launcher.js';
 import { createNotifier } from './domain/notifier.js';
+import { createPromptAssistant } from './domain/prompts/assistant.js';
 import { serviceCounts } from './domain/service-counts.js';
 import { countedFaceDetector, createFaceDetector } from './faces/face-detector.js';
 import { instrumentFalHttp } from './fal/counted-fal-http.js';
@@ -59,7 +60,16 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const notifier = createNotifier(database.db, createNotificationSender(telegram, { db: database.db, storage, config, faces }), tasks);
   const falHttp = instrumentFalHttp(createFalHttp(config), metrics);
   const falFiles = createFalFiles(config, fal);
-  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, falFiles, faces, tasks, notifier, logger, config });
+  const prompts = config.prompts.assistant
+    ? createPromptAssistant({
+        db: database.db,
+        falHttp,
+        logger,
+        config,
+        onOutcome: (outcome) => metrics.promptRewrites.inc({ outcome }),
+      })
+    : null;
+  const bot = createBot(telegram, { db: database.db, storage, fal, falHttp, falFiles, faces, prompts, tasks, notifier, logger, config });
   const falWebhookVerifier = createFalWebhookVerifier({ jwksUrl: config.fal.webhookJwksUrl });
 
   const db = database;

@@ -65,7 +65,7 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   const labels = buttonsOf(card.payload.reply_markup).map((b) => b.text);
   t.same(
     labels,
-    ['⬅️', '1/3', '➡️', '🎨 Генерировать', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
+    ['⬅️', '1/3', '➡️', '🎨 Генерировать', '✨ Идеи', '🖼 Фото', '📜 История', '✏️ Переименовать', '🗑️ Удалить', '◀️ Назад'],
     'the main completed avatar',
   );
   const cardId = (card.result as Message).message_id;

@@ -101,7 +101,9 @@ t.test('a LoRA avatar draws through fal-ai/flux-lora with its stored LoRA and th
   t.equal(photos.length, 1, 'duplicate webhooks: one picture sent');
   t.same(buttonsOf(photos[0]?.payload.reply_markup), [
     { text: '🔁 Ещё', callback_data: `gen_again:${generation!.id}` },
+    { text: '🔁 Вариация', callback_data: `gen_vary:${generation!.id}` },
     { text: '📝 Промпт', callback_data: `gen_prompt:${generation!.id}` },
+    { text: '✨ Идеи', callback_data: `avatar_ideas:${avatar.id}` },
     { text: '🎭 Мои аватары', callback_data: 'gallery_open' },
   ]);
   const [done] = await env.deps.db.select().from(generations).where(eq(generations.id, generation!.id));

@@ -29,6 +29,7 @@ t.test('instances starting together migrate an empty database once, without raci
       'generations',
       'notifications',
       'processed_updates',
+      'prompt_rewrites',
       'star_offers',
       'star_payments',
       'storage_deletions',

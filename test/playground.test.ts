@@ -15,7 +15,7 @@ type Message = {
 };
 
 t.test('with no bot token and no FAL key, the whole product works through the playground', async (t) => {
-  const env = await buildSimulatedApp(t, { playground: true, env: { FACE_CHECK: 'on' } });
+  const env = await buildSimulatedApp(t, { playground: true, env: { FACE_CHECK: 'on', PROMPT_ASSISTANT: 'on' } });
   const { base, port } = env;
   t.equal(env.config.telegram.apiRoot, `http://127.0.0.1:${port}/__playground/`);
 
@@ -78,8 +78,15 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   await press(ready, 'avatar_generate:');
   const formats = await waitForBot((m) => textOf(m).startsWith('🖼 Выберите формат'));
   await press(formats, 'gen_format:');
-  await post('say', { text: 'a lighthouse at dawn' });
+  await post('say', { text: 'я в красном платье на пляже' });
   const picture = await waitForBot((m) => textOf(m).startsWith('🎨 Готово! Аватар «Playground»') && (m.photos?.length ?? 0) > 0);
+  await press(picture, 'gen_prompt:');
+  const promptShown = await waitForBot((m) => textOf(m).startsWith('📝 Ваш запрос'));
+  t.match(
+    textOf(promptShown),
+    /^📝 Ваш запрос:\n\nя в красном платье на пляже\n\n🇬🇧 Промпт для модели:\n\nphoto of the man in a red dress on a beach, /,
+    'the simulated assistant wrote the English prompt drawn',
+  );
   const likeness = Number(/🎯 сходство (\d+) %$/.exec(textOf(picture))?.[1]);
   t.ok(likeness >= 60, `the simulator draws the face it was trained on: likeness ${likeness} %`);
   const image = await fetch(`${base}/__playground/files/${picture.photos![0]}`);

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { FaceCheck } from '../domain/avatar-photos.js';
 import type { Notifier } from '../domain/notifier.js';
+import type { PromptAssistant } from '../domain/prompts/assistant.js';
 import type { FalFiles } from '../fal/fal-files.js';
 import type { FalHttp } from '../fal/fal-http.js';
 import type { BackgroundTasks } from '../runtime/background-tasks.js';
@@ -17,6 +18,8 @@ export type BotDeps = {
   fal: FalClient;
   falHttp: FalHttp;
   falFiles: FalFiles;
+  /** The prompt assistant (domain/prompts/); null when PROMPT_ASSISTANT=off. */
+  prompts: PromptAssistant | null;
   /** The face check of portrait photos and the likeness of pictures; null when FACE_CHECK=off. */
   faces: FaceCheck;
   tasks: BackgroundTasks;

@@ -28,6 +28,9 @@ type Actions = {
   gen_format: { avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' };
   gen_again: { generationId: string };
   gen_prompt: { generationId: string };
+  gen_vary: { generationId: string };
+  gen_idea: { avatarId: string; idea: string };
+  avatar_ideas: { avatarId: string };
   gallery_photos: { avatarId: string; index: number };
   gallery_card: { avatarId: string };
   avatar_main: { avatarId: string };
@@ -102,6 +105,13 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   },
   gen_again: { pattern: new RegExp(`^gen_again:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
   gen_prompt: { pattern: new RegExp(`^gen_prompt:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
+  gen_vary: { pattern: new RegExp(`^gen_vary:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
+  gen_idea: {
+    pattern: new RegExp(`^gen_idea:(${UUID}):([a-z]{1,16})$`),
+    parse: (m) => ({ avatarId: m[1]!, idea: m[2]! }),
+    format: (a) => `${a.avatarId}:${a.idea}`,
+  },
+  avatar_ideas: byAvatar('avatar_ideas'),
   gallery_photos: {
     pattern: new RegExp(`^gallery_photos:(${UUID}):(\\d{1,3})$`),
     parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),

@@ -12,6 +12,7 @@ import { faceFlagsFeature } from './features/face-flags.js';
 import { galleryFeature } from './features/gallery.js';
 import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
+import { ideasFeature } from './features/ideas.js';
 import { starsFeature } from './features/stars.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
@@ -96,6 +97,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(deleteAvatarFeature(deps));
 
   bot.use(generateFeature(deps));
+  bot.use(ideasFeature(deps));
 
   bot.on('message', async (ctx) => {
     await ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));

@@ -51,7 +51,7 @@ async function sendGeneration(
   const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage, deps.faces);
   if (!found) throw new GoneError(`generation ${p.generationId} is gone`);
   const media = found.pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
-  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation.id, p.avatarName, found.likeness);
+  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation, p.avatarName, found.likeness);
   if (media.length === 1) {
     const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption: v.text, ...v.markup });
     return message.message_id;

@@ -148,7 +148,11 @@ export const generations = pgTable(
     userId: bigint('user_id', { mode: 'number' })
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The user's own words (or the idea's title). */
     prompt: text('prompt').notNull(),
+    /** The English prompt the assistant wrote for FLUX (domain/prompts/), trigger not included; null when the user's words were drawn. */
+    englishPrompt: text('english_prompt'),
+    /** What was sent: the English prompt (else the user's words) with the avatar's trigger. */
     fullPrompt: text('full_prompt').notNull(),
     modelId: text('model_id').notNull(),
     falRequestId: text('fal_request_id').unique(),
@@ -327,3 +331,17 @@ export const trainingRuns = pgTable(
   },
   (t) => [index('training_runs_user_idx').on(t.userId, t.startedAt)],
 );
+
+/**
+ * The prompt assistant's answers, kept: the same words for the same kind of
+ * avatar are rewritten once, so "🔁 Ещё", a retry or a second user typing the
+ * same thing cost no second model call. `key` is a hash of the model, the
+ * avatar's type and gender, and the words.
+ */
+export const promptRewrites = pgTable('prompt_rewrites', {
+  key: text('key').primaryKey(),
+  /** `refused`: the model said the request is not allowed; `prompt` is then null. */
+  verdict: text('verdict').$type<'rewritten' | 'refused'>().notNull(),
+  prompt: text('prompt'),
+  createdAt: createdAt(),
+});

@@ -83,14 +83,16 @@ export type SubmitResult =
   | { ok: false; queued: 'unknown'; detail: string };
 
 /**
- * Submits a job to FAL's queue, once: `POST https://queue.fal.run/<model>?fal_webhook=<url>`.
+ * Submits a job to FAL's queue, once: `POST https://queue.fal.run/<model>?fal_webhook=<url>`
+ * (no webhook for a job whose caller waits for it: the prompt assistant).
  * Never retried here — a lost answer after FAL queued the job would make a
  * second paid job — and never thrown: the caller decides by the result.
  */
-export async function submitJob(falHttp: FalHttp, modelId: string, input: unknown, webhookUrl: string): Promise<SubmitResult> {
+export async function submitJob(falHttp: FalHttp, modelId: string, input: unknown, webhookUrl: string | null): Promise<SubmitResult> {
   let answer: FalAnswer;
+  const query = webhookUrl ? `?fal_webhook=${encodeURIComponent(webhookUrl)}` : '';
   try {
-    answer = await falHttp.post(`https://queue.fal.run/${modelId}?fal_webhook=${encodeURIComponent(webhookUrl)}`, input);
+    answer = await falHttp.post(`https://queue.fal.run/${modelId}${query}`, input);
   } catch (error) {
     return { ok: false, queued: 'unknown', detail: (error as Error).message };
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
 import { simulatorFiles } from './simulator/files.js';
-import { isTrainer, resultOf } from './simulator/results.js';
+import { isLlm, isTrainer, resultOf } from './simulator/results.js';
 import { simulatorWebhooks } from './simulator/webhooks.js';
 
 /**
@@ -12,7 +12,8 @@ import { simulatorWebhooks } from './simulator/webhooks.js';
  * result / cancel, and webhooks signed with its own ED25519 key whose JWKS it
  * serves — so the app's production code paths, signature check included, run
  * against it. Trainings take `SIMULATED_TRAINING_SECONDS`; pictures are real
- * PNG files. `SIMULATED_FAILURE_RATE` fails jobs (and a prompt containing
+ * JPEG files; `openrouter/router` (the prompt assistant's LLM) answers from a
+ * phrase table (simulator/prompt-phrases.ts). `SIMULATED_FAILURE_RATE` fails jobs (and a prompt containing
  * "fail" always fails); `SIMULATED_WEBHOOK_DROP_RATE` loses webhooks so the
  * status checker's fallback shows.
  */
@@ -40,6 +41,8 @@ export type FalSimulatorOptions = {
 };
 
 const GENERATION_SECONDS = 2;
+/** How long the simulated LLM takes to rewrite a prompt. */
+const LLM_SECONDS = 0.6;
 /** Finished jobs kept (and saved) for their status and result URLs. */
 const MAX_JOBS = 500;
 /** How long a job waits in the queue, and a cancelled running job takes to stop. */
@@ -108,7 +111,7 @@ export const falSimulator: FastifyPluginAsync<FalSimulatorOptions> = async (app,
     // Webhooks go only to this app: the simulator is no way to make the server post anywhere else.
     const webhookUrl = requested?.startsWith(`${config.publicUrl}/webhooks/fal`) ? requested : undefined;
     if (requested && !webhookUrl) app.log.warn({ webhook: requested }, 'simulator: webhook outside PUBLIC_URL not called');
-    const seconds = isTrainer(modelId) ? settings.trainingSeconds : GENERATION_SECONDS;
+    const seconds = isTrainer(modelId) ? settings.trainingSeconds : isLlm(modelId) ? LLM_SECONDS : GENERATION_SECONDS;
     const job: Job = { id: newId(), modelId, status: 'IN_QUEUE', webhookUrl, input, endsAt: Date.now() + seconds * 1000 };
     jobs.set(job.id, job);
     for (const [id, old] of jobs) {

@@ -5,7 +5,7 @@ import { texts } from '../bot/texts/index.js';
 /** What the page itself says, per language; the menu buttons are the bot's own. */
 const PAGE_TEXTS = {
   ru: {
-    subtitle: 'песочница — настоящий бот, локальный Bot API, имитация FAL',
+    subtitle: 'песочница — настоящий бот, локальный Bot API, имитация FAL (промпты переводит словарик, не LLM)',
     placeholder: 'Сообщение',
     switchTo: 'English',
     offline: 'Сервер недоступен — переподключаюсь…',
@@ -15,7 +15,7 @@ const PAGE_TEXTS = {
     menu: Object.values(texts.ru.menu),
   },
   en: {
-    subtitle: 'playground — the real bot, a local Bot API, a simulated FAL',
+    subtitle: 'playground — the real bot, a local Bot API, a simulated FAL (prompts translated by a phrase table, not an LLM)',
     placeholder: 'Message',
     switchTo: 'Русский',
     offline: 'Server unreachable — reconnecting…',

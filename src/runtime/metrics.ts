@@ -131,6 +131,12 @@ export function createMetrics(counts: CountReaders) {
       labelNames: ['call', 'outcome'],
       registers,
     }),
+    promptRewrites: new Counter({
+      name: 'avatar_bot_prompt_rewrites_total',
+      help: 'Prompt assistant answers by outcome: rewritten, cached, refused (paid model calls, cached excepted), timeout, error, empty, too_long (the user words drawn)',
+      labelNames: ['outcome'],
+      registers,
+    }),
     faceScans: new Histogram({
       name: 'avatar_bot_face_scan_duration_seconds',
       help: 'Face scans (detect, landmarks, descriptors; src/faces/) by outcome: ok, error',

@@ -14,7 +14,10 @@ const SHOTS = 'test-output/playground';
 
 /** A headless page on a playground started with `env`, and helpers to act on it like a user. */
 async function openPlayground(t: Test, env: Record<string, string> = {}) {
-  const app = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2', FACE_CHECK: 'on', ...env } });
+  const app = await buildSimulatedApp(t, {
+    playground: true,
+    env: { SIMULATED_TRAINING_SECONDS: '2', FACE_CHECK: 'on', PROMPT_ASSISTANT: 'on', ...env },
+  });
   const { base } = app;
   await mkdir(SHOTS, { recursive: true });
   const browser = await chromium.launch({
@@ -86,7 +89,7 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
 
   await button('🎨 Генерировать').click();
   await button('🔲 Квадрат (1:1)').click();
-  await page.fill('#text', 'a lighthouse at dawn');
+  await page.fill('#text', 'я в красном платье на пляже');
   await page.press('#text', 'Enter');
   await seen('🎨 Готово! Аватар «Browser»');
   await seen('🎯 сходство');
@@ -96,6 +99,10 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
   t.ok(await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), 'the picture is shown');
   await shot('05-picture');
+  await button('📝 Промпт').click();
+  await seen('🇬🇧 Промпт для модели:');
+  await seen('photo of the woman in a red dress on a beach', 5000);
+  await shot('05b-prompt');
 
   await page.locator('#menu button', { hasText: '🎭 Мои аватары' }).click();
   await seen('🎭 Browser ⭐');

@@ -96,6 +96,8 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     LOG_LEVEL: 'info',
     // Most tests upload drawn portraits, in which there is no real face: the face tests turn the check on.
     FACE_CHECK: 'off',
+    // Most tests check the words drawn as typed: the prompt assistant's tests turn it on.
+    PROMPT_ASSISTANT: 'off',
     ...env,
   });
   const logs = new LogCapture();

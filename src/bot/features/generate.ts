@@ -12,20 +12,55 @@ import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { generationFormatView } from '../views/generation-format.js';
 
+/** A picture to draw: the user's words, and its English prompt when it is known already. */
+export type PictureRequest = {
+  /** What the user typed (or the idea's title): what "📝 Промпт" shows. */
+  words: string;
+  /** An idea's, a variation's or the first picture's English prompt; undefined: the assistant writes it (null: the words are drawn). */
+  english?: string | null;
+};
+
 /**
  * Records and submits a generation, its price taken; refuses a second one while
- * one is running, and offers a top-up when the balance is short.
+ * one is running, and offers a top-up when the balance is short. The words are
+ * rewritten into English first (domain/prompts/), before anything is charged:
+ * a prompt the assistant refuses costs nothing, one it could not rewrite is
+ * drawn as typed. Answers 'refused' when the assistant refused it.
  */
-export async function generatePicture(ctx: BotContext, deps: BotDeps, avatar: Avatar, prompt: string, format: FormatName) {
+export async function generatePicture(
+  ctx: BotContext,
+  deps: BotDeps,
+  avatar: Avatar,
+  request: PictureRequest,
+  format: FormatName,
+): Promise<'refused' | undefined> {
   if (!ctx.user) return;
   const g = ctx.t.gen;
-  const started = await startGeneration(deps.db, deps.config, { userId: ctx.user.id, avatar, prompt, format });
-  if (!started.ok) {
-    if (started.reason === 'busy') return ctx.reply(g.busy);
-    if (started.reason === 'balance') {
-      return refuse(ctx, deps, started.refusal, { kind: 'generation', avatarId: avatar.id, prompt: prompt.trim(), format });
+  const words = request.words.trim();
+  let english = request.english ?? null;
+  if (request.english === undefined && deps.prompts && readinessOf(avatar) === 'ready') {
+    ctx.sendChatAction('typing').catch(() => {});
+    const rewrite = await deps.prompts.rewrite(avatar, words, ctx.log);
+    if (rewrite.kind === 'refused') {
+      await ctx.reply(g.promptRefused);
+      return 'refused';
     }
-    return ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name));
+    if (rewrite.kind === 'rewritten') english = rewrite.english;
+  }
+  const started = await startGeneration(deps.db, deps.config, {
+    userId: ctx.user.id,
+    avatar,
+    prompt: words,
+    englishPrompt: english,
+    format,
+  });
+  if (!started.ok) {
+    if (started.reason === 'busy') return void (await ctx.reply(g.busy));
+    if (started.reason === 'balance') {
+      const resume = { kind: 'generation', avatarId: avatar.id, prompt: words, englishPrompt: english, format } as const;
+      return void (await refuse(ctx, deps, started.refusal, resume));
+    }
+    return void (await ctx.reply(started.reason === 'not_trained' ? g.notTrained(avatar.name) : g.noModel(avatar.name)));
   }
   const { id } = started.generation;
   // Paid and committed: submitted now, whatever the Bot API answers the "generating…" below.
@@ -87,7 +122,10 @@ export function generateFeature(deps: BotDeps) {
     const found = await findOwnedAvatar(deps.db, ctx.user.id, state.avatarId);
     await clearWizardState(deps.db, ctx.chat.id);
     if (!found.ok) return ctx.reply(ctx.t.avatarGone);
-    return generatePicture(ctx, deps, found.avatar, prompt, formatOr(state.format));
+    // A refused prompt may be typed again, for the same avatar and format.
+    if ((await generatePicture(ctx, deps, found.avatar, { words: prompt }, formatOr(state.format))) === 'refused') {
+      await setWizardState(deps.db, ctx.chat.id, state);
+    }
   });
 
   // Text typed outside any step, with a trained main avatar: a description to draw, as the ready message promises.
@@ -97,20 +135,26 @@ export function generateFeature(deps: BotDeps) {
     if (ctx.wizard) return next();
     const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
-    return generatePicture(ctx, deps, main.avatar, prompt, formatOr(ctx.user.generationFormat));
+    await generatePicture(ctx, deps, main.avatar, { words: prompt }, formatOr(ctx.user.generationFormat));
   });
 
   feature.use(
     onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {
       await ctx.answerCbQuery();
-      await generatePicture(ctx, deps, avatar, generation.prompt, formatOr(generation.format));
+      await generatePicture(
+        ctx,
+        deps,
+        avatar,
+        { words: generation.prompt, english: generation.englishPrompt },
+        formatOr(generation.format),
+      );
     }),
   );
 
   feature.use(
     onGenerationAction('gen_prompt', deps, async (ctx, generation) => {
       await ctx.answerCbQuery();
-      await ctx.reply(ctx.t.gen.promptShown(generation.prompt));
+      await ctx.reply(ctx.t.gen.promptShown(generation.prompt, generation.englishPrompt));
     }),
   );
 

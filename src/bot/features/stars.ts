@@ -158,7 +158,7 @@ export function starsFeature(deps: BotDeps) {
       if (!found.ok) return ctx.answerCbQuery(ctx.t.avatarGone, { show_alert: true });
       await ctx.answerCbQuery();
       await ctx.editMessageReplyMarkup(undefined).catch(() => {});
-      return generatePicture(ctx, deps, found.avatar, resume.prompt, formatOr(resume.format));
+      await generatePicture(ctx, deps, found.avatar, { words: resume.prompt, english: resume.englishPrompt }, formatOr(resume.format));
     }),
   );
 

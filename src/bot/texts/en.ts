@@ -337,6 +337,34 @@ export const en: Texts = {
       `↩️ Telegram gave you back ${v.amount} ⭐ for a purchase; they are taken off your balance. Your balance is ${v.balance} ⭐.`,
   },
 
+  ideas: {
+    title: (name) => `✨ Ideas for “${name}” — tap one and I will draw it:`,
+    more: '🔄 Other ideas',
+    names: {
+      astronaut: '🚀 Astronaut on Mars',
+      paris: '🗼 A walk in Paris',
+      knight: '🛡 Medieval knight',
+      business: '💼 Business headshot',
+      cyberpunk: '🌃 Cyberpunk city at night',
+      beach: '🏝 Tropical beach sunset',
+      mountains: '🏔 Above the clouds',
+      vintage: '🎞 1950s Hollywood',
+      winter: '❄️ Winter forest',
+      superhero: '🦸 Rooftop superhero',
+      cafe: '☕ Morning in a café',
+      anime: '🎌 Anime character',
+      city: '🌆 City at dusk',
+      forest: '🌲 Misty forest path',
+      cat: '🐈 Cat on a windowsill',
+      harbor: '⛵ Harbour at sunrise',
+      portrait: '👒 Woman in a hat',
+      still: '🍎 Still life with fruit',
+      castle: '🏰 Castle above a river',
+      space: '🌍 Astronaut above the Earth',
+      market: '🧺 Fruit market',
+      lighthouse: '🌊 Lighthouse in a storm',
+    },
+  },
   gen: {
     chooseFormat: (name) => `🖼 Choose the picture format for “${name}”:`,
     formats: { portrait: '📱 Portrait (3:4)', square: '🔲 Square (1:1)', story: '📺 Story (9:16)', cinema: '🎬 Cinema (16:9)' },
@@ -351,8 +379,12 @@ export const en: Texts = {
     noModel: (name) => `❌ “${name}” has no trained model. Please train it again.`,
     done: (name) => `🎨 Done! Avatar “${name}”`,
     again: '🔁 Again',
+    variation: '🔁 Variation',
+    ideas: '✨ Ideas',
     prompt: '📝 Prompt',
-    promptShown: (prompt) => `📝 Your prompt:\n\n${prompt}`,
+    promptShown: (prompt, english) => `📝 Your prompt:\n\n${prompt}${english ? `\n\n🇬🇧 Prompt for the model:\n\n${english}` : ''}`,
+    promptRefused:
+      '🚫 I won’t draw that: explicit scenes with a real person, anything like that involving children, and anything illegal are off limits. Please describe the picture another way. Nothing was charged.',
     failed: (code) =>
       code === 'nsfw'
         ? '🔞 The picture did not pass the safety check. Try changing the prompt.'

@@ -6,6 +6,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary, Likeness } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
+import type { IdeaId } from '../../domain/prompts/ideas.js';
 import type { TrainingType } from '../../domain/training/presets.js';
 
 export type Lang = 'ru' | 'en';
@@ -201,6 +202,13 @@ export type Texts = {
     refundedByTelegram: (v: { amount: number; balance: number }) => string;
   };
 
+  /** "✨ Идеи": ready ideas to draw with one tap. */
+  ideas: {
+    title: Name;
+    more: string;
+    names: Record<IdeaId, string>;
+  };
+
   gen: {
     chooseFormat: Name;
     formats: { portrait: string; square: string; story: string; cinema: string };
@@ -213,8 +221,12 @@ export type Texts = {
     noModel: Name;
     done: Name;
     again: string;
+    variation: string;
+    ideas: string;
     prompt: string;
-    promptShown: (prompt: string) => string;
+    /** The user's words, and the English prompt drawn when the assistant wrote one. */
+    promptShown: (prompt: string, english: string | null) => string;
+    promptRefused: string;
     failed: (code: GenerationFailure) => string;
   };
 };

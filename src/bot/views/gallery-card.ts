@@ -11,7 +11,8 @@ export function cardView(t: Texts, cards: AvatarCard[], index: number): View {
   const avatarId = card.id;
   const rows: Button[][] = [];
   if (cards.length > 1) rows.push(pagerRow(index, cards.length, (i) => ({ action: 'gallery_card', avatarId: cards[i]!.id })));
-  if (card.status === 'completed') rows.push([button(g.generate, { action: 'avatar_generate', avatarId })]);
+  if (card.status === 'completed')
+    rows.push([button(g.generate, { action: 'avatar_generate', avatarId }), button(t.gen.ideas, { action: 'avatar_ideas', avatarId })]);
   if (isUnfinished(card)) rows.push([button(g.resume, { action: 'avatar_resume', avatarId })]);
   if (canRetrain(card)) rows.push([button(t.retryTraining, { action: 'avatar_train', avatarId })]);
   if (card.status === 'training' && !card.cancelRequestedAt) rows.push([button(g.stopTraining, { action: 'avatar_stop', avatarId })]);

@@ -33,9 +33,19 @@ export function generationFailedView(t: Texts, generationId: string, code: Gener
 }
 
 /** The caption and buttons under a finished picture (or after an album). */
-export function generationDoneView(t: Texts, generationId: string, avatarName: string, likeness: Likeness | null = null): View {
+export function generationDoneView(
+  t: Texts,
+  generation: { id: string; avatarId: string },
+  avatarName: string,
+  likeness: Likeness | null = null,
+): View {
+  const generationId = generation.id;
   return view(t.gen.done(avatarName) + (likeness ? `\n${t.likeness(likeness)}` : ''), [
-    [button(t.gen.again, { action: 'gen_again', generationId }), button(t.gen.prompt, { action: 'gen_prompt', generationId })],
+    [button(t.gen.again, { action: 'gen_again', generationId }), button(t.gen.variation, { action: 'gen_vary', generationId })],
+    [
+      button(t.gen.prompt, { action: 'gen_prompt', generationId }),
+      button(t.gen.ideas, { action: 'avatar_ideas', avatarId: generation.avatarId }),
+    ],
     [button(t.menu.myAvatars, { action: 'gallery_open' })],
   ]);
 }

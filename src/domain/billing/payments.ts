@@ -13,7 +13,10 @@ import { addEntry, balanceOf, currentBalance, lockUser } from './ledger.js';
  */
 
 /** What the user was doing when the price stopped them: offered again once they have paid. */
-export type Resume = { kind: 'training'; avatarId: string } | { kind: 'generation'; avatarId: string; prompt: string; format: FormatName };
+export type Resume =
+  | { kind: 'training'; avatarId: string }
+  /** `englishPrompt`: the assistant's rewrite, kept so the resumed picture needs no second one (absent in older offers). */
+  | { kind: 'generation'; avatarId: string; prompt: string; englishPrompt?: string | null; format: FormatName };
 
 export const XTR = 'XTR';
 /** An invoice older than this is refused at checkout: prices and packs may have changed. */

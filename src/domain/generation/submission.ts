@@ -36,7 +36,14 @@ export type StartResult =
 export async function startGeneration(
   db: Db,
   config: GenerationConfig & Pick<Config, 'billing'>,
-  input: { userId: number; avatar: Avatar; prompt: string; format: FormatName },
+  input: {
+    userId: number;
+    avatar: Avatar;
+    prompt: string;
+    /** The assistant's English prompt (or an idea's); null draws the user's words. */
+    englishPrompt: string | null;
+    format: FormatName;
+  },
 ): Promise<StartResult> {
   const readiness = readinessOf(input.avatar);
   if (readiness !== 'ready') return { ok: false, reason: readiness };
@@ -50,7 +57,7 @@ export async function startGeneration(
     const price = config.billing.priceGeneration;
     const refusal = await checkBalance(tx, input.userId, price, config);
     if (refusal) return { ok: false, reason: 'balance', refusal };
-    const fullPrompt = promptWithTrigger(input.avatar, input.prompt);
+    const fullPrompt = promptWithTrigger(input.avatar, input.englishPrompt ?? input.prompt);
     const { modelId } = generationRequest(config, input.avatar, fullPrompt, input.format);
     const [generation] = await tx
       .insert(generations)
@@ -58,6 +65,7 @@ export async function startGeneration(
         avatarId: input.avatar.id,
         userId: input.userId,
         prompt: input.prompt.trim(),
+        englishPrompt: input.englishPrompt,
         fullPrompt,
         modelId,
         format: input.format,

@@ -1,11 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { simulatedPicture } from '../sample-images.js';
 import type { SimulatorFiles } from './files.js';
+import { simulatedRewrite } from './prompt-phrases.js';
 
 /** What a finished job answers: its HTTP status and body, as FAL's result endpoint gives them. */
 export type Outcome = { status: number; body: unknown };
 
 export const isTrainer = (modelId: string) => /train/.test(modelId);
+/** FAL's LLM endpoint (domain/prompts/llm.ts): answered from a phrase table, offline. */
+export const isLlm = (modelId: string) => modelId === 'openrouter/router';
+
+/** `openrouter/router`'s answer `{ output, usage }`, written by the phrase table instead of a model. */
+function llmResult(input: Record<string, unknown>): Outcome {
+  const output = simulatedRewrite(String(input.system_prompt ?? ''), String(input.prompt ?? ''));
+  const words = (text: string) => Math.ceil(text.length / 4);
+  const usage = { prompt_tokens: words(`${input.system_prompt ?? ''}${input.prompt ?? ''}`), completion_tokens: words(output) };
+  return { status: 200, body: { output, usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens, cost: 0 } } };
+}
 
 /**
  * The first file of a zip, read through its central directory (the training
@@ -81,6 +92,7 @@ export async function resultOf(
   job: { id: string; modelId: string; input: Record<string, unknown> },
   failureRate: number,
 ): Promise<Outcome> {
+  if (isLlm(job.modelId)) return llmResult(job.input);
   if (Math.random() < failureRate || /fail/i.test(String(job.input.prompt ?? ''))) {
     return { status: 422, body: { detail: 'Simulated failure' } };
   }

@@ -55,6 +55,12 @@ export function runnerError(status: 503 | 504, errorType: string, detail: string
   return { status, body: { detail, error_type: errorType }, headers: { 'x-fal-error-type': errorType } };
 }
 
+/**
+ * What the fake `openrouter/router` answers a prompt: the model's text, a result FAL's result URL
+ * answers instead (an error), or `never` — the job stays in progress (a model that does not answer).
+ */
+type LlmReply = string | { status: number; body: unknown } | 'never';
+
 export function newSigningKey(): KeyObject {
   return generateKeyPairSync('ed25519').privateKey;
 }
@@ -113,6 +119,14 @@ export async function startFakeFal() {
     queueRequests: [] as string[],
     /** Cancels are answered only once this settles: FAL slow to take a cancel. */
     cancelGate: undefined as Promise<unknown> | undefined,
+    /**
+     * `openrouter/router`, FAL's LLM endpoint: jobs complete on their own after `delayMs` with
+     * `{ output, usage }` (or what `reply` returns instead). Its inputs are in `submissions` too.
+     */
+    llm: {
+      delayMs: 0,
+      reply: ((input) => `English: ${String(input.prompt)}`) as (input: Record<string, unknown>) => LlmReply,
+    },
     /** Runs before a submit is answered: e.g. a webhook that beats the submit's answer. */
     onSubmit: undefined as ((submission: Submission) => Promise<void>) | undefined,
   };
@@ -120,6 +134,21 @@ export async function startFakeFal() {
   /** Whether a file URL of FAL's (its CDN, or an upload of this fake) would answer. */
   const servedFile = (url: string) =>
     !state.expiredFiles.has(url) && (!url.startsWith(`${server.url}/files/`) || state.files.has(url.slice(`${server.url}/files/`.length)));
+
+  /** Completes an LLM job after the configured delay, as a model that takes that long. */
+  function answerLlm(requestId: string, input: Record<string, unknown>) {
+    const reply = state.llm.reply(input);
+    if (reply === 'never') return;
+    setTimeout(() => {
+      const job = state.jobs.get(requestId);
+      if (!job || job.status === 'COMPLETED') return;
+      job.status = 'COMPLETED';
+      job.result =
+        typeof reply === 'string'
+          ? { status: 200, body: { output: reply, usage: { prompt_tokens: 300, completion_tokens: 60, total_tokens: 360 } } }
+          : reply;
+    }, state.llm.delayMs).unref();
+  }
 
   const server = await listen(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
@@ -252,6 +281,7 @@ export async function startFakeFal() {
             }
           : { status: 'IN_PROGRESS' },
       );
+      if (modelId === 'openrouter/router') answerLlm(requestId, input);
       await state.onSubmit?.(submission);
       if (state.loseSubmitAnswers > 0) {
         state.loseSubmitAnswers -= 1;
