@@ -185,7 +185,10 @@ t.test('the page: the chat follows pictures, alerts wait for OK, a lost server s
 
   await page.locator('#lang').click();
   await seen('👋 Hi, Guest!');
-  t.equal(await page.locator('#subtitle').textContent(), 'playground — the real bot, a local Bot API, a simulated FAL');
+  t.equal(
+    await page.locator('#subtitle').textContent(),
+    'playground — the real bot, a local Bot API, a simulated FAL (prompts translated by a phrase table, not an LLM)',
+  );
   t.equal(await page.locator('#menu button').first().textContent(), '➕ Create avatar');
   await shot('14-english');
 });
