@@ -22,6 +22,8 @@ COPY --from=build /app/dist ./dist
 # made now: at run time node_modules belongs to root and the service runs as node.
 RUN node --input-type=module -e "await (await import('./dist/db/embedded/binaries.js')).linkInstalledLibraries()"
 COPY drizzle ./drizzle
+# The photo-shoot catalogue, seeded into the database at each start.
+COPY catalog ./catalog
 # DATA_DIR holds the embedded database and files when DATABASE_URL / S3_* are unset.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -83,6 +83,7 @@ if (what === 'bomb') {
         thumbnailKey: null,
         faceDescriptor: null,
         faceStatus: null,
+        faceSize: null,
         position: i + 1,
         createdAt: new Date(),
       });

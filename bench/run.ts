@@ -13,6 +13,7 @@ import { coldStart } from './cold-start.js';
 import { faceCheck } from './faces.js';
 import { photoPipeline } from './photos.js';
 import { promptAssistant } from './prompts.js';
+import { photoShoot } from './shoots.js';
 import { webhookStorm } from './storm.js';
 import { rows } from './support.js';
 import { uploadMemory } from './uploads.js';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, (adminUrl: string, dataDir: string) => Promise<vo
   photos: (_adminUrl, dataDir) => photoPipeline(dataDir),
   faces: faceCheck,
   prompts: promptAssistant,
+  shoots: photoShoot,
   start: () => coldStart(),
 };
 

@@ -57,6 +57,9 @@ export async function startApp(adminUrl: string, database: string, dataDir: stri
     FACE_CHECK: 'off',
     // The prompt assistant only where it is measured: bench/prompts.ts turns it on.
     PROMPT_ASSISTANT: 'off',
+    // The preview and the welcome set add FAL jobs to every training: the sets' tests turn them on.
+    PREVIEW_PICTURES: '0',
+    WELCOME_PICTURES: '0',
     ...env,
   });
   const deps = await createDeps(config, createLogger(config));

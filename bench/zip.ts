@@ -28,6 +28,7 @@ export async function zipMemory(dataDir: string) {
       thumbnailKey: null,
       faceDescriptor: null,
       faceStatus: null,
+      faceSize: null,
       position: i + 1,
       createdAt: new Date(),
     });

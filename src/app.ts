@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { type Db, isDatabaseUnavailable } from './db/client.js';
+import { startMissingSets } from './domain/sets/starts.js';
 import { runStatusCheck } from './domain/status-check.js';
 import type { BackgroundTasks } from './runtime/background-tasks.js';
 import './http/request-outcome.js';
@@ -103,6 +104,8 @@ export async function buildApp(config: Config, deps: AppDeps) {
     notifier: deps.notifier,
     metrics: deps.metrics,
     tasks: deps.tasks,
+    onTrainingCompleted: () =>
+      deps.tasks.run('start-sets', () => startMissingSets({ ...deps, config }).then(() => deps.notifier.drainSoon())),
   });
   const check = async () => {
     const stop = deps.metrics.statusCheck.startTimer();

@@ -12,6 +12,7 @@ const TELEGRAM_API = 'https://api.telegram.org';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optionalString = z.string().trim().min(1).optional();
+const matching = (pattern: RegExp, error: string) => z.string().trim().regex(pattern, error).optional();
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const integer = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number');
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
@@ -28,6 +29,8 @@ const trainer = z
     'fal-ai/flux-pro-trainer is gone (BFL ended its finetuning API; FAL removed it in December 2025): use ' +
       'fal-ai/flux-lora-portrait-trainer or fal-ai/flux-lora-fast-training. Avatars it trained still draw with FAL_FINETUNE_GENERATOR',
   );
+const onOff = z.enum(['on', 'off'], { error: 'must be on or off' }).transform((v) => v === 'on');
+const PREVIEW_MODELS = ['fal-ai/flux-pulid', 'fal-ai/nano-banana/edit'] as const;
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -46,15 +49,8 @@ const envSchema = z
     S3_ACCESS_KEY_ID: optionalString,
     S3_SECRET_ACCESS_KEY: optionalString,
     S3_FORCE_PATH_STYLE: bool.default(true),
-    TELEGRAM_BOT_TOKEN: z
-      .string()
-      .trim()
-      .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token')
-      .optional(),
-    TELEGRAM_WEBHOOK_SECRET: z
-      .string()
-      .regex(/^[\w-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
-      .optional(),
+    TELEGRAM_BOT_TOKEN: matching(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token'),
+    TELEGRAM_WEBHOOK_SECRET: matching(/^[\w-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
     TELEGRAM_API_ROOT: url.optional(),
     UPDATE_LEASE_SECONDS: integer.min(2).max(600).default(60),
     FAL_KEY: optionalString,
@@ -79,12 +75,16 @@ const envSchema = z
     PHOTO_MIN_BRIGHTNESS: z.coerce.number({ error: 'must be a number' }).min(0).max(255).default(20),
     PHOTO_MIN_CONTRAST: z.coerce.number({ error: 'must be a number' }).min(0).max(128).default(6),
     PHOTO_MIN_SHARPNESS: z.coerce.number({ error: 'must be a number' }).min(0).default(8),
-    FACE_CHECK: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    FACE_CHECK: onOff.default(true),
     FACE_MIN_SIZE: z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(0.15),
     FACE_MATCH_DISTANCE: z.coerce.number({ error: 'must be a number' }).min(0.1).max(2).default(0.6),
-    PROMPT_ASSISTANT: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    PROMPT_ASSISTANT: onOff.default(true),
     PROMPT_MODEL: z.string().trim().min(1).default('google/gemini-2.5-flash-lite'),
     PROMPT_TIMEOUT_MS: integer.min(500).max(30_000).default(5000),
+    PREVIEW_MODEL: z.enum(PREVIEW_MODELS, { error: `must be one of ${PREVIEW_MODELS.join(', ')}` }).default(PREVIEW_MODELS[0]),
+    PREVIEW_PICTURES: integer.min(0).max(4).default(2),
+    WELCOME_PICTURES: integer.min(0).max(10).default(4),
+    MAX_SHOOTS_PER_DAY_PER_USER: integer.min(1).max(100).default(5),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
@@ -96,6 +96,7 @@ const envSchema = z
     MAX_TRAININGS_PER_DAY_PER_USER: integer.min(1).max(1000).default(3),
     PRICE_TRAINING: stars.default(0),
     PRICE_GENERATION: stars.default(0),
+    PRICE_SHOOT: stars.default(0),
     FREE_CREDITS: integer.min(0).max(1_000_000).default(0),
     STAR_PACKS: z
       .string()
@@ -124,7 +125,7 @@ const envSchema = z
       require('TELEGRAM_BOT_TOKEN', 'when NODE_ENV=production (without it anyone could use the local playground and your FAL key)');
       if (env.TELEGRAM_BOT_TOKEN) require('TELEGRAM_WEBHOOK_SECRET', 'when TELEGRAM_BOT_TOKEN is set in production');
     }
-    if (env.NODE_ENV === 'production' && (env.PRICE_TRAINING > 0 || env.PRICE_GENERATION > 0)) {
+    if (env.NODE_ENV === 'production' && (env.PRICE_TRAINING > 0 || env.PRICE_GENERATION > 0 || env.PRICE_SHOOT > 0)) {
       require('SUPPORT_CONTACT', 'when prices are set in production (/paysupport must name someone)');
     }
     if (env.MIN_PHOTOS > env.MAX_PHOTOS) {
@@ -246,12 +247,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
      * `minSize` of the short side, not cut off; two descriptors farther apart than `matchDistance`
      * are two people (and a generated picture that far is flagged). Off: no model is loaded.
      */
-    faces: { check: e.FACE_CHECK === 'on', minSize: e.FACE_MIN_SIZE, matchDistance: e.FACE_MATCH_DISTANCE },
+    faces: { check: e.FACE_CHECK, minSize: e.FACE_MIN_SIZE, matchDistance: e.FACE_MATCH_DISTANCE },
     /**
      * The prompt assistant (domain/prompts/): each prompt rewritten into English for FLUX by `model`
      * through FAL's `openrouter/router`; no answer within `timeoutMs` draws the user's own words.
      */
-    prompts: { assistant: e.PROMPT_ASSISTANT === 'on', model: e.PROMPT_MODEL, timeoutMs: e.PROMPT_TIMEOUT_MS },
+    prompts: { assistant: e.PROMPT_ASSISTANT, model: e.PROMPT_MODEL, timeoutMs: e.PROMPT_TIMEOUT_MS },
+    /** Sets (domain/sets/): a training's preview (a zero-shot identity model), the welcome set, shoots. 0 turns one off. */
+    sets: {
+      previewModel: e.PREVIEW_MODEL,
+      previewPictures: e.PREVIEW_PICTURES,
+      welcomePictures: e.WELCOME_PICTURES,
+      shootsPerDay: e.MAX_SHOOTS_PER_DAY_PER_USER,
+    },
     generation: {
       loraScale: e.GENERATION_LORA_SCALE,
       finetuneStrength: e.GENERATION_FINETUNE_STRENGTH,
@@ -265,9 +273,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     },
     /** Telegram Stars: off while both prices are 0. */
     billing: {
-      enabled: e.PRICE_TRAINING > 0 || e.PRICE_GENERATION > 0,
+      enabled: e.PRICE_TRAINING > 0 || e.PRICE_GENERATION > 0 || e.PRICE_SHOOT > 0,
       priceTraining: e.PRICE_TRAINING,
       priceGeneration: e.PRICE_GENERATION,
+      priceShoot: e.PRICE_SHOOT,
       /** Credited once to each user the first time their balance is needed. */
       freeCredits: e.FREE_CREDITS,
       /** The top-up amounts offered, in Stars, smallest first. */

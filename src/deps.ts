@@ -9,6 +9,7 @@ import { type EmbeddedPostgres, ensureDatabase, startEmbeddedPostgres } from './
 import { createNotifier } from './domain/notifier.js';
 import { createPromptAssistant } from './domain/prompts/assistant.js';
 import { serviceCounts } from './domain/service-counts.js';
+import { readCatalog, seedCatalog } from './domain/sets/catalog.js';
 import { countedFaceDetector, createFaceDetector } from './faces/face-detector.js';
 import { instrumentFalHttp } from './fal/counted-fal-http.js';
 import { createFal } from './fal/fal-client.js';
@@ -42,6 +43,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     }
     database = createDatabase(url, { onError: (err) => logger.warn({ err }, 'idle database connection failed') });
     await runMigrations(database);
+    // The photo-shoot catalogue ships as a file: each start brings the database up to it.
+    await seedCatalog(database.db, await readCatalog());
   } catch (error) {
     await database?.close();
     await embedded?.stop();

@@ -36,6 +36,7 @@ t.test('POST /internal/check-status', async (t) => {
       prunedOffers: 0,
       prunedTrainingRuns: 0,
       lorasCopied: 0,
+      setsStarted: 0,
     });
   });
 

@@ -30,7 +30,8 @@ t.test('the Telegram webhook', async (t) => {
     t.match(call.payload.text, /^👋 Привет, Алиса!/);
     t.same((call.payload.reply_markup as { keyboard: unknown }).keyboard, [
       ['➕ Создать аватар', '🎭 Мои аватары'],
-      ['🎨 Генерация', 'ℹ️ Помощь'],
+      ['🎨 Генерация', '📸 Фотосессии'],
+      ['ℹ️ Помощь'],
     ]);
     t.equal((call.payload.reply_markup as { is_persistent?: boolean }).is_persistent, true);
     const [user] = await deps.db.select().from(users).where(eq(users.telegramId, ALICE.id));
@@ -44,7 +45,8 @@ t.test('the Telegram webhook', async (t) => {
     t.match(call.payload.text, /^👋 Hi, Bob!/);
     t.same((call.payload.reply_markup as { keyboard: unknown }).keyboard, [
       ['➕ Create avatar', '🎭 My avatars'],
-      ['🎨 Generate', 'ℹ️ Help'],
+      ['🎨 Generate', '📸 Photo shoots'],
+      ['ℹ️ Help'],
     ]);
   });
 

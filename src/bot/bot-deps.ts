@@ -27,5 +27,5 @@ export type BotDeps = {
   logger: Logger;
   /** One answer per burst of updates (bot/reply-groups.ts). */
   replies: ReplyGroups;
-  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing' | 'faces'>;
+  config: Pick<Config, 'publicUrl' | 'fal' | 'training' | 'generation' | 'limits' | 'billing' | 'faces' | 'sets'>;
 };

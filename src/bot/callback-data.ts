@@ -31,6 +31,10 @@ type Actions = {
   gen_vary: { generationId: string };
   gen_idea: { avatarId: string; idea: string };
   avatar_ideas: { avatarId: string };
+  gen_vote: { generationId: string; vote: 'up' | 'down' };
+  shoot_list: { avatarId: string };
+  shoot_pick: { avatarId: string; theme: string };
+  shoot_go: { avatarId: string; theme: string };
   gallery_photos: { avatarId: string; index: number };
   gallery_card: { avatarId: string };
   avatar_main: { avatarId: string };
@@ -73,6 +77,15 @@ function byPhoto<K extends 'avatar_photo_del' | 'avatar_face_keep' | 'avatar_fac
   };
 }
 
+/** The codec of an action on one shoot for an avatar: the avatar id and the theme's id (at most 16 characters: 64 bytes in all). */
+function byTheme<K extends 'shoot_pick' | 'shoot_go'>(name: K): Codec<K> {
+  return {
+    pattern: new RegExp(`^${name}:(${UUID}):([a-z][a-z0-9-]{0,15})$`),
+    parse: (m) => ({ avatarId: m[1]!, theme: m[2]! }) as Actions[K],
+    format: (a) => `${a.avatarId}:${a.theme}`,
+  };
+}
+
 const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_new: { pattern: /^avatar_new$/, parse: () => ({}) },
   avatar_resume: byAvatar('avatar_resume'),
@@ -112,6 +125,14 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
     format: (a) => `${a.avatarId}:${a.idea}`,
   },
   avatar_ideas: byAvatar('avatar_ideas'),
+  gen_vote: {
+    pattern: new RegExp(`^gen_vote:(${UUID}):(up|down)$`),
+    parse: (m) => ({ generationId: m[1]!, vote: m[2] as 'up' | 'down' }),
+    format: (a) => `${a.generationId}:${a.vote}`,
+  },
+  shoot_list: byAvatar('shoot_list'),
+  shoot_pick: byTheme('shoot_pick'),
+  shoot_go: byTheme('shoot_go'),
   gallery_photos: {
     pattern: new RegExp(`^gallery_photos:(${UUID}):(\\d{1,3})$`),
     parse: (m) => ({ avatarId: m[1]!, index: Number(m[2]) }),

@@ -13,6 +13,7 @@ import { galleryFeature } from './features/gallery.js';
 import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
 import { ideasFeature } from './features/ideas.js';
+import { shootsFeature } from './features/shoots.js';
 import { starsFeature } from './features/stars.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
@@ -96,6 +97,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(galleryFeature(deps));
   bot.use(deleteAvatarFeature(deps));
 
+  bot.use(shootsFeature(deps));
   bot.use(generateFeature(deps));
   bot.use(ideasFeature(deps));
 

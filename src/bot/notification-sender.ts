@@ -1,12 +1,9 @@
 import { type Telegram, TelegramError } from 'telegraf';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { FaceCheck } from '../domain/avatar-photos.js';
 import { generationPictures } from '../domain/generation/images.js';
 import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
 import { createFalImageFetcher } from '../fal/fal-http.js';
-import type { Storage } from '../storage/storage.js';
+import { GoneError, isSetNotification, type SenderDeps, sendSetMessage } from './set-sender.js';
 import { langOf, texts } from './texts/index.js';
 import {
   generationDoneView,
@@ -16,13 +13,6 @@ import {
   trainingReadyView,
 } from './views/outcome-messages.js';
 import { type View, view } from './views/view.js';
-
-export type SenderDeps = { db: Db; storage: Storage; config: Pick<Config, 'fal'>; faces: FaceCheck };
-
-/** What the message was about no longer exists (the avatar was deleted since): nothing to send, ever. */
-class GoneError extends Error {
-  override name = 'GoneError';
-}
 
 /** The text message of a notification, or null for a finished picture (sent as photos). */
 function textMessage(notification: Notification): View | null {
@@ -79,7 +69,9 @@ export function createNotificationSender(telegram: Telegram, deps: SenderDeps): 
       const text = textMessage(notification);
       const messageId = text
         ? (await telegram.sendMessage(notification.chatId, text.text, text.markup)).message_id
-        : await sendGeneration(telegram, deps, notification, fetchImage);
+        : isSetNotification(notification.payload)
+          ? await sendSetMessage(telegram, deps, notification, fetchImage)
+          : await sendGeneration(telegram, deps, notification, fetchImage);
       await retireProgress(notification);
       return { ok: true, messageId };
     } catch (error) {

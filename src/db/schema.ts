@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -133,6 +134,8 @@ export const avatarPhotos = pgTable(
      * (the training cannot start); kept: flagged, and the user said it is them. Null: not checked.
      */
     faceStatus: text('face_status').$type<'ok' | 'flagged' | 'kept'>(),
+    /** The face's size, its box's longer side over the photo's short side: the preview draws from the largest. */
+    faceSize: real('face_size'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('avatar_photos_sha256_idx').on(t.avatarId, t.sha256)],
@@ -176,11 +179,21 @@ export const generations = pgTable(
     likenessStatus: text('likeness_status').$type<'measured' | 'no_face'>(),
     /** The "Генерирую…" message: removed once the picture (or the failure) is sent. */
     progressMessageId: bigint('progress_message_id', { mode: 'number' }),
+    /** One picture of a set (a preview, the welcome set, a photo shoot): told about with its set, not alone. */
+    setId: uuid('set_id').references((): AnyPgColumn => pictureSets.id, { onDelete: 'cascade' }),
+    setPosition: integer('set_position'),
+    /** A preview's reference photo, uploaded to FAL: a zero-shot identity model draws the face from it. */
+    referenceUrl: text('reference_url'),
+    /** When a set picture's submit was claimed: a set's pictures are submitted once, by whoever claims them. */
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** The user's 👍 (1) or 👎 (-1) of a shoot's picture. */
+    vote: integer('vote'),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
     index('generations_avatar_idx').on(t.avatarId, t.createdAt),
+    index('generations_set_idx').on(t.setId, t.setPosition),
     index('generations_in_flight_idx').on(t.userId).where(sql`${t.status} in ('pending', 'running')`),
   ],
 );
@@ -345,3 +358,53 @@ export const promptRewrites = pgTable('prompt_rewrites', {
   prompt: text('prompt'),
   createdAt: createdAt(),
 });
+
+/**
+ * Photo shoots for sale, seeded from `catalog/shoots.json` at start (domain/sets/catalog.ts):
+ * a new shoot ships as a line in that file. A theme gone from the file is hidden, not deleted.
+ */
+export const shootThemes = pgTable('shoot_themes', {
+  id: text('id').primaryKey(),
+  emoji: text('emoji').notNull(),
+  titleRu: text('title_ru').notNull(),
+  titleEn: text('title_en').notNull(),
+  avatarTypes: jsonb('avatar_types').$type<('portrait' | 'style')[]>().notNull(),
+  /** Prompts without the trigger: one text, or its female and male variants. */
+  prompts: jsonb('prompts').$type<(string | { female: string; male: string })[]>().notNull(),
+  /** Sold in the catalogue; unlisted themes make the welcome set and the preview. */
+  listed: boolean('listed').notNull().default(true),
+  active: boolean('active').notNull().default(true),
+  position: integer('position').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Pictures made and told about together: a training's preview, the welcome set
+ * when it is ready, a photo shoot bought. Each picture is a generation with the
+ * set's id; the set ends once all of them have, and is then sent as albums.
+ */
+export const pictureSets = pgTable(
+  'picture_sets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    avatarId: uuid('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'preview' | 'welcome' | 'shoot'>().notNull(),
+    themeId: text('theme_id'),
+    /** Makes a set once: `preview:<training's submit key>`, `welcome:<…>`, `shoot:<tap's id>`. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    total: integer('total').notNull(),
+    /** Stars taken for a shoot; failed pictures are refunded by their share when it ends. */
+    price: integer('price').notNull().default(0),
+    status: text('status').$type<'running' | 'done'>().notNull().default('running'),
+    /** The shoot's "12/20 готово" message, edited in place. */
+    progressMessageId: bigint('progress_message_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('picture_sets_user_idx').on(t.userId, t.createdAt)],
+);

@@ -63,10 +63,12 @@ export async function addPhoto(
     return { ok: false, refusal: { kind: 'duplicate' } };
   // A style avatar learns a look, not a face: its photos need none.
   let descriptor: number[] | null = null;
+  let faceSize: number | null = null;
   if (input.faces && avatar.trainingType === 'portrait') {
     const judged = judgePortrait(await input.faces.detector.scan(photo.jpeg), input.faces.rules);
     if ('kind' in judged) return { ok: false, refusal: judged };
     descriptor = judged.face.descriptor;
+    faceSize = judged.share;
   }
 
   // Named by content: two concurrent copies of one photo write the same bytes to the same keys.
@@ -108,6 +110,7 @@ export async function addPhoto(
         position: Math.max(0, ...stored.map((s) => s.position)) + 1,
         faceDescriptor: descriptor,
         faceStatus: descriptor ? 'ok' : null,
+        faceSize,
       })
       .onConflictDoNothing()
       .returning({ id: avatarPhotos.id });

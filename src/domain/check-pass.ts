@@ -31,6 +31,8 @@ export type StatusCheckSummary = {
   prunedTrainingRuns: number;
   /** LoRAs of completed avatars copied into our storage. */
   lorasCopied: number;
+  /** Previews, welcome sets and set submits started by the pass (a crash left them unmade). */
+  setsStarted: number;
 };
 
 export type StatusCheckDeps = {
@@ -40,7 +42,7 @@ export type StatusCheckDeps = {
   falFiles: FalFiles;
   notifier: Notifier;
   logger: Logger;
-  config: Pick<Config, 'training' | 'checkStatusBudgetMs'>;
+  config: Pick<Config, 'training' | 'checkStatusBudgetMs' | 'sets' | 'billing' | 'fal' | 'generation' | 'publicUrl'>;
 };
 
 /** What one pass of the trainings' or the generations' check works with. */

@@ -27,7 +27,7 @@ const BACKGROUND_FACE = 0.4;
 const EDGE = 0.01;
 
 /** The face of a portrait photo, or why there is none to train on. */
-export function judgePortrait(scan: FaceScan, rules: FaceRules): { face: Face } | FaceRefusal {
+export function judgePortrait(scan: FaceScan, rules: FaceRules): { face: Face; share: number } | FaceRefusal {
   const sizeOf = (f: Face) => Math.max(f.box.width * scan.width, f.box.height * scan.height);
   const faces = [...scan.faces].sort((a, b) => sizeOf(b) - sizeOf(a));
   const main = faces[0];
@@ -39,7 +39,7 @@ export function judgePortrait(scan: FaceScan, rules: FaceRules): { face: Face } 
     return { kind: 'face_too_small', percent: Math.round(share * 100), minPercent: Math.round(rules.minSize * 100) };
   const { x, y, width, height } = main.box;
   if (x < EDGE || y < EDGE || x + width > 1 - EDGE || y + height > 1 - EDGE) return { kind: 'face_cut_off' };
-  return { face: main };
+  return { face: main, share };
 }
 
 function faceDistance(a: readonly number[], b: readonly number[]): number {

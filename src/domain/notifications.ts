@@ -30,6 +30,22 @@ export type NotificationPayload =
       code: GenerationFailure;
       refunded?: number;
     }
+  /** A photo shoot's progress ("12/20 готово"), edited into its message. */
+  | { type: 'set_progress'; setId: string; avatarName: string; languageCode: string | null }
+  /** The n-th ten of a finished set's pictures, as one album. */
+  | { type: 'set_album'; setId: string; avatarName: string; languageCode: string | null; album: number }
+  /** 👍/👎 buttons for the pictures of a shoot's n-th album. */
+  | { type: 'set_votes'; setId: string; avatarName: string; languageCode: string | null; album: number }
+  /** A shoot ended: what came, what failed and the Stars its failures gave back. */
+  | {
+      type: 'set_done';
+      setId: string;
+      avatarName: string;
+      languageCode: string | null;
+      delivered: number;
+      failed: number;
+      refunded: number;
+    }
   /** The bot was written to in a group or a channel: it works in private chats only. */
   | { type: 'private_only'; languageCode: string | null };
 

@@ -21,6 +21,14 @@ export function serviceCounts(db: Db) {
       ).rows;
       return { n: row?.n ?? 0, age: row?.age ?? null };
     },
+    async setPictures() {
+      return (
+        await db.execute<{ kind: string; status: string; n: number }>(sql`
+          select s.kind, g.status::text, count(*)::int as n
+          from generations g join picture_sets s on s.id = g.set_id
+          group by 1, 2`)
+      ).rows;
+    },
     async likenessByPreset() {
       return (
         await db.execute<{ preset: string; scored: number; no_face: number; mean: number | null }>(sql`

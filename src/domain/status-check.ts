@@ -1,4 +1,5 @@
 import { type CheckPass, countEnded, type StatusCheckDeps, type StatusCheckSummary } from './check-pass.js';
+import { startMissingSets } from './sets/starts.js';
 import { copyLoras } from './training/lora-copy.js';
 
 export type { StatusCheckDeps, StatusCheckSummary };
@@ -50,6 +51,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     prunedOffers: 0,
     prunedTrainingRuns: 0,
     lorasCopied: 0,
+    setsStarted: 0,
   };
   const pass: CheckPass = { ...deps, summary, withinBudget: () => Date.now() - started < config.checkStatusBudgetMs };
 
@@ -62,6 +64,8 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   await checkGenerations(pass);
   // A few a pass: each is a download of tens to hundreds of megabytes.
   if (pass.withinBudget()) summary.lorasCopied = await copyLoras(deps, LORAS_A_PASS);
+  // Previews and welcome sets a crash left unmade, set pictures never submitted.
+  if (pass.withinBudget()) summary.setsStarted = await startMissingSets(deps);
 
   summary.notificationsSent = (await deps.notifier.drain()).sent;
   summary.filesDeleted = await retryStorageDeletions(db, deps.storage);

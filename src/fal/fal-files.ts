@@ -16,6 +16,8 @@ export type FalFiles = {
   open(url: string, maxBytes: number): Promise<Readable>;
   /** Uploads a local file to FAL storage and returns its new URL. */
   upload(path: string, type: string): Promise<string>;
+  /** A small file in memory (a photo) uploaded the same way. */
+  uploadBytes(bytes: Buffer, type: string): Promise<string>;
 };
 
 export function createFalFiles(config: Pick<Config, 'fal'>, fal: FalClient): FalFiles {
@@ -46,6 +48,9 @@ export function createFalFiles(config: Pick<Config, 'fal'>, fal: FalClient): Fal
         }
       }
       return Readable.from(counted());
+    },
+    async uploadBytes(bytes, type) {
+      return fal.storage.upload(new Blob([bytes], { type }));
     },
     async upload(path, type) {
       // A file-backed Blob: the upload streams from disk.

@@ -19,6 +19,8 @@ export type FalWebhookOptions = {
   notifier: Notifier;
   metrics: Metrics;
   tasks: BackgroundTasks;
+  /** After a training completed here: its welcome set is started (domain/sets/). */
+  onTrainingCompleted?: () => void;
 };
 
 /** Events applied at once in the background: a storm of webhooks leaves the pool to the webhooks themselves. */
@@ -57,7 +59,10 @@ declare module 'fastify' {
  * one that cannot be applied now, or that a crash kept from being applied, is
  * applied by the status check.
  */
-export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (app, { verifier, db, falHttp, notifier, metrics, tasks }) => {
+export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (
+  app,
+  { verifier, db, falHttp, notifier, metrics, tasks, onTrainingCompleted },
+) => {
   const slot = limiter(APPLYING_AT_ONCE);
   // Deliveries arriving together are stored by one statement (a group commit); each is answered after it.
   const record = batched((events: FalWebhookEvent[]) => recordFalWebhookEvents(db, events));
@@ -76,6 +81,7 @@ export const falWebhookRoutes: FastifyPluginAsync<FalWebhookOptions> = async (ap
           if (completion.applied) {
             log.info({ kind: completion.kind, status: completion.status }, 'FAL event applied');
             notifier.drainSoon();
+            if (completion.kind === 'training' && completion.status === 'completed') onTrainingCompleted?.();
           } else if ('error' in completion)
             log.error({ apply_error: completion.error }, 'FAL event not applied; the status check retries it');
           else log.info('FAL event pending: nothing waits for it yet, or its result is not ready');

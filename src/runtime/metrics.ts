@@ -5,6 +5,8 @@ export type CountReaders = {
   byStatus(table: 'avatars' | 'generations'): Promise<{ status: string; n: number }[]>;
   /** Messages neither sent nor dead, and the age in seconds of the oldest (null when there is none). */
   outboxBacklog(): Promise<{ n: number; age: number | null }>;
+  /** Pictures made in sets (preview, welcome, shoot), by kind and status. */
+  setPictures(): Promise<{ kind: string; status: string; n: number }[]>;
   /** Pictures of the last 7 days scored for likeness, by training preset: how many, how many had no face, the mean score. */
   likenessByPreset(): Promise<{ preset: string; scored: number; noFace: number; mean: number | null }[]>;
 };
@@ -71,6 +73,16 @@ export function createMetrics(counts: CountReaders) {
     registers,
     async collect() {
       this.set((await backlog()).n);
+    },
+  });
+  new Gauge({
+    name: 'avatar_bot_set_pictures',
+    help: 'Pictures made in sets, each a paid FAL job: by kind (preview, welcome, shoot) and status',
+    labelNames: ['kind', 'status'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await counts.setPictures()) this.set({ kind: row.kind, status: row.status }, row.n);
     },
   });
   const likeness = sharedRead(() => counts.likenessByPreset());

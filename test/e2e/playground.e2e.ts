@@ -61,7 +61,8 @@ async function readyAvatar(p: Awaited<ReturnType<typeof openPlayground>>, name: 
 }
 
 t.test('the playground in a browser: create, upload, train, draw, delete', async (t) => {
-  const p = await openPlayground(t);
+  // Long enough a training for its preview to come first; the welcome set with the ready message.
+  const p = await openPlayground(t, { SIMULATED_TRAINING_SECONDS: '10', PREVIEW_PICTURES: '2', WELCOME_PICTURES: '4' });
   const { base, page, shot, button, seen } = p;
 
   await page.goto(base);
@@ -83,7 +84,14 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await seen('🧑 10 фото · одно лицо на каждом · один человек ✅');
   await shot('03-review');
   await button('🚀 Начать обучение').click();
+  await seen('👀 Предпросмотр «Browser»', 20_000);
+  await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
+  t.equal(await page.locator('.photos').last().locator('img').count(), 2, 'the preview: two pictures, one album');
+  await shot('03b-preview');
   await seen('✅ Аватар «Browser» готов!', 20_000);
+  await seen('🎁 Первые снимки с аватаром «Browser»', 20_000);
+  await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
+  t.equal(await page.locator('.photos').last().locator('img').count(), 4, 'the welcome set: four pictures, one album');
   await shot('04-ready');
   t.pass('trained: the simulator’s signed webhook reached the app');
 
@@ -103,6 +111,16 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await seen('🇬🇧 Промпт для модели:');
   await seen('photo of the woman in a red dress on a beach', 5000);
   await shot('05b-prompt');
+
+  // A photo shoot bought from the menu arrives as an album, with 👍/👎 and a summary.
+  await p.menu('📸 Фотосессии');
+  await button('💼 Деловой портрет').click();
+  await button('📸 Начать съёмку').click();
+  await seen('✅ Фотосессия «Деловой портрет» готова: 10 снимков.', 30_000);
+  await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
+  t.equal(await page.locator('.photos').last().locator('img').count(), 10, 'the shoot: ten pictures, one album');
+  await page.getByText('Оцените снимки 1–10').last().scrollIntoViewIfNeeded();
+  await shot('05c-shoot');
 
   await page.locator('#menu button', { hasText: '🎭 Мои аватары' }).click();
   await seen('🎭 Browser ⭐');

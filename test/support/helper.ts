@@ -98,6 +98,9 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     FACE_CHECK: 'off',
     // Most tests check the words drawn as typed: the prompt assistant's tests turn it on.
     PROMPT_ASSISTANT: 'off',
+    // The preview and the welcome set add FAL jobs to every training: the sets' tests turn them on.
+    PREVIEW_PICTURES: '0',
+    WELCOME_PICTURES: '0',
     ...env,
   });
   const logs = new LogCapture();
@@ -108,6 +111,21 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     await deps.close();
   });
   return { app, deps, config, telegram, fal, logs, database };
+}
+
+/**
+ * A second process of the same service, as after a restart: a new app and new
+ * dependencies on the same database, files and fake Telegram and FAL.
+ */
+export async function restartApp(t: Test, env: TestEnv): Promise<TestEnv> {
+  const logs = new LogCapture();
+  const deps = await createDeps(env.config, createLogger(env.config, logs));
+  const app = await buildApp(env.config, deps);
+  t.teardown(async () => {
+    await app.close();
+    await deps.close();
+  });
+  return { ...env, app, deps, logs };
 }
 
 let nextUpdateId = 1000;

@@ -11,6 +11,7 @@ import type { BotContext } from '../context.js';
 import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { generationFormatView } from '../views/generation-format.js';
+import { MENU_BUTTONS } from '../views/main-menu.js';
 
 /** A picture to draw: the user's words, and its English prompt when it is known already. */
 export type PictureRequest = {
@@ -131,7 +132,9 @@ export function generateFeature(deps: BotDeps) {
   // Text typed outside any step, with a trained main avatar: a description to draw, as the ready message promises.
   feature.on(message('text'), async (ctx, next) => {
     const prompt = ctx.message.text.trim();
-    if (!ctx.user?.mainAvatarId || prompt.startsWith('/') || [...prompt].length > PROMPT_MAX) return next();
+    // A command or a menu button is never a picture to draw.
+    if (!ctx.user?.mainAvatarId || prompt.startsWith('/') || MENU_BUTTONS.includes(prompt) || [...prompt].length > PROMPT_MAX)
+      return next();
     if (ctx.wizard) return next();
     const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();

@@ -144,6 +144,7 @@ export function starsFeature(deps: BotDeps) {
     if (!found.ok) return null;
     const t = ctx.t.stars;
     if (resume.kind === 'generation') return button(t.resumeGeneration, { action: 'stars_resume', offerId });
+    if (resume.kind === 'shoot') return button(ctx.t.sets.go, { action: 'shoot_pick', avatarId: found.avatar.id, theme: resume.theme });
     return can(found.avatar, 'beginSubmission')
       ? button(t.resumeTraining(found.avatar.name), { action: 'avatar_train', avatarId: found.avatar.id })
       : null;

@@ -39,6 +39,7 @@ const enKind: Record<EntryKind, string> = {
   payment: 'top-up',
   training: 'training',
   generation: 'picture',
+  shoot: 'photo shoot',
   refund: 'refund',
   late_charge: 'training',
   payment_refund: 'payment refunded',
@@ -99,6 +100,7 @@ export const en: Texts = {
     createAvatar: '➕ Create avatar',
     myAvatars: '🎭 My avatars',
     generate: '🎨 Generate',
+    shoots: '📸 Photo shoots',
     help: 'ℹ️ Help',
   },
   greeting: (name, photos) =>
@@ -287,7 +289,7 @@ export const en: Texts = {
 
   stars: {
     notEnough: (v) =>
-      `⭐ Not enough Stars: ${v.what === 'training' ? 'a training' : 'a picture'} costs ${v.price} ⭐, your balance is ${v.balance} ⭐.\n\n` +
+      `⭐ Not enough Stars: ${{ training: 'a training', generation: 'a picture', shoot: 'a photo shoot' }[v.what]} costs ${v.price} ⭐, your balance is ${v.balance} ⭐.\n\n` +
       'Top up — once paid, I will offer to carry on.',
     pack: (stars) => `⭐ ${stars}`,
     invoiceTitle: (stars) => `${stars} Stars for your balance`,
@@ -337,6 +339,27 @@ export const en: Texts = {
       `↩️ Telegram gave you back ${v.amount} ⭐ for a purchase; they are taken off your balance. Your balance is ${v.balance} ⭐.`,
   },
 
+  sets: {
+    previewCaption: (name, minutes) =>
+      `👀 Preview of “${name}” — roughly how your avatar looks.${minutes ? ` The real one is ready in ~${minutes} min.` : ''}`,
+    welcomeCaption: (name) => `🎁 First pictures with “${name}”`,
+    shootCaption: (title, from, to, total) => `📸 ${title} · ${from === to ? from : `${from}–${to}`} of ${total}`,
+    progress: (title, ended, total) => `📸 Photo shoot “${title}”: ${ended}/${total} ready…`,
+    finished: (title, delivered, total) => `✅ Photo shoot “${title}”: ${delivered}/${total} ready`,
+    votes: (from, to) => `Rate pictures ${from}–${to}: 👍 like, 👎 not. It tells us which shoots work.`,
+    done: (title, delivered, failed, refunded) =>
+      `✅ Photo shoot “${title}” is ready: ${delivered} picture${delivered === 1 ? '' : 's'}.` +
+      (failed > 0 ? ` ${failed} failed${refunded > 0 ? ` — ${refunded} ⭐ are back on your balance.` : '.'}` : ''),
+    voted: (vote) => (vote === 1 ? '👍 Thanks!' : '👎 Noted'),
+    catalog: (name, price) => `📸 Photo shoots with “${name}”, ${enPrice(price)} each. Pick a theme:`,
+    theme: (emoji, title, pictures, likeRate) => `${emoji} ${title} · ${pictures} pictures${likeRate === null ? '' : ` · 👍 ${likeRate}%`}`,
+    confirm: (emoji, title, pictures, name, price) =>
+      `${emoji} Photo shoot “${title}”: ${pictures} pictures with “${name}”.\n\nPrice: ${enPrice(price)}. They arrive as albums when ready.`,
+    go: '📸 Start the shoot',
+    busy: '⏳ A photo shoot is already running — please wait for it to finish.',
+    noAvatar: '📸 A photo shoot needs a trained avatar. Create one with “➕ Create avatar” or pick one in “🎭 My avatars”.',
+    more: '📸 Another shoot',
+  },
   ideas: {
     title: (name) => `✨ Ideas for “${name}” — tap one and I will draw it:`,
     more: '🔄 Other ideas',

@@ -39,12 +39,20 @@ const ruKind: Record<EntryKind, string> = {
   payment: 'пополнение',
   training: 'обучение',
   generation: 'генерация',
+  shoot: 'фотосессия',
   refund: 'возврат',
   late_charge: 'обучение',
   payment_refund: 'возврат платежа',
 };
 
 const ruPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'бесплатно');
+/** "снимок", "снимка", "снимков" by the number. */
+const ruPictures = (n: number) => {
+  const tens = n % 100;
+  const ones = n % 10;
+  if (tens >= 11 && tens <= 14) return 'снимков';
+  return ones === 1 ? 'снимок' : ones >= 2 && ones <= 4 ? 'снимка' : 'снимков';
+};
 
 // One formatter for all: toLocaleDateString builds a new one per call (~60 µs, a gallery card shows several dates).
 const ruDateFormat = new Intl.DateTimeFormat('ru-RU', { timeZone: 'UTC' });
@@ -99,6 +107,7 @@ export const ru: Texts = {
     createAvatar: '➕ Создать аватар',
     myAvatars: '🎭 Мои аватары',
     generate: '🎨 Генерация',
+    shoots: '📸 Фотосессии',
     help: 'ℹ️ Помощь',
   },
   greeting: (name, photos) =>
@@ -288,7 +297,7 @@ export const ru: Texts = {
 
   stars: {
     notEnough: (v) =>
-      `⭐ Не хватает звёзд: ${v.what === 'training' ? 'обучение' : 'генерация'} стоит ${v.price} ⭐, на балансе ${v.balance} ⭐.\n\n` +
+      `⭐ Не хватает звёзд: ${{ training: 'обучение', generation: 'генерация', shoot: 'фотосессия' }[v.what]} стоит ${v.price} ⭐, на балансе ${v.balance} ⭐.\n\n` +
       'Пополните баланс — после оплаты я предложу продолжить.',
     pack: (stars) => `⭐ ${stars}`,
     invoiceTitle: (stars) => `${stars} звёзд на баланс`,
@@ -337,6 +346,29 @@ export const ru: Texts = {
       `↩️ Telegram вернул вам ${v.amount} ⭐ за покупку — они списаны с баланса. Сейчас на балансе ${v.balance} ⭐.`,
   },
 
+  sets: {
+    previewCaption: (name, minutes) =>
+      `👀 Предпросмотр «${name}» — так примерно выглядит ваш аватар.${minutes ? ` Настоящий будет готов через ~${minutes} мин.` : ''}`,
+    welcomeCaption: (name) => `🎁 Первые снимки с аватаром «${name}»`,
+    shootCaption: (title, from, to, total) => `📸 ${title} · ${from === to ? from : `${from}–${to}`} из ${total}`,
+    progress: (title, ended, total) => `📸 Фотосессия «${title}»: ${ended}/${total} готово…`,
+    finished: (title, delivered, total) => `✅ Фотосессия «${title}»: ${delivered}/${total} готово`,
+    votes: (from, to) => `Оцените снимки ${from}–${to}: 👍 — нравится, 👎 — нет. Так мы узнаём, какие съёмки удаются.`,
+    done: (title, delivered, failed, refunded) =>
+      `✅ Фотосессия «${title}» готова: ${delivered} ${ruPictures(delivered)}.` +
+      (failed > 0
+        ? ` ${failed} не ${failed === 1 ? 'получился' : 'получились'}${refunded > 0 ? ` — ${refunded} ⭐ вернулись на баланс.` : '.'}`
+        : ''),
+    voted: (vote) => (vote === 1 ? '👍 Спасибо!' : '👎 Учтём'),
+    catalog: (name, price) => `📸 Фотосессии с аватаром «${name}». Каждая — ${ruPrice(price)}. Выберите тему:`,
+    theme: (emoji, title, pictures, likeRate) => `${emoji} ${title} · ${pictures} фото${likeRate === null ? '' : ` · 👍 ${likeRate}%`}`,
+    confirm: (emoji, title, pictures, name, price) =>
+      `${emoji} Фотосессия «${title}»: ${pictures} ${ruPictures(pictures)} с аватаром «${name}».\n\nЦена: ${ruPrice(price)}. Снимки придут альбомами, как только будут готовы.`,
+    go: '📸 Начать съёмку',
+    busy: '⏳ Одна фотосессия уже идёт — дождитесь её окончания.',
+    noAvatar: '📸 Для фотосессии нужен готовый аватар. Создайте его через «➕ Создать аватар» или выберите готовый в «🎭 Мои аватары».',
+    more: '📸 Ещё фотосессия',
+  },
   ideas: {
     title: (name) => `✨ Идеи для аватара «${name}» — нажмите, и я нарисую:`,
     more: '🔄 Другие идеи',

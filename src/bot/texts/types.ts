@@ -53,11 +53,11 @@ type MovementView = { date: Date; amount: number; kind: EntryKind; note: string 
 type BalanceView = { balance: number; priceTraining: number; priceGeneration: number; movements: MovementView[] };
 
 /** What the price stopped: said when the balance is short, and offered again once it is topped up. */
-export type Paid = 'training' | 'generation';
+export type Paid = 'training' | 'generation' | 'shoot';
 
 /** Every text the bot shows, in one language: `ru.ts` and `en.ts` both satisfy it. */
 export type Texts = {
-  menu: { createAvatar: string; myAvatars: string; generate: string; help: string };
+  menu: { createAvatar: string; myAvatars: string; generate: string; shoots: string; help: string };
   greeting: (name: string, photos: PhotoRange) => string;
   help: (v: PhotoRange & { minutes: Minutes }) => string;
   chooseFromMenu: string;
@@ -200,6 +200,25 @@ export type Texts = {
     paymentProblem: string;
     /** Telegram gave a payment back (refunded_payment): its Stars are off the balance. */
     refundedByTelegram: (v: { amount: number; balance: number }) => string;
+  };
+
+  /** Pictures made in sets: the preview, the welcome set, photo shoots (domain/sets/). */
+  sets: {
+    previewCaption: (name: string, minutesLeft: number | null) => string;
+    welcomeCaption: Name;
+    shootCaption: (title: string, from: number, to: number, total: number) => string;
+    progress: (title: string, ended: number, total: number) => string;
+    finished: (title: string, delivered: number, total: number) => string;
+    votes: (from: number, to: number) => string;
+    done: (title: string, delivered: number, failed: number, refunded: number) => string;
+    voted: (vote: 1 | -1) => string;
+    catalog: (name: string, price: number) => string;
+    theme: (emoji: string, title: string, pictures: number, likeRate: number | null) => string;
+    confirm: (emoji: string, title: string, pictures: number, name: string, price: number) => string;
+    go: string;
+    busy: string;
+    noAvatar: string;
+    more: string;
   };
 
   /** "✨ Идеи": ready ideas to draw with one tap. */

@@ -4,10 +4,7 @@ import { type Texts, texts } from '../texts/index.js';
 /** The persistent main menu under the text box. */
 export function mainMenuKeyboard(t: Texts) {
   const m = t.menu;
-  return Markup.keyboard([
-    [m.createAvatar, m.myAvatars],
-    [m.generate, m.help],
-  ])
+  return Markup.keyboard([[m.createAvatar, m.myAvatars], [m.generate, m.shoots], [m.help]])
     .resize()
     .persistent();
 }

@@ -13,6 +13,8 @@ export type EntryKind =
   | 'payment'
   | 'training'
   | 'generation'
+  /** A photo shoot, charged once for all its pictures. */
+  | 'shoot'
   | 'refund'
   /** A lost submit FAL queued after all, whose price had been refunded: it is charged again. */
   | 'late_charge'
@@ -25,6 +27,7 @@ export type Entry = typeof balanceEntries.$inferSelect;
 export const trainingChargeKey = (submitKey: string) => `training:${submitKey}`;
 export const generationChargeKey = (generationId: string) => `generation:${generationId}`;
 export const lateChargeKey = (chargeKey: string) => `late:${chargeKey}`;
+export const shootChargeKey = (setId: string) => `shoot:${setId}`;
 const refundKey = (chargeKey: string) => `refund:${chargeKey}`;
 
 export async function balanceOf(db: DbOrTx, userId: number): Promise<number> {

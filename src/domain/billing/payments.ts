@@ -16,7 +16,9 @@ import { addEntry, balanceOf, currentBalance, lockUser } from './ledger.js';
 export type Resume =
   | { kind: 'training'; avatarId: string }
   /** `englishPrompt`: the assistant's rewrite, kept so the resumed picture needs no second one (absent in older offers). */
-  | { kind: 'generation'; avatarId: string; prompt: string; englishPrompt?: string | null; format: FormatName };
+  | { kind: 'generation'; avatarId: string; prompt: string; englishPrompt?: string | null; format: FormatName }
+  /** A photo shoot: its confirmation is shown again. */
+  | { kind: 'shoot'; avatarId: string; theme: string };
 
 export const XTR = 'XTR';
 /** An invoice older than this is refused at checkout: prices and packs may have changed. */

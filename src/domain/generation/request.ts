@@ -73,3 +73,27 @@ export function generationRequest(config: GenerationConfig, avatar: Avatar, full
     },
   };
 }
+
+/**
+ * A preview's model and input: a zero-shot identity model draws the face of
+ * `referenceUrl` (the best training photo) into the prompt — `fal-ai/flux-pulid`
+ * with `reference_image_url`, or `fal-ai/nano-banana/edit` with `image_urls`.
+ */
+export function previewRequest(modelId: string, referenceUrl: string, prompt: string, format: FormatName) {
+  const f = FORMATS[format];
+  if (modelId === 'fal-ai/nano-banana/edit') {
+    return { modelId, input: { prompt, image_urls: [referenceUrl], num_images: 1, output_format: 'jpeg', aspect_ratio: f.aspectRatio } };
+  }
+  return {
+    modelId,
+    input: {
+      prompt,
+      reference_image_url: referenceUrl,
+      id_weight: 1,
+      image_size: f.imageSize,
+      num_inference_steps: 20,
+      guidance_scale: 4,
+      enable_safety_checker: true,
+    },
+  };
+}

@@ -18,6 +18,7 @@ import {
   formatOr,
   type GenerationConfig,
   generationRequest,
+  previewRequest,
   promptWithTrigger,
   type Readiness,
   readinessOf,
@@ -52,7 +53,8 @@ export async function startGeneration(
     const [running] = await tx
       .select({ n: count() })
       .from(generations)
-      .where(and(eq(generations.userId, input.userId), inArray(generations.status, [...GENERATION_IN_FLIGHT])));
+      // A set's pictures (a preview, a shoot) are not the user's own prompts: they do not count here.
+      .where(and(eq(generations.userId, input.userId), inArray(generations.status, [...GENERATION_IN_FLIGHT]), isNull(generations.setId)));
     if ((running?.n ?? 0) >= config.generation.maxRunningPerUser) return { ok: false, reason: 'busy' };
     const price = config.billing.priceGeneration;
     const refusal = await checkBalance(tx, input.userId, price, config);
@@ -80,6 +82,15 @@ export async function startGeneration(
 
 export type GenerationDeps = LoraDeps & { falHttp: FalHttp; config: GenerationConfig };
 
+/** The avatar as it draws: FAL may have deleted its LoRA file since the training, so our copy goes up again first. */
+async function drawingAvatar(deps: GenerationDeps, avatar: Avatar): Promise<Avatar> {
+  const loraUrl = await usableLoraUrl(deps, avatar).catch((error: unknown) => {
+    deps.logger.error({ err: error, avatar_id: avatar.id }, 'could not make sure the LoRA still answers');
+    return avatar.diffusersLoraFileUrl;
+  });
+  return { ...avatar, diffusersLoraFileUrl: loraUrl };
+}
+
 /**
  * Submits a recorded generation to the FAL queue, once, with our webhook:
  * pending → running; a webhook that beat the submit's answer is applied right
@@ -97,13 +108,10 @@ export async function submitGeneration(deps: GenerationDeps, generationId: strin
     .where(and(eq(generations.id, generationId), eq(generations.status, 'pending')));
   if (!row?.generation.submitKey) return { ok: false };
   const { generation, avatar } = row;
-  // FAL may have deleted the LoRA file since the training: our copy goes up again first.
-  const loraUrl = await usableLoraUrl(deps, avatar).catch((error: unknown) => {
-    deps.logger.error({ err: error, avatar_id: avatar.id }, 'could not make sure the LoRA still answers');
-    return avatar.diffusersLoraFileUrl;
-  });
-  const drawing = { ...avatar, diffusersLoraFileUrl: loraUrl };
-  const { modelId, input } = generationRequest(deps.config, drawing, generation.fullPrompt, formatOr(generation.format));
+  const format = formatOr(generation.format);
+  const { modelId, input } = generation.referenceUrl
+    ? previewRequest(generation.modelId, generation.referenceUrl, generation.fullPrompt, format)
+    : generationRequest(deps.config, await drawingAvatar(deps, avatar), generation.fullPrompt, format);
   const submitted = await submitJob(deps.falHttp, modelId, input, webhookUrlFor(deps.config.publicUrl, generation.submitKey!));
   if (!submitted.ok) {
     deps.logger.error({ generation_id: generationId, queued: submitted.queued, detail: submitted.detail }, 'generation submission failed');

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import type { TrainingPresetName } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { avatars } from '../../db/schema.js';
 
 export type TrainingType = 'portrait' | 'style';
 
@@ -65,4 +68,12 @@ export function trainingInput(params: {
     create_masks: false,
     steps: preset.steps,
   };
+}
+
+/** Minutes until a training in progress should have ended, by the same estimate (at least 1); null when it is not training. */
+export async function trainingMinutesLeft(db: Db, config: Parameters<typeof expectedMinutes>[0], avatarId: string): Promise<number | null> {
+  const [avatar] = await db.select().from(avatars).where(eq(avatars.id, avatarId));
+  if (avatar?.status !== 'training' || !avatar.trainingStartedAt) return null;
+  const [, upper] = expectedMinutes(config, avatar);
+  return Math.max(1, Math.ceil(upper - (Date.now() - avatar.trainingStartedAt.getTime()) / 60_000));
 }

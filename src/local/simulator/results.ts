@@ -66,14 +66,16 @@ function sizeOf(input: Record<string, unknown>): [number, number] {
 
 /**
  * A picture in the format asked for, drawn from the prompt with the face of its
- * LoRA (a simulator's LoRA is a training photo), with a seed past 2^53 as
- * FAL's can be.
+ * LoRA (a simulator's LoRA is a training photo) or of its reference photo (a
+ * preview), with a seed past 2^53 as FAL's can be.
  */
 async function imageResult(files: SimulatorFiles, jobId: string, input: Record<string, unknown>): Promise<Outcome> {
   const prompt = String(input.prompt ?? '');
   const [width, height] = sizeOf(input);
   const loras = Array.isArray(input.loras) ? (input.loras as { path?: unknown }[]) : [];
-  const face = await files.read(loras[0]?.path);
+  // A zero-shot identity model (a preview) is given the face itself.
+  const images = Array.isArray(input.image_urls) ? (input.image_urls as unknown[]) : [];
+  const face = await files.read(loras[0]?.path ?? input.reference_image_url ?? images[0]);
   const url = await files.write(`image-${jobId}.jpg`, await simulatedPicture(prompt, width, height, face));
   return {
     status: 200,
