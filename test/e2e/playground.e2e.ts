@@ -87,11 +87,13 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await seen('👀 Предпросмотр «Browser»', 20_000);
   await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
   t.equal(await page.locator('.photos').last().locator('img').count(), 2, 'the preview: two pictures, one album');
+  await page.getByText('👀 Предпросмотр «Browser»').last().scrollIntoViewIfNeeded();
   await shot('03b-preview');
   await seen('✅ Аватар «Browser» готов!', 20_000);
   await seen('🎁 Первые снимки с аватаром «Browser»', 20_000);
   await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
   t.equal(await page.locator('.photos').last().locator('img').count(), 4, 'the welcome set: four pictures, one album');
+  await page.getByText('🎁 Первые снимки с аватаром «Browser»').last().scrollIntoViewIfNeeded();
   await shot('04-ready');
   t.pass('trained: the simulator’s signed webhook reached the app');
 
