@@ -84,7 +84,7 @@ const envSchema = z
     PREVIEW_MODEL: z.enum(PREVIEW_MODELS, { error: `must be one of ${PREVIEW_MODELS.join(', ')}` }).default(PREVIEW_MODELS[0]),
     PREVIEW_PICTURES: integer.min(0).max(4).default(2),
     WELCOME_PICTURES: integer.min(0).max(10).default(4),
-    MAX_SHOOTS_PER_DAY_PER_USER: integer.min(1).max(100).default(5),
+    MAX_SHOOTS_PER_DAY_PER_USER: integer.min(0).max(100).default(5),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),

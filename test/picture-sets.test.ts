@@ -267,3 +267,16 @@ t.test(
     t.equal(rated?.text, '💼 Большая · 20 фото · 👍 67%');
   },
 );
+
+t.test('MAX_SHOOTS_PER_DAY_PER_USER=0 turns photo shoots off', async (t) => {
+  const env = await buildTestApp(t, { MAX_SHOOTS_PER_DAY_PER_USER: '0' });
+  const alice = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, alice.id, 'Anna', 'completed', new Date());
+  await env.deps.db.update(users).set({ mainAvatarId: avatar.id }).where(eq(users.id, alice.id));
+  await postUpdate(env.app, textUpdate('📸 Фотосессии', ALICE));
+  t.equal(env.telegram.callsOf('sendMessage').at(-1)?.payload.text, '📸 Фотосессии сейчас выключены.');
+  await postUpdate(env.app, callbackUpdate(`shoot_go:${avatar.id}:business`, 5, ALICE));
+  t.match(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload, { text: '📸 Фотосессии сейчас выключены.', show_alert: true });
+  await settle(env);
+  t.equal(env.fal.state.submissions.length, 0, 'nothing drawn');
+});

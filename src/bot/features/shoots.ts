@@ -20,7 +20,10 @@ export function shootsFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const price = () => deps.config.billing.priceShoot;
 
+  const off = () => deps.config.sets.shootsPerDay === 0;
+
   feature.hears([texts.ru.menu.shoots, texts.en.menu.shoots], async (ctx) => {
+    if (off()) return ctx.reply(ctx.t.sets.off);
     const mainId = ctx.user?.mainAvatarId;
     const found = mainId && ctx.user ? await findOwnedAvatar(deps.db, ctx.user.id, mainId) : null;
     if (!found?.ok || readinessOf(found.avatar) !== 'ready') return ctx.reply(ctx.t.sets.noAvatar);
@@ -52,6 +55,7 @@ export function shootsFeature(deps: BotDeps) {
   feature.use(
     onAvatarAction('shoot_go', deps, async (ctx, avatar, data) => {
       if (!ctx.user) return;
+      if (off()) return ctx.answerCbQuery(ctx.t.sets.off, { show_alert: true });
       const message = ctx.callbackQuery.message;
       // The confirmation tapped names the purchase: a second tap on it buys nothing.
       const tapKey = `${ctx.chat.id}:${message?.message_id ?? ctx.callbackQuery.id}`;

@@ -358,6 +358,7 @@ export const en: Texts = {
     go: '📸 Start the shoot',
     busy: '⏳ A photo shoot is already running — please wait for it to finish.',
     noAvatar: '📸 A photo shoot needs a trained avatar. Create one with “➕ Create avatar” or pick one in “🎭 My avatars”.',
+    off: '📸 Photo shoots are switched off.',
     more: '📸 Another shoot',
   },
   ideas: {

@@ -218,6 +218,7 @@ export type Texts = {
     go: string;
     busy: string;
     noAvatar: string;
+    off: string;
     more: string;
   };
 
