@@ -280,3 +280,26 @@ t.test('MAX_SHOOTS_PER_DAY_PER_USER=0 turns photo shoots off', async (t) => {
   await settle(env);
   t.equal(env.fal.state.submissions.length, 0, 'nothing drawn');
 });
+
+t.test('deleting an avatar mid-shoot gives back what was not drawn, once; the rest of the shoot is never sent', async (t) => {
+  const env = await buildTestApp(t, { PRICE_SHOOT: '100', FREE_CREDITS: '250' });
+  const alice = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, alice.id, 'Anna', 'completed', new Date());
+  await postUpdate(env.app, callbackUpdate(`shoot_go:${avatar.id}:business`, 40, ALICE));
+  await settle(env);
+  const shoot = submissionsOf(env, 'fal-ai/flux-lora');
+  t.equal(shoot.length, 10);
+  for (const s of shoot.slice(0, 3)) await finishPicture(env, s);
+  await settle(env);
+  t.equal(await balanceOf(env, ALICE), 150);
+
+  await postUpdate(env.app, callbackUpdate(`avatar_delete_confirm:${avatar.id}`, 41, ALICE));
+  await settle(env);
+  t.equal(await balanceOf(env, ALICE), 220, 'seven of ten undrawn: 70 ⭐ back');
+  for (const s of shoot.slice(3)) await finishPicture(env, s);
+  await settle(env);
+  await checkStatus(env);
+  t.equal(await balanceOf(env, ALICE), 220, 'nothing more when the rest ends');
+  t.equal(albums(env, '📸').length, 0, 'nothing of a deleted avatar is sent');
+  t.same(await env.deps.db.select().from(pictureSets), [], 'the sets went with the avatar');
+});

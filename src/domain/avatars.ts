@@ -8,6 +8,7 @@ import { releaseTrainingRun } from './billing/charges.js';
 import { lockUser, outstandingCharge, trainingChargeKey } from './billing/ledger.js';
 import { type CancelResult, cancelFalJob } from './fal-jobs.js';
 import { type AvatarRefusal, checkAvatarLimit } from './limits.js';
+import { refundUnfinishedShoots } from './sets/progress.js';
 import { deleteStoredFiles } from './storage-deletions.js';
 import type { TrainingType } from './training/presets.js';
 
@@ -167,11 +168,15 @@ export async function deleteAvatar(deps: { db: Db; storage: Storage; falHttp: Fa
   const { db } = deps;
   const cancel = avatar.status === 'training' && avatar.falCancelUrl ? await cancelFalJob(deps.falHttp, avatar.falCancelUrl) : null;
   const deleted = await db.transaction(async (tx) => {
+    const [exists] = await tx.select({ id: avatars.id }).from(avatars).where(eq(avatars.id, avatar.id)).for('update');
+    if (!exists) return null;
+    // A shoot still running gives back what it has not drawn yet: its sets go with the avatar.
+    const shootsRefunded = await refundUnfinishedShoots(tx, avatar.id);
     const [row] = await tx.delete(avatars).where(eq(avatars.id, avatar.id)).returning();
     if (!row) return null;
     // Its price comes back when nothing will be trained: the submit never got through, or FAL took the cancel.
     const stopped = row.status === 'submitting' || (row.status === 'training' && cancel === 'requested');
-    const refunded = stopped ? await releaseTrainingRun(tx, row.submitKey) : 0;
+    const refunded = (stopped ? await releaseTrainingRun(tx, row.submitKey) : 0) + shootsRefunded;
     const [next] = await tx
       .select({ id: avatars.id })
       .from(avatars)

@@ -82,3 +82,25 @@ async function refundShare(tx: DbOrTx, set: PictureSet, failed: number): Promise
     .returning({ amount: balanceEntries.amount });
   return rows[0]?.amount ?? 0;
 }
+
+/**
+ * The avatar is being deleted with shoots still running: what was not drawn yet
+ * is given back by its share, under the same ledger key as a shoot's end (so
+ * once). Called in the deleting transaction, before the sets go with the avatar.
+ */
+export async function refundUnfinishedShoots(tx: DbOrTx, avatarId: string): Promise<number> {
+  const running = await tx
+    .select()
+    .from(pictureSets)
+    .where(sql`${pictureSets.avatarId} = ${avatarId} and ${pictureSets.kind} = 'shoot' and ${pictureSets.status} = 'running'`)
+    .for('update');
+  let refunded = 0;
+  for (const set of running) {
+    const [counts] = await tx
+      .select({ completed: sql<number>`count(*) filter (where ${generations.status} = 'completed')::int` })
+      .from(generations)
+      .where(eq(generations.setId, set.id));
+    refunded += await refundShare(tx, set, set.total - (counts?.completed ?? 0));
+  }
+  return refunded;
+}
