@@ -106,6 +106,7 @@ const envSchema = z
       .refine((packs) => packs.every((n) => n >= 1 && n <= MAX_INVOICE_STARS), `each pack must be 1-${MAX_INVOICE_STARS} Stars`)
       .default([100, 300, 1000]),
     SUPPORT_CONTACT: optionalString,
+    SUPPORT_CHAT_ID: z.coerce.number({ error: 'must be a Telegram chat id' }).int('must be a Telegram chat id').optional(),
     INTERNAL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -283,6 +284,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       packs: e.STAR_PACKS,
       /** Who answers /paysupport (an @username, a link or an e-mail). */
       supportContact: e.SUPPORT_CONTACT,
+      /** Where users' support messages are sent as they arrive (a group or the operator's chat). */
+      supportChatId: e.SUPPORT_CHAT_ID,
     },
     /** How long one status check may run. */
     checkStatusBudgetMs: e.CHECK_STATUS_BUDGET_MS,

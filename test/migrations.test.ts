@@ -35,6 +35,7 @@ t.test('instances starting together migrate an empty database once, without raci
       'star_offers',
       'star_payments',
       'storage_deletions',
+      'support_messages',
       'training_runs',
       'users',
     ],

@@ -31,6 +31,8 @@ type Actions = {
   gen_vary: { generationId: string };
   gen_idea: { avatarId: string; idea: string };
   avatar_ideas: { avatarId: string };
+  gen_confirm: { avatarId: string };
+  gen_skip: { avatarId: string };
   gen_vote: { generationId: string; vote: 'up' | 'down' };
   shoot_list: { avatarId: string };
   shoot_pick: { avatarId: string; theme: string };
@@ -125,6 +127,8 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
     format: (a) => `${a.avatarId}:${a.idea}`,
   },
   avatar_ideas: byAvatar('avatar_ideas'),
+  gen_confirm: byAvatar('gen_confirm'),
+  gen_skip: byAvatar('gen_skip'),
   gen_vote: {
     pattern: new RegExp(`^gen_vote:(${UUID}):(up|down)$`),
     parse: (m) => ({ generationId: m[1]!, vote: m[2] as 'up' | 'down' }),

@@ -17,6 +17,7 @@ import { shootsFeature } from './features/shoots.js';
 import { starsFeature } from './features/stars.js';
 import { startFeature } from './features/start.js';
 import { startTrainingFeature } from './features/start-training.js';
+import { supportFeature } from './features/support.js';
 import { uploadPhotosFeature } from './features/upload-photos.js';
 import { createReplyGroups } from './reply-groups.js';
 import { langOf, texts } from './texts/index.js';
@@ -87,7 +88,8 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
 
   bot.use(startFeature(deps));
   bot.use(helpFeature(deps));
-  // Before the wizard: a payment arriving mid-step is a payment, not a name or a prompt.
+  // Before the wizard: a message for support, or a payment arriving mid-step, is not a name or a prompt.
+  bot.use(supportFeature(deps));
   bot.use(starsFeature(deps));
   bot.use(createAvatarFeature(deps));
   bot.use(uploadPhotosFeature(deps));

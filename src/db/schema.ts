@@ -52,6 +52,8 @@ export const users = pgTable('users', {
   languageCode: text('language_code'),
   /** The picture format chosen last time, offered first next time. */
   generationFormat: text('generation_format'),
+  /** When the user last agreed to a typed prompt's price: asked again only in a later conversation (30 minutes on). */
+  promptPriceAgreedAt: timestamp('prompt_price_agreed_at', { withTimezone: true }),
   mainAvatarId: uuid('main_avatar_id').references((): AnyPgColumn => avatars.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -408,3 +410,19 @@ export const pictureSets = pgTable(
   },
   (t) => [index('picture_sets_user_idx').on(t.userId, t.createdAt)],
 );
+
+/**
+ * What users wrote to support: a reply to /paysupport or to the help, or the
+ * text after /paysupport. Kept for the operator (and sent to SUPPORT_CHAT_ID
+ * when set); never drawn as a prompt.
+ */
+export const supportMessages = pgTable('support_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+  chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+  /** The Telegram update it came in: a redelivery records nothing twice. */
+  updateId: bigint('update_id', { mode: 'number' }).notNull().unique(),
+  text: text('text').notNull(),
+  forwardedAt: timestamp('forwarded_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});

@@ -10,9 +10,13 @@ export type WizardState =
   | { step: 'upload_photos'; avatarId: string; progressMessageId: number | null }
   | { step: 'review'; avatarId: string }
   | { step: 'rename'; avatarId: string }
-  | { step: 'enter_prompt'; avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' };
+  | { step: 'enter_prompt'; avatarId: string; format: 'portrait' | 'square' | 'story' | 'cinema' }
+  /** After /paysupport: the next text is for support, not a prompt. */
+  | { step: 'support' }
+  /** A typed prompt that costs Stars, waiting for the user to agree to its price. */
+  | { step: 'confirm_prompt'; avatarId: string; prompt: string };
 
-const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename', 'enter_prompt']);
+const STEPS_WITH_AVATAR = new Set(['upload_photos', 'review', 'rename', 'enter_prompt', 'confirm_prompt']);
 
 type StateRow = Pick<typeof botState.$inferSelect, 'step' | 'avatarId' | 'data'>;
 

@@ -1,9 +1,11 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
+import { currentBalance } from '../../domain/billing/ledger.js';
 import { noteProgressMessage } from '../../domain/generation/queries.js';
 import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
 import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
+import { agreedToPromptPrice, agreeToPromptPrice } from '../../domain/users.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction, onGenerationAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -12,6 +14,7 @@ import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { generationFormatView } from '../views/generation-format.js';
 import { MENU_BUTTONS } from '../views/main-menu.js';
+import { promptPriceView } from '../views/prompt-price.js';
 
 /** A picture to draw: the user's words, and its English prompt when it is known already. */
 export type PictureRequest = {
@@ -132,14 +135,46 @@ export function generateFeature(deps: BotDeps) {
   // Text typed outside any step, with a trained main avatar: a description to draw, as the ready message promises.
   feature.on(message('text'), async (ctx, next) => {
     const prompt = ctx.message.text.trim();
+    const { user } = ctx;
     // A command or a menu button is never a picture to draw.
-    if (!ctx.user?.mainAvatarId || prompt.startsWith('/') || MENU_BUTTONS.includes(prompt) || [...prompt].length > PROMPT_MAX)
-      return next();
-    if (ctx.wizard) return next();
-    const main = await findOwnedAvatar(deps.db, ctx.user.id, ctx.user.mainAvatarId);
+    if (!user?.mainAvatarId || prompt.startsWith('/') || MENU_BUTTONS.includes(prompt) || [...prompt].length > PROMPT_MAX) return next();
+    // Another conversation is open; a prompt waiting for its price to be agreed is replaced by the new one.
+    if (ctx.wizard && ctx.wizard.step !== 'confirm_prompt') return next();
+    const main = await findOwnedAvatar(deps.db, user.id, user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
-    await generatePicture(ctx, deps, main.avatar, { words: prompt }, formatOr(ctx.user.generationFormat));
+    const price = deps.config.billing.priceGeneration;
+    if (price > 0 && !agreedToPromptPrice(user)) {
+      // Typed, not asked for: the price is shown before anything is charged, once a conversation.
+      await setWizardState(deps.db, ctx.chat.id, { step: 'confirm_prompt', avatarId: main.avatar.id, prompt });
+      const balance = await currentBalance(deps.db, user.id, deps.config.billing.freeCredits);
+      const v = promptPriceView(ctx.t, main.avatar, prompt, price, balance);
+      return ctx.reply(v.text, v.markup);
+    }
+    if (ctx.wizard) await clearWizardState(deps.db, ctx.chat.id);
+    // Each prompt drawn keeps the conversation going: its agreement holds from the latest.
+    if (price > 0) await agreeToPromptPrice(deps.db, user.id);
+    await generatePicture(ctx, deps, main.avatar, { words: prompt }, formatOr(user.generationFormat));
   });
+
+  feature.use(
+    onAvatarAction('gen_confirm', deps, async (ctx, avatar) => {
+      const state = ctx.wizard;
+      if (!ctx.user || state?.step !== 'confirm_prompt' || state.avatarId !== avatar.id) return ctx.answerCbQuery(ctx.t.staleButton);
+      await clearWizardState(deps.db, ctx.chat.id);
+      await agreeToPromptPrice(deps.db, ctx.user.id);
+      await ctx.answerCbQuery();
+      await ctx.editMessageReplyMarkup(undefined).catch(() => {});
+      await generatePicture(ctx, deps, avatar, { words: state.prompt }, formatOr(ctx.user.generationFormat));
+    }),
+  );
+
+  feature.use(
+    onAvatarAction('gen_skip', deps, async (ctx) => {
+      if (ctx.wizard?.step === 'confirm_prompt') await clearWizardState(deps.db, ctx.chat.id);
+      await ctx.answerCbQuery();
+      await ctx.editMessageText(ctx.t.gen.notDrawn).catch(() => {});
+    }),
+  );
 
   feature.use(
     onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {

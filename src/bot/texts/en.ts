@@ -339,6 +339,10 @@ export const en: Texts = {
       `↩️ Telegram gave you back ${v.amount} ⭐ for a purchase; they are taken off your balance. Your balance is ${v.balance} ⭐.`,
   },
 
+  support: {
+    received: '📨 Your message went to support — we will answer here. Nothing was charged.',
+    forwarded: (who, text) => `💬 Support message from ${who}:\n\n${text}`,
+  },
   sets: {
     previewCaption: (name, minutes) =>
       `👀 Preview of “${name}” — roughly how your avatar looks.${minutes ? ` The real one is ready in ~${minutes} min.` : ''}`,
@@ -407,6 +411,11 @@ export const en: Texts = {
     ideas: '✨ Ideas',
     prompt: '📝 Prompt',
     promptShown: (prompt, english) => `📝 Your prompt:\n\n${prompt}${english ? `\n\n🇬🇧 Prompt for the model:\n\n${english}` : ''}`,
+    promptPrice: (name, prompt, price, balance) =>
+      `🎨 Draw “${prompt}” with “${name}”?\n\nIt costs ${price} ⭐; your balance is ${balance} ⭐. I will not ask again in this conversation.`,
+    drawFor: (price) => `🎨 Draw for ${price} ⭐`,
+    dontDraw: '✖️ Don’t draw',
+    notDrawn: 'OK, not drawing it. Nothing was charged.',
     promptRefused:
       '🚫 I won’t draw that: explicit scenes with a real person, anything like that involving children, and anything illegal are off limits. Please describe the picture another way. Nothing was charged.',
     failed: (code) =>

@@ -202,6 +202,12 @@ export type Texts = {
     refundedByTelegram: (v: { amount: number; balance: number }) => string;
   };
 
+  support: {
+    received: string;
+    /** What the operator's chat (SUPPORT_CHAT_ID) gets. */
+    forwarded: (who: string, text: string) => string;
+  };
+
   /** Pictures made in sets: the preview, the welcome set, photo shoots (domain/sets/). */
   sets: {
     previewCaption: (name: string, minutesLeft: number | null) => string;
@@ -247,6 +253,10 @@ export type Texts = {
     /** The user's words, and the English prompt drawn when the assistant wrote one. */
     promptShown: (prompt: string, english: string | null) => string;
     promptRefused: string;
+    promptPrice: (name: string, prompt: string, price: number, balance: number) => string;
+    drawFor: (price: number) => string;
+    dontDraw: string;
+    notDrawn: string;
     failed: (code: GenerationFailure) => string;
   };
 };
