@@ -176,9 +176,19 @@ t.test('a running training shows on its card how far FAL is: its place in the qu
   env.fal.state.jobs.set('req-Progress', { status: 'IN_PROGRESS', logs: ['step 10/2500', 'step 1200/2500'] });
   await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatar.id));
   await check();
-  t.match(await card(), '⏳ Обучается\n📈 Идёт обучение: step 1200/2500\n', 'the latest log line');
+  t.match(await card(), '⏳ Обучается\n📈 Идёт обучение: шаг 1200 из 2500\n', 'the latest log line, in the user’s words');
   t.match((await env.deps.db.select().from(avatars).where(eq(avatars.id, avatar.id)))[0]?.falProgress, {
     phase: 'running',
     log: 'step 1200/2500',
   });
+
+  // A real trainer's progress bar gives its step; a line in its own words is not shown.
+  env.fal.state.jobs.set('req-Progress', { status: 'IN_PROGRESS', logs: ['Training:  54%|█████▍    | 1339/2500 [05:01<04:21, 4.44it/s]'] });
+  await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatar.id));
+  await check();
+  t.match(await card(), '📈 Идёт обучение: шаг 1339 из 2500\n');
+  env.fal.state.jobs.set('req-Progress', { status: 'IN_PROGRESS', logs: ['Loading the base model weights'] });
+  await env.deps.db.update(avatars).set({ statusCheckedAt: null }).where(eq(avatars.id, avatar.id));
+  await check();
+  t.match(await card(), '⏳ Обучается\n📈 Идёт обучение\n');
 });

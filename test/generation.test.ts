@@ -175,7 +175,7 @@ t.test('prompts must be 1–1000 characters; a second generation waits for the f
   const offer = lastCall(env, 'sendMessage')!;
   await postUpdate(env.app, callbackUpdate(`gen_format:${avatar.id}:cinema`, (offer.result as Message).message_id, ALICE));
   await postUpdate(env.app, textUpdate('x'.repeat(1001), ALICE));
-  t.equal(lastText(env), '❌ Запрос должен быть текстом от 1 до 1000 символов');
+  t.equal(lastText(env), '❌ Запрос должен быть текстом от 1 до 1000 символов — в этом 1001');
   await postUpdate(env.app, textUpdate('a lighthouse in a storm', ALICE));
   await env.deps.tasks.drain(10_000);
   t.equal(env.fal.state.submissions.length, 1);
@@ -207,6 +207,10 @@ t.test('prompts must be 1–1000 characters; a second generation waits for the f
     .from(generations)
     .where(inArray(generations.status, ['pending', 'running']));
   t.equal(inFlight.length, 1, 'exactly one of two simultaneous requests is accepted');
+  const messages = env.telegram.callsOf('sendMessage').length;
+  await postUpdate(env.app, callbackUpdate(`gen_again:${running!.id}`, 9, ALICE));
+  t.match(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload, { text: /^⏳ Дождитесь окончания/, show_alert: true });
+  t.equal(env.telegram.callsOf('sendMessage').length, messages, 'a tap while one is drawing: a popup, no chat message');
 });
 
 t.test('an NSFW-flagged result is a plain message and stays out of the history', async (t) => {

@@ -44,6 +44,17 @@ t.test('unknown routes are a 404 JSON error', async (t) => {
   t.same(res.json(), { error: 'NotFound', message: 'no route GET /nope' });
 });
 
+t.test('/favicon.ico answers 204, cacheable: a browser’s request is neither a 404 nor a log line', async (t) => {
+  const { app, logs } = await buildTestApp(t);
+  const res = await app.inject('/favicon.ico');
+  t.equal(res.statusCode, 204);
+  t.equal(res.headers['cache-control'], 'public, max-age=86400');
+  t.notOk(
+    logs.lines.some((l) => l.includes('favicon')),
+    'nothing logged',
+  );
+});
+
 t.test('answers carry helmet’s security headers', async (t) => {
   const { app } = await buildTestApp(t);
   const res = await app.inject('/healthz');

@@ -91,6 +91,10 @@ t.test('a typed prompt that costs Stars shows its price first, once a conversati
   t.equal(pictures(env).length, 1);
   t.equal(pictures(env)[0]?.input.prompt, 'TOK_0000abcd woman, в горах зимой');
 
+  // A typed prompt too long to draw says how long it was.
+  await postUpdate(env.app, textUpdate('x'.repeat(1200), ALICE));
+  t.equal(lastTo(env, ALICE.id)?.payload.text, '❌ Запрос должен быть текстом от 1 до 1000 символов — в этом 1200');
+
   // The rest of the conversation is not asked again.
   await postUpdate(env.app, textUpdate('в лесу', ALICE));
   await env.deps.tasks.drain(10_000);

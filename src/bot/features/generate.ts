@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type Avatar, findOwnedAvatar } from '../../domain/avatars.js';
 import { currentBalance } from '../../domain/billing/ledger.js';
-import { noteProgressMessage } from '../../domain/generation/queries.js';
+import { generationsInFlight, noteProgressMessage } from '../../domain/generation/queries.js';
 import { type FormatName, formatOr, PROMPT_MAX, readinessOf } from '../../domain/generation/request.js';
 import { startGeneration, submitGeneration } from '../../domain/generation/submission.js';
 import { agreedToPromptPrice, agreeToPromptPrice } from '../../domain/users.js';
@@ -122,7 +122,8 @@ export function generateFeature(deps: BotDeps) {
     const state = ctx.wizard;
     if (state?.step !== 'enter_prompt' || !ctx.user) return next();
     const prompt = 'text' in ctx.message ? ctx.message.text.trim() : '';
-    if (prompt.length < 1 || [...prompt].length > PROMPT_MAX) return ctx.reply(ctx.t.gen.promptInvalid);
+    const length = [...prompt].length;
+    if (length < 1 || length > PROMPT_MAX) return ctx.reply(ctx.t.gen.promptInvalid(length));
     const found = await findOwnedAvatar(deps.db, ctx.user.id, state.avatarId);
     await clearWizardState(deps.db, ctx.chat.id);
     if (!found.ok) return ctx.reply(ctx.t.avatarGone);
@@ -137,11 +138,13 @@ export function generateFeature(deps: BotDeps) {
     const prompt = ctx.message.text.trim();
     const { user } = ctx;
     // A command or a menu button is never a picture to draw.
-    if (!user?.mainAvatarId || prompt.startsWith('/') || MENU_BUTTONS.includes(prompt) || [...prompt].length > PROMPT_MAX) return next();
+    if (!user?.mainAvatarId || prompt.startsWith('/') || MENU_BUTTONS.includes(prompt)) return next();
     // Another conversation is open; a prompt waiting for its price to be agreed is replaced by the new one.
     if (ctx.wizard && ctx.wizard.step !== 'confirm_prompt') return next();
     const main = await findOwnedAvatar(deps.db, user.id, user.mainAvatarId);
     if (!main.ok || readinessOf(main.avatar) !== 'ready') return next();
+    const length = [...prompt].length;
+    if (length > PROMPT_MAX) return ctx.reply(ctx.t.gen.promptInvalid(length));
     const price = deps.config.billing.priceGeneration;
     if (price > 0 && !agreedToPromptPrice(user)) {
       // Typed, not asked for: the price is shown before anything is charged, once a conversation.
@@ -178,6 +181,10 @@ export function generateFeature(deps: BotDeps) {
 
   feature.use(
     onGenerationAction('gen_again', deps, async (ctx, generation, avatar) => {
+      // A second tap while the first picture is drawing: a popup, not another chat message.
+      if (ctx.user && (await generationsInFlight(deps.db, ctx.user.id)) >= deps.config.generation.maxRunningPerUser) {
+        return ctx.answerCbQuery(ctx.t.gen.busy, { show_alert: true });
+      }
       await ctx.answerCbQuery();
       await generatePicture(
         ctx,

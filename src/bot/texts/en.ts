@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size } from './format.js';
+import { progressLine, range, size, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const enStatus: Record<AvatarStatus, string> = {
@@ -94,6 +94,11 @@ function enFaces(f: NonNullable<FaceSummary>): string {
   const person = f.flagged > 0 ? `like someone else: ${f.flagged} ⚠️` : 'one person ✅';
   return `${f.photos} photos · one face in each · ${person}`;
 }
+
+const enStep = (log: string | null) => {
+  const step = trainerProgress(log, (done, total) => `step ${done} of ${total}`);
+  return step ? `: ${step}` : '';
+};
 
 export const en: Texts = {
   menu: {
@@ -220,7 +225,7 @@ export const en: Texts = {
       (c.status === 'training' && c.progress
         ? c.progress.phase === 'queued'
           ? `🕒 Queued${c.progress.queuePosition !== null ? `, place ${c.progress.queuePosition + 1}` : ''}\n`
-          : `📈 Training${c.progress.log ? `: ${c.progress.log}` : ''}\n`
+          : `📈 Training${enStep(c.progress.log)}\n`
         : '') +
       `📅 Created: ${enDate(c.createdAt)}\n` +
       `📸 Photos: ${c.photos}\n` +
@@ -399,7 +404,7 @@ export const en: Texts = {
     askPrompt: (name) =>
       `✍️ Describe what to draw with “${name}” (up to 1000 characters).\n\n` +
       'For example: “in an astronaut suit on Mars, cinematic light”.',
-    promptInvalid: '❌ The prompt must be text of 1 to 1000 characters',
+    promptInvalid: (length) => `❌ The prompt must be text of 1 to 1000 characters${length > 0 ? ` — this one has ${length}` : ''}`,
     busy: '⏳ Please wait until the current picture is done — I will send it as soon as it is ready.',
     started: '🎨 Drawing… This usually takes up to a minute.',
     noMain: '🎨 Generating needs a trained avatar. Create one with “➕ Create avatar” or pick a ready one in “🎭 My avatars”.',

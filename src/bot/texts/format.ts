@@ -35,3 +35,16 @@ export function clip(text: string, max: number): string {
 
 /** `15–25`, or `1` when the range is one number. */
 export const range = ([a, b]: [number, number]) => (a === b ? `${a}` : `${a}–${b}`);
+
+/**
+ * A trainer's log line as the user can read it: the step it is at (`step 1339/2500`,
+ * a progress bar's `1339/2500 [..]`), in the language's words, else its percent;
+ * null for a line in the trainer's own words, which is not shown.
+ */
+export function trainerProgress(log: string | null, step: (done: number, total: number) => string): string | null {
+  if (!log) return null;
+  const steps = /(\d+)\s*\/\s*(\d+)/.exec(log);
+  if (steps && Number(steps[2]) > 0) return step(Number(steps[1]), Number(steps[2]));
+  const percent = /(\d{1,3})\s*%/.exec(log);
+  return percent ? `${percent[1]} %` : null;
+}

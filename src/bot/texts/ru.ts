@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size } from './format.js';
+import { progressLine, range, size, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const ruStatus: Record<AvatarStatus, string> = {
@@ -101,6 +101,11 @@ function ruFaces(f: NonNullable<FaceSummary>): string {
   const person = f.flagged > 0 ? `похоже на другого человека: ${f.flagged} ⚠️` : 'один человек ✅';
   return `${f.photos} фото · одно лицо на каждом · ${person}`;
 }
+
+const ruStep = (log: string | null) => {
+  const step = trainerProgress(log, (done, total) => `шаг ${done} из ${total}`);
+  return step ? `: ${step}` : '';
+};
 
 export const ru: Texts = {
   menu: {
@@ -227,7 +232,7 @@ export const ru: Texts = {
       (c.status === 'training' && c.progress
         ? c.progress.phase === 'queued'
           ? `🕒 В очереди${c.progress.queuePosition !== null ? `, место ${c.progress.queuePosition + 1}` : ''}\n`
-          : `📈 Идёт обучение${c.progress.log ? `: ${c.progress.log}` : ''}\n`
+          : `📈 Идёт обучение${ruStep(c.progress.log)}\n`
         : '') +
       `📅 Создан: ${ruDate(c.createdAt)}\n` +
       `📸 Фото: ${c.photos}\n` +
@@ -408,7 +413,7 @@ export const ru: Texts = {
     askPrompt: (name) =>
       `✍️ Опишите, что нарисовать с аватаром «${name}» (до 1000 символов).\n\n` +
       'Например: «в костюме астронавта на Марсе, кинематографичный свет».',
-    promptInvalid: '❌ Запрос должен быть текстом от 1 до 1000 символов',
+    promptInvalid: (length) => `❌ Запрос должен быть текстом от 1 до 1000 символов${length > 0 ? ` — в этом ${length}` : ''}`,
     busy: '⏳ Дождитесь окончания текущей генерации — я пришлю картинку, как только она будет готова.',
     started: '🎨 Генерирую… Обычно это занимает до минуты.',
     noMain: '🎨 Для генерации нужен готовый аватар. Создайте его через «➕ Создать аватар» или выберите готовый в «🎭 Мои аватары».',

@@ -239,7 +239,7 @@ export type Texts = {
     chooseFormat: Name;
     formats: { portrait: string; square: string; story: string; cinema: string };
     askPrompt: Name;
-    promptInvalid: string;
+    promptInvalid: (length: number) => string;
     busy: string;
     started: string;
     noMain: string;

@@ -1,6 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { avatars, generations } from '../../db/schema.js';
+import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import type { Avatar } from '../avatars.js';
 
 export type Generation = typeof generations.$inferSelect;
@@ -58,4 +59,13 @@ export async function takeProgressMessage(db: DbOrTx, generationId: string): Pro
     returning old.progress_message_id as message_id`);
   const id = rows.rows[0]?.message_id;
   return id ? Number(id) : null;
+}
+
+/** The user's own pictures in flight (a set's are not theirs to wait for). */
+export async function generationsInFlight(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(generations)
+    .where(and(eq(generations.userId, userId), inArray(generations.status, [...GENERATION_IN_FLIGHT]), isNull(generations.setId)));
+  return row?.n ?? 0;
 }
