@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { avatars, users } from '../src/db/schema.js';
-import { percentile, report, SECRET, startApp } from './support.js';
+import { completedMainAvatar, percentile, report, SECRET, startApp } from './support.js';
 
 const LLM_MS = 1000;
 const RUNS = 10;
@@ -32,21 +30,7 @@ export async function promptAssistant(adminUrl: string, dataDir: string) {
       await res.arrayBuffer();
     };
     await say('/start');
-    const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, from.id));
-    const [avatar] = await env.deps.db
-      .insert(avatars)
-      .values({
-        userId: user!.id,
-        name: 'Bench',
-        trainingType: 'portrait',
-        gender: 'female',
-        status: 'completed',
-        triggerPhrase: 'TOK_bench',
-        diffusersLoraFileUrl: 'https://v3.fal.media/files/bench/lora.safetensors',
-        loraCheckedAt: new Date(),
-      })
-      .returning();
-    await env.deps.db.update(users).set({ mainAvatarId: avatar!.id }).where(eq(users.id, user!.id));
+    const _avatar = await completedMainAvatar(env, from.id);
 
     for (let i = 0; i < RUNS; i++) {
       const submitted = new Promise<number>((resolve) => {

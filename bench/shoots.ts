@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
-import { avatars, users } from '../src/db/schema.js';
 import { readCatalog, seedCatalog } from '../src/domain/sets/catalog.js';
 import { jpeg } from '../test/support/fixtures/images.js';
-import { report, SECRET, startApp } from './support.js';
+import { completedMainAvatar, report, SECRET, startApp } from './support.js';
 
 const PICTURES = 20;
 const until = async (done: () => boolean, timeoutMs = 30_000) => {
@@ -37,20 +35,7 @@ export async function photoShoot(adminUrl: string, dataDir: string) {
     await res.arrayBuffer();
   };
   await post({ message: { message_id: 1, date: 1_790_000_000, chat: { id: from.id, type: 'private' }, from, text: '/start' } });
-  const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, from.id));
-  const [avatar] = await env.deps.db
-    .insert(avatars)
-    .values({
-      userId: user!.id,
-      name: 'Bench',
-      trainingType: 'portrait',
-      gender: 'female',
-      status: 'completed',
-      triggerPhrase: 'TOK_bench',
-      diffusersLoraFileUrl: 'https://v3.fal.media/files/bench/lora.safetensors',
-      loraCheckedAt: new Date(),
-    })
-    .returning();
+  const avatar = await completedMainAvatar(env, from.id);
 
   const submits = () => env.fal.state.submissions.filter((s) => s.modelId === 'fal-ai/flux-lora');
   const t0 = performance.now();
@@ -59,7 +44,7 @@ export async function photoShoot(adminUrl: string, dataDir: string) {
       id: 'bench-tap',
       from,
       chat_instance: 'bench',
-      data: `shoot_go:${avatar!.id}:bench`,
+      data: `shoot_go:${avatar.id}:bench`,
       message: { message_id: 77, date: 1_790_000_000, chat: { id: from.id, type: 'private' }, text: 'confirm' },
     },
   });

@@ -2,9 +2,11 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
+import { eq } from 'drizzle-orm';
 import { type App, buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ensureDatabase } from '../src/db/embedded/launcher.js';
+import { avatars, users } from '../src/db/schema.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { type FakeFal, startFakeFal } from '../test/support/fakes/fal-api.js';
@@ -118,3 +120,23 @@ export const startUpdate = (n: number) => ({
 
 /** The run with the median rate. */
 export const median = <T extends { rps: number }>(runs: T[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+
+/** A trained portrait avatar of the user with this Telegram id (who has sent /start), made their main one. */
+export async function completedMainAvatar(env: Env, telegramId: number) {
+  const [user] = await env.deps.db.select().from(users).where(eq(users.telegramId, telegramId));
+  const [avatar] = await env.deps.db
+    .insert(avatars)
+    .values({
+      userId: user!.id,
+      name: 'Bench',
+      trainingType: 'portrait',
+      gender: 'female',
+      status: 'completed',
+      triggerPhrase: 'TOK_bench',
+      diffusersLoraFileUrl: 'https://v3.fal.media/files/bench/lora.safetensors',
+      loraCheckedAt: new Date(),
+    })
+    .returning();
+  await env.deps.db.update(users).set({ mainAvatarId: avatar!.id }).where(eq(users.id, user!.id));
+  return avatar!;
+}

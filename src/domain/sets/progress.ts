@@ -9,6 +9,18 @@ export const ALBUM_SIZE = 10;
 
 type PictureSet = typeof pictureSets.$inferSelect;
 
+/** How many of the set's pictures have ended, and how many of them are done. */
+export async function setProgress(db: DbOrTx, setId: string): Promise<{ ended: number; completed: number }> {
+  const [counts] = await db
+    .select({
+      ended: sql<number>`count(*) filter (where ${generations.status} in ('completed', 'failed'))::int`,
+      completed: sql<number>`count(*) filter (where ${generations.status} = 'completed')::int`,
+    })
+    .from(generations)
+    .where(eq(generations.setId, setId));
+  return counts ?? { ended: 0, completed: 0 };
+}
+
 /**
  * Called in the transaction that ended one of the set's pictures. The set's row
  * is locked first, so two pictures ending at once are counted one after the
@@ -20,19 +32,13 @@ type PictureSet = typeof pictureSets.$inferSelect;
 export async function advanceSet(tx: DbOrTx, setId: string): Promise<void> {
   const [set] = await tx.select().from(pictureSets).where(eq(pictureSets.id, setId)).for('update');
   if (set?.status !== 'running') return;
-  const [counts] = await tx
-    .select({
-      ended: sql<number>`count(*) filter (where ${generations.status} in ('completed', 'failed'))::int`,
-      completed: sql<number>`count(*) filter (where ${generations.status} = 'completed')::int`,
-    })
-    .from(generations)
-    .where(eq(generations.setId, setId));
+  const counts = await setProgress(tx, setId);
   const [owner] = await tx
     .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
     .from(users)
     .innerJoin(avatars, eq(avatars.id, set.avatarId))
     .where(eq(users.id, set.userId));
-  if (!counts || !owner) return;
+  if (!owner) return;
   const common = { setId, languageCode: owner.languageCode, avatarName: owner.avatarName };
   if (counts.ended < set.total) {
     if (set.kind === 'shoot') {
@@ -96,11 +102,7 @@ export async function refundUnfinishedShoots(tx: DbOrTx, avatarId: string): Prom
     .for('update');
   let refunded = 0;
   for (const set of running) {
-    const [counts] = await tx
-      .select({ completed: sql<number>`count(*) filter (where ${generations.status} = 'completed')::int` })
-      .from(generations)
-      .where(eq(generations.setId, set.id));
-    refunded += await refundShare(tx, set, set.total - (counts?.completed ?? 0));
+    refunded += await refundShare(tx, set, set.total - (await setProgress(tx, set.id)).completed);
   }
   return refunded;
 }

@@ -113,18 +113,6 @@ export async function setPictures(db: DbOrTx, setId: string, album?: number): Pr
   return album === undefined ? done : done.slice(album * ALBUM_SIZE, (album + 1) * ALBUM_SIZE);
 }
 
-/** How many of the set's pictures have ended, and how many of them are done. */
-export async function setProgress(db: DbOrTx, setId: string): Promise<{ ended: number; completed: number }> {
-  const [counts] = await db
-    .select({
-      ended: sql<number>`count(*) filter (where ${generations.status} in ('completed', 'failed'))::int`,
-      completed: sql<number>`count(*) filter (where ${generations.status} = 'completed')::int`,
-    })
-    .from(generations)
-    .where(eq(generations.setId, setId));
-  return counts ?? { ended: 0, completed: 0 };
-}
-
 /** The user's 👍 (1) or 👎 (-1) of one of their set's pictures; the latest tap counts. */
 export async function votePicture(db: DbOrTx, generationId: string, vote: 1 | -1): Promise<boolean> {
   const rows = await db
