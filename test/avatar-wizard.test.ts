@@ -1,10 +1,7 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import yauzl from 'yauzl';
-import { buildApp } from '../src/app.js';
 import { avatarPhotos, avatars, botState } from '../src/db/schema.js';
-import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/runtime/logger.js';
 import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
@@ -12,9 +9,9 @@ import {
   buildTestApp,
   callbackUpdate,
   type From,
-  LogCapture,
   photoUpdate,
   postUpdate,
+  restartApp,
   type TestEnv,
   textUpdate,
 } from './support/helper.js';
@@ -216,14 +213,7 @@ t.test('the wizard survives a restart of the service', async (t) => {
   await env.app.close();
 
   // A new process on the same database and storage.
-  const logs = new LogCapture();
-  const deps = await createDeps(env.config, createLogger(env.config, logs));
-  const app = await buildApp(env.config, deps);
-  t.teardown(async () => {
-    await app.close();
-    await deps.close();
-  });
-  const second = { ...env, app, deps };
+  const second = await restartApp(t, env);
   await uploadPhotos(second, ALICE, 6, 'after');
   t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 10\/20/);
   await reviewAndStart(second, ALICE, avatarId, progressMessageId);

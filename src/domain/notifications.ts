@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
-import { notifications } from '../db/schema.js';
+import { avatars, notifications, users } from '../db/schema.js';
 import { limiter } from '../runtime/limiter.js';
 import type { GenerationFailure } from './generation/result.js';
 import type { FailureCode } from './training/result.js';
@@ -76,6 +76,16 @@ export async function enqueueNotification(
     .onConflictDoNothing()
     .returning({ id: notifications.id });
   return rows.length === 1;
+}
+
+/** Who a message about an avatar's work goes to: the owner's chat and language, and the avatar's name. */
+export async function recipientOf(tx: DbOrTx, owner: { userId: number; avatarId: string }) {
+  const [row] = await tx
+    .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
+    .from(users)
+    .innerJoin(avatars, eq(avatars.id, owner.avatarId))
+    .where(eq(users.id, owner.userId));
+  return row ?? null;
 }
 
 /** Tells a group or channel, once ever, that the bot works in private chats. True when the message is new. */

@@ -103,6 +103,11 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     WELCOME_PICTURES: '0',
     ...env,
   });
+  return { ...(await startService(t, config)), config, telegram, fal, database };
+}
+
+/** The app and its dependencies on `config`, with its logs captured; closed when the test ends. */
+async function startService(t: Test, config: Config) {
   const logs = new LogCapture();
   const deps = await createDeps(config, createLogger(config, logs));
   const app = await buildApp(config, deps);
@@ -110,7 +115,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     await app.close();
     await deps.close();
   });
-  return { app, deps, config, telegram, fal, logs, database };
+  return { app, deps, logs };
 }
 
 /**
@@ -118,14 +123,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
  * dependencies on the same database, files and fake Telegram and FAL.
  */
 export async function restartApp(t: Test, env: TestEnv): Promise<TestEnv> {
-  const logs = new LogCapture();
-  const deps = await createDeps(env.config, createLogger(env.config, logs));
-  const app = await buildApp(env.config, deps);
-  t.teardown(async () => {
-    await app.close();
-    await deps.close();
-  });
-  return { ...env, app, deps, logs };
+  return { ...env, ...(await startService(t, env.config)) };
 }
 
 let nextUpdateId = 1000;

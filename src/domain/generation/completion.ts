@@ -1,25 +1,21 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { type Db, type DbOrTx, inTransaction } from '../../db/client.js';
-import { avatars, generations, users } from '../../db/schema.js';
+import { generations } from '../../db/schema.js';
 import { GENERATION_IN_FLIGHT } from '../avatar-lifecycle.js';
 import { refundGeneration } from '../billing/charges.js';
 import { settleStoredEvent } from '../fal-webhooks/settle.js';
-import { enqueueNotification } from '../notifications.js';
+import { enqueueNotification, recipientOf } from '../notifications.js';
 import { advanceSet } from '../sets/progress.js';
 import type { Generation } from './queries.js';
 import type { GenerationFailure, GenerationOutcome } from './result.js';
 
 /**
  * The user's message about a finished generation, written in the transaction that finished it; a
- * failed one is refunded. A set's picture is told with its set (domain/sets/sets.ts).
+ * failed one is refunded. A set's picture is told with its set (domain/sets/progress.ts).
  */
 async function notifyGeneration(tx: DbOrTx, generation: Generation, failure?: GenerationFailure) {
   if (generation.setId) return advanceSet(tx, generation.setId);
-  const [owner] = await tx
-    .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
-    .from(users)
-    .innerJoin(avatars, eq(avatars.id, generation.avatarId))
-    .where(eq(users.id, generation.userId));
+  const owner = await recipientOf(tx, generation);
   if (!owner) return;
   const common = { generationId: generation.id, avatarName: owner.avatarName, languageCode: owner.languageCode };
   await enqueueNotification(tx, {

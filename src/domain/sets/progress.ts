@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { avatars, balanceEntries, generations, pictureSets, users } from '../../db/schema.js';
+import { balanceEntries, generations, pictureSets } from '../../db/schema.js';
 import { shootChargeKey } from '../billing/ledger.js';
-import { enqueueNotification } from '../notifications.js';
+import { enqueueNotification, recipientOf } from '../notifications.js';
 
 /** Telegram's largest album. */
 export const ALBUM_SIZE = 10;
@@ -33,11 +33,7 @@ export async function advanceSet(tx: DbOrTx, setId: string): Promise<void> {
   const [set] = await tx.select().from(pictureSets).where(eq(pictureSets.id, setId)).for('update');
   if (set?.status !== 'running') return;
   const counts = await setProgress(tx, setId);
-  const [owner] = await tx
-    .select({ chatId: users.chatId, languageCode: users.languageCode, avatarName: avatars.name })
-    .from(users)
-    .innerJoin(avatars, eq(avatars.id, set.avatarId))
-    .where(eq(users.id, set.userId));
+  const owner = await recipientOf(tx, set);
   if (!owner) return;
   const common = { setId, languageCode: owner.languageCode, avatarName: owner.avatarName };
   if (counts.ended < set.total) {
