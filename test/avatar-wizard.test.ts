@@ -15,7 +15,7 @@ import {
   type TestEnv,
   textUpdate,
 } from './support/helper.js';
-import { isTo, type Message, progressText, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
+import { isTo, type Message, progressBelow, progressText, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 function zipEntries(zip: Buffer): Promise<{ name: string; size: number }[]> {
   return new Promise((resolve, reject) => {
@@ -215,8 +215,9 @@ t.test('the wizard survives a restart of the service', async (t) => {
   // A new process on the same database and storage.
   const second = await restartApp(t, env);
   await uploadPhotos(second, ALICE, 6, 'after');
-  t.match(progressText(env, ALICE.id, progressMessageId), /📸 Загружено: 10\/20/);
-  await reviewAndStart(second, ALICE, avatarId, progressMessageId);
+  const progress = await progressBelow(env, ALICE, progressMessageId);
+  t.match(progressText(env, ALICE.id, progress), /📸 Загружено: 10\/20/);
+  await reviewAndStart(second, ALICE, avatarId, progress);
   await env.fal.waitForSubmission();
   await env.telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
 });
@@ -244,7 +245,19 @@ t.test('cancelling creation deletes the draft and its stored photos', async (t) 
   t.equal(keys.length, 3);
   for (const key of keys) t.equal(await env.deps.storage.exists(key), true);
 
-  await postUpdate(env.app, callbackUpdate(`avatar_create_cancel:${avatarId}`, progressMessageId, ALICE));
+  const progress = await progressBelow(env, ALICE, progressMessageId);
+  await postUpdate(env.app, callbackUpdate(`avatar_create_cancel:${avatarId}`, progress, ALICE));
+  const asked = await env.telegram.waitFor('editMessageText', isTo(ALICE, '🗑️ Отменить создание аватара «Short-lived»?'));
+  t.match(asked.payload.text, 'Загруженные фото (3) будут удалены безвозвратно', 'it asks first, saying what is lost');
+  t.match(JSON.stringify(asked.payload.reply_markup), /🗑️ Да, отменить.*◀️ Продолжить загрузку/);
+  t.ok(await avatarRow(env, avatarId), 'nothing is deleted before the answer');
+
+  await postUpdate(env.app, callbackUpdate(`avatar_cancel_no:${avatarId}`, progress, ALICE));
+  t.match(progressText(env, ALICE.id, progress), /📸 Загружено: 3\/20/, '"◀️ Продолжить загрузку" shows the progress again');
+  t.ok(await avatarRow(env, avatarId));
+
+  await postUpdate(env.app, callbackUpdate(`avatar_create_cancel:${avatarId}`, progress, ALICE));
+  await postUpdate(env.app, callbackUpdate(`avatar_cancel_yes:${avatarId}`, progress, ALICE));
   t.equal(await avatarRow(env, avatarId), undefined, 'the avatar row is gone');
   t.equal((await env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId))).length, 0);
   for (const key of keys) t.equal(await env.deps.storage.exists(key), false, `${key} is deleted`);
@@ -288,4 +301,39 @@ t.test('unknown and malformed buttons are answered, not crashed on', async (t) =
   const res = await postUpdate(env.app, callbackUpdate('avatar_train:00000000-0000-4000-8000-000000000000', 1, ALICE));
   t.equal(res.statusCode, 200);
   t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Этот аватар уже удалён');
+});
+
+t.test('wrong input at a wizard step gets the question again, below it; /start keeps the type and gender', async (t) => {
+  const env = await buildTestApp(t);
+  const { app, telegram } = env;
+  await postUpdate(app, textUpdate('➕ Создать аватар', ALICE));
+  const typeMessage = await telegram.waitFor('sendMessage', isTo(ALICE, '🎭 Какой аватар создаём?'));
+
+  await postUpdate(app, textUpdate('портрет', ALICE));
+  const again = await telegram.waitFor('sendMessage', isTo(ALICE, '👇 Ответьте кнопкой под вопросом.'));
+  t.match(again.payload.text, '🎭 Какой аватар создаём?', 'the question is asked again');
+  t.match(JSON.stringify(again.payload.reply_markup), /avatar_type:portrait.*avatar_type:style/, 'with its buttons');
+
+  await postUpdate(app, callbackUpdate('avatar_type:portrait', (typeMessage.result as Message).message_id, ALICE));
+  const answered = telegram.callsOf('editMessageText').at(-1)!;
+  t.equal(answered.payload.message_id, (typeMessage.result as Message).message_id);
+  t.equal(answered.payload.text, '🎭 Какой аватар создаём? ✅ 👤 Портретный', 'the tapped question keeps the answer');
+  const gender = await telegram.waitFor('sendMessage', isTo(ALICE, '👤 Кто на фото?'));
+  t.ok((gender.result as Message).message_id > (typeMessage.result as Message).message_id, 'the next question is sent below');
+
+  env.telegram.addFile('selfie', await jpeg(1024, 1024, 'selfie'));
+  await postUpdate(app, photoUpdate('selfie', ALICE));
+  const photoAnswer = await telegram.waitFor('sendMessage', (p) => isTo(ALICE, '👇')(p) && String(p.text).includes('👤 Кто на фото?'));
+  t.match(JSON.stringify(photoAnswer.payload.reply_markup), /avatar_gender:male.*avatar_gender:female/);
+
+  await postUpdate(app, callbackUpdate('avatar_gender:female', (gender.result as Message).message_id, ALICE));
+  await telegram.waitFor('sendMessage', isTo(ALICE, '✏️ Как назовём аватар?'));
+
+  await postUpdate(app, textUpdate('/start', ALICE));
+  const goesOn = await telegram.waitFor('sendMessage', isTo(ALICE, '📝 Продолжим создание аватара'));
+  t.match(goesOn.payload.text, /\(👤 Портретный · 👩 Женский\)\.\n\n✏️ Как назовём аватар\?/, 'what was chosen is said and kept');
+  await postUpdate(app, textUpdate('После старта', ALICE));
+  await telegram.waitFor('sendMessage', isTo(ALICE, '📊'));
+  const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.name, 'После старта'));
+  t.match(avatar, { trainingType: 'portrait', gender: 'female', status: 'draft' }, 'the typed name made the draft');
 });

@@ -4,7 +4,7 @@ import type { Update } from 'telegraf/types';
 import { avatarPhotos, botState, generations, processedUpdates, users } from '../src/db/schema.js';
 import { ALICE, BOB, buildTestApp, callbackUpdate, postUpdate, textUpdate } from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
-import { isTo, type Message, progressText, startWizard, uploadPhotos } from './support/wizard-driver.js';
+import { isTo, type Message, progressText, settledProgress, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 /** How the real Bot API misbehaves, reproduced by the fake, and what the bot does about it. */
 
@@ -40,7 +40,7 @@ t.test('429 on the progress edit: the photo counts, the user sees no error, the 
   t.same(wentWrong(env), [], 'no "something went wrong" for what succeeded');
   const firstCount = env.telegram.callsOf('editMessageText').filter((c) => /1\/20/.test(String(c.payload.text)));
   t.equal(firstCount.length, 2, 'the edit Telegram refused was made again after retry_after');
-  t.match(progressText(env, ALICE.id, progressMessageId), /2\/20/, 'the progress shows both photos');
+  t.match(await settledProgress(env, ALICE, /2\/20/), /2\/20/, 'the progress shows both photos');
 });
 
 t.test('the error boundary answers a pressed button even when the handler failed before answering', async (t) => {

@@ -21,6 +21,8 @@ type Actions = {
   avatar_photos_back: { avatarId: string };
   avatar_review_back: { avatarId: string };
   avatar_create_cancel: { avatarId: string };
+  avatar_cancel_yes: { avatarId: string };
+  avatar_cancel_no: { avatarId: string };
   avatar_train: { avatarId: string };
   avatar_generate: { avatarId: string };
   gallery_open: NoParams;
@@ -109,6 +111,8 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   avatar_photos_back: byAvatar('avatar_photos_back'),
   avatar_review_back: byAvatar('avatar_review_back'),
   avatar_create_cancel: byAvatar('avatar_create_cancel'),
+  avatar_cancel_yes: byAvatar('avatar_cancel_yes'),
+  avatar_cancel_no: byAvatar('avatar_cancel_no'),
   avatar_train: byAvatar('avatar_train'),
   avatar_generate: byAvatar('avatar_generate'),
   gallery_open: { pattern: /^gallery_open$/, parse: () => ({}) },

@@ -13,6 +13,6 @@ export interface BotContext extends Context {
   user?: User;
   /** The chat's wizard step as the update found it (null outside a private chat, or after a command left it). */
   wizard: WizardState | null;
-  /** The avatar whose wizard step a command or menu button just left. */
-  leftAvatarId?: string | null;
+  /** The wizard step a command or menu button just left. */
+  leftStep?: WizardState | null;
 }

@@ -82,7 +82,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
     }
     if (preamble.user) ctx.user = preamble.user;
     ctx.wizard = preamble.wizard;
-    ctx.leftAvatarId = preamble.leftAvatarId;
+    ctx.leftStep = preamble.leftStep;
     return next();
   });
 

@@ -1,5 +1,6 @@
 import type { Telegram } from 'telegraf';
 import type { BackgroundTasks } from '../runtime/background-tasks.js';
+import type { View } from './views/view.js';
 
 /** How long a chat must be quiet before a group of like replies is final. */
 const SETTLE_MS = 1000;
@@ -17,6 +18,8 @@ type Group = {
   count: number;
   last: number;
   render?: (count: number) => string;
+  /** The reply's buttons, kept when it is summed up. */
+  markup?: View['markup'];
   /** Runs once the burst is over (the latest one given wins). */
   settled?: () => Promise<void>;
 };
@@ -46,8 +49,9 @@ export function createReplyGroups(telegram: Telegram, tasks: BackgroundTasks) {
     const group = groups.get(key);
     groups.delete(key);
     if (!group) return;
-    if (group.render && group.count > 1 && group.messageId !== null) {
-      await telegram.editMessageText(group.chatId, group.messageId, undefined, group.render(group.count)).catch(() => {});
+    const summed = group.render && group.count > 1 ? group.render(group.count) : undefined;
+    if (summed !== undefined && summed !== group.render?.(1) && group.messageId !== null) {
+      await telegram.editMessageText(group.chatId, group.messageId, undefined, summed, group.markup).catch(() => {});
     }
     await group.settled?.();
   }
@@ -72,11 +76,12 @@ export function createReplyGroups(telegram: Telegram, tasks: BackgroundTasks) {
      * Replies `render(1)`, unless a reply of this `kind` went to the chat in
      * the current burst (of this `album`, for a photo of one): then it is counted into that one.
      */
-    async reply(chatId: number, kind: string, render: (count: number) => string, album?: string): Promise<void> {
+    async reply(chatId: number, kind: string, render: (count: number) => string, album?: string, markup?: View['markup']): Promise<void> {
       const { group, first } = groupOf(chatId, kind, album);
       if (!first) return;
       group.render = render;
-      group.messageId = (await telegram.sendMessage(chatId, render(1))).message_id;
+      group.markup = markup;
+      group.messageId = (await telegram.sendMessage(chatId, render(1), markup)).message_id;
     },
     /** Runs `work` once the burst of `kind` in this chat (of this `album`) is over: its last update handled, then quiet. */
     afterBurst(chatId: number, kind: string, work: () => Promise<void>, album?: string): void {

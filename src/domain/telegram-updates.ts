@@ -11,8 +11,8 @@ import { type WizardState, wizardStateOf } from './wizard-state.js';
  */
 export type UpdateSubject = { chatId: number; from: TelegramUser | null; leavesWizard: boolean } | null;
 
-/** What handling a claimed update starts from: its user, the chat's wizard step, the draft a command left. */
-export type UpdatePreamble = { user: User | null; wizard: WizardState | null; leftAvatarId: string | null };
+/** What handling a claimed update starts from: its user, the chat's wizard step, the step a command left. */
+export type UpdatePreamble = { user: User | null; wizard: WizardState | null; leftStep: WizardState | null };
 
 /**
  * `claimed`: handle it now, holding the claim by its `token` (when it was taken: a later claim of the same
@@ -111,7 +111,7 @@ export async function claimUpdate(
     token: row.token,
     user: row.person ? userFromJson(row.person) : from ? await concurrentlyCreated(db, from.id) : null,
     wizard: wizardStateOf(stateRow(row.step)),
-    leftAvatarId: row.left_step?.avatar_id ?? null,
+    leftStep: wizardStateOf(stateRow(row.left_step)),
   };
 }
 

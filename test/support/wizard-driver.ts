@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { avatars } from '../../src/db/schema.js';
+import { avatars, botState } from '../../src/db/schema.js';
 import { jpeg } from './fixtures/images.js';
 import { callbackUpdate, type From, photoUpdate, postUpdate, type TestEnv, textUpdate } from './helper.js';
 
@@ -43,4 +43,28 @@ export function progressText(env: TestEnv, chatId: number, messageId: number): s
   const edits = env.telegram.callsOf('editMessageText').filter((c) => c.payload.chat_id === chatId && c.payload.message_id === messageId);
   const last = edits.at(-1) ?? env.telegram.calls.find((c) => (c.result as Message | undefined)?.message_id === messageId);
   return String(last?.payload.text ?? '');
+}
+
+/**
+ * Once a burst of photos settles, the progress comes down below them: waits for the message `shownId`
+ * to be retired and returns the progress message that replaced it (the one the wizard points at).
+ */
+export async function progressBelow(env: TestEnv, from: From, shownId: number): Promise<number> {
+  await env.telegram.waitFor('deleteMessage', (p) => p.chat_id === from.id && p.message_id === shownId);
+  const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, from.id));
+  const id = Number((state?.data as { progressMessageId?: number } | undefined)?.progressMessageId);
+  if (!(id > shownId)) throw new Error(`the progress did not move below message ${shownId}`);
+  return id;
+}
+
+/** The text of the progress message the wizard points at once it shows `pattern` (bursts settle in the background). */
+export async function settledProgress(env: TestEnv, from: From, pattern: RegExp, timeoutMs = 8000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, from.id));
+    const id = Number((state?.data as { progressMessageId?: number } | undefined)?.progressMessageId);
+    const text = progressText(env, from.id, id);
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -3,13 +3,13 @@ import { message } from 'telegraf/filters';
 import { isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { createDraftAvatar, findUnfinishedAvatar } from '../../domain/avatars.js';
 import { checkAvatarLimit } from '../../domain/limits.js';
-import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { onAction, onAvatarAction } from '../actions.js';
+import { clearWizardState, setWizardState, type WizardState } from '../../domain/wizard-state.js';
+import { type CallbackContext, onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { albumOf } from '../reply-groups.js';
 import { texts } from '../texts/index.js';
-import { chooseGenderView, chooseTypeView } from '../views/avatar-type.js';
+import { answeredView, askAgainView, chooseTypeView, questionView } from '../views/avatar-type.js';
 import { limitText } from '../views/refusal.js';
 import { unfinishedView } from '../views/unfinished-avatar.js';
 import { openReview, openUpload } from './upload-photos.js';
@@ -24,6 +24,22 @@ export function checkAvatarName(raw: string): NameCheck {
   if (length > 50) return { ok: false, reason: 'nameTooLong' };
   if (!/[\p{L}\p{N}]/u.test(name)) return { ok: false, reason: 'nameNoLetters' };
   return { ok: true, name };
+}
+
+/**
+ * A tapped choice stays in its message as the answer ("🎭 Какой аватар создаём? ✅ 👤 Портретный") and the next
+ * question is sent below: the user may have written since, and a question edited in up the chat is not seen.
+ */
+async function answerAndAsk(
+  ctx: CallbackContext,
+  question: string,
+  answer: string,
+  next: WizardState & { step: 'choose_gender' | 'enter_name' },
+) {
+  const answered = answeredView(question, answer);
+  await ctx.editMessageText(answered.text, answered.markup).catch(() => {});
+  const v = questionView(ctx.t, next);
+  return ctx.reply(v.text, v.markup);
 }
 
 /** "➕ Создать аватар": type, gender (portraits), name; then the upload takes over. */
@@ -75,13 +91,10 @@ export function createAvatarFeature(deps: BotDeps) {
       const state = ctx.wizard;
       if (state?.step !== 'choose_type') return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
-      if (data.type === 'portrait') {
-        await setWizardState(deps.db, ctx.chat.id, { step: 'choose_gender', type: 'portrait' });
-        const v = chooseGenderView(ctx.t);
-        return ctx.editMessageText(v.text, v.markup);
-      }
-      await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: 'style', gender: null });
-      return ctx.editMessageText(ctx.t.askName);
+      const next: WizardState =
+        data.type === 'portrait' ? { step: 'choose_gender', type: 'portrait' } : { step: 'enter_name', type: 'style', gender: null };
+      await setWizardState(deps.db, ctx.chat.id, next);
+      return answerAndAsk(ctx, ctx.t.chooseType, data.type === 'portrait' ? ctx.t.typePortrait : ctx.t.typeStyle, next);
     }),
   );
 
@@ -90,10 +103,19 @@ export function createAvatarFeature(deps: BotDeps) {
       const state = ctx.wizard;
       if (state?.step !== 'choose_gender') return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery();
-      await setWizardState(deps.db, ctx.chat.id, { step: 'enter_name', type: state.type, gender: data.gender });
-      return ctx.editMessageText(ctx.t.askName);
+      const next: WizardState = { step: 'enter_name', type: state.type, gender: data.gender };
+      await setWizardState(deps.db, ctx.chat.id, next);
+      return answerAndAsk(ctx, ctx.t.chooseGender, data.gender === 'male' ? ctx.t.genderMale : ctx.t.genderFemale, next);
     }),
   );
+
+  // Anything but a button while a button is expected: the question again, at the bottom, with its buttons.
+  feature.on(message(), async (ctx, next) => {
+    const state = ctx.wizard;
+    if (state?.step !== 'choose_type' && state?.step !== 'choose_gender') return next();
+    const v = askAgainView(ctx.t, state, ctx.t.answerWithButtons);
+    return deps.replies.reply(ctx.chat.id, `use-buttons:${state.step}`, () => v.text, albumOf(ctx), v.markup);
+  });
 
   feature.on(message(), async (ctx, next) => {
     const state = ctx.wizard;

@@ -6,7 +6,7 @@ import { addPhoto, deletePhoto, type UploadRefusal } from '../../domain/avatar-p
 import { type Avatar, countPhotos, deleteAvatar, findOwnedAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
 import { faceSummary, flagStrangers, openFlags } from '../../domain/faces.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { type CallbackContext, editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
@@ -16,7 +16,7 @@ import { type ChatContext, moveProgressDown, refreshProgress } from '../upload-p
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { photoBrowserView } from '../views/photo-browser.js';
 import { reviewView } from '../views/training-review.js';
-import { progressView } from '../views/upload-progress.js';
+import { cancelConfirmView, progressView } from '../views/upload-progress.js';
 import { askAboutStrangers } from './face-flags.js';
 
 /** Shows the upload instructions and a fresh progress message, and makes it the chat's upload step. */
@@ -63,6 +63,15 @@ export function uploadPhotosFeature(deps: BotDeps) {
     if (state?.step !== 'upload_photos' || !ctx.user) return next();
     const file = incomingFile(ctx);
     if (!file) return next();
+    // However this photo ends (kept, refused), once the burst it belongs to is over the progress comes
+    // down below it, so the next step ("✅ Готово к обучению") is never left up the chat.
+    const { chat, log } = ctx;
+    deps.replies.afterBurst(
+      chat.id,
+      'progress-below',
+      () => moveProgressDown(ctx, deps, state.avatarId).catch((error: unknown) => log.warn({ err: error }, 'progress message not moved')),
+      albumOf(ctx),
+    );
     if (file.declaredSize !== undefined && file.declaredSize > limits.maxPhotoBytes) {
       return refuse(ctx, { kind: 'too_large', maxBytes: limits.maxPhotoBytes });
     }
@@ -99,17 +108,6 @@ export function uploadPhotosFeature(deps: BotDeps) {
       if (isDatabaseUnavailable(error)) throw error;
       ctx.log.warn({ err: error }, 'progress message not updated');
     });
-    // An album pushes the progress far up the chat: once its last photo is in, the progress comes down below it.
-    const album = ctx.message.media_group_id;
-    if (album) {
-      const { chat, log } = ctx;
-      deps.replies.afterBurst(
-        chat.id,
-        'progress-below',
-        () => moveProgressDown(ctx, deps, state.avatarId).catch((error: unknown) => log.warn({ err: error }, 'progress message not moved')),
-        album,
-      );
-    }
   });
 
   // Text, stickers, voice… while photos are expected: a hint, not an error.
@@ -147,17 +145,36 @@ export function uploadPhotosFeature(deps: BotDeps) {
   );
 
   feature.use(
-    onAction('avatar_photos_back', async (ctx) => {
+    onAvatarAction('avatar_photos_back', deps, async (ctx, avatar) => {
       await ctx.answerCbQuery();
       await ctx.deleteMessage().catch(() => {});
+      // The viewer is gone: the user is shown where they are — the upload's progress, brought down, or the review.
+      const state = await getWizardState(deps.db, ctx.chat.id);
+      if (state?.step === 'upload_photos' && state.avatarId === avatar.id) return moveProgressDown(ctx, deps, avatar.id);
+      if (avatar.status === 'ready') return openReview(ctx, deps, avatar);
+      if (isCollectingPhotos(avatar)) return openUpload(ctx, deps, avatar);
     }),
   );
 
   feature.use(
     onAvatarAction('avatar_create_cancel', deps, async (ctx, avatar) => {
-      if (!isUnfinished(avatar)) {
-        return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
-      }
+      if (!isUnfinished(avatar)) return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
+      await ctx.answerCbQuery();
+      await editPressedMessage(ctx, cancelConfirmView(ctx.t, avatar, await countPhotos(deps.db, avatar.id)));
+    }),
+  );
+
+  feature.use(
+    onAvatarAction('avatar_cancel_no', deps, async (ctx, avatar) => {
+      if (!isCollectingPhotos(avatar)) return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
+      await ctx.answerCbQuery();
+      await editPressedMessage(ctx, progressView(ctx.t, avatar.id, await countPhotos(deps.db, avatar.id), limits));
+    }),
+  );
+
+  feature.use(
+    onAvatarAction('avatar_cancel_yes', deps, async (ctx, avatar) => {
+      if (!isUnfinished(avatar)) return ctx.answerCbQuery(ctx.t.staleButton, { show_alert: true });
       await deleteAvatar(deps, avatar);
       ctx.log.info({ avatar_id: avatar.id }, 'avatar creation cancelled');
       await clearWizardState(deps.db, ctx.chat.id);

@@ -142,6 +142,8 @@ export const en: Texts = {
   chooseGender: '👤 Who is in the photos?\n\nThis helps to describe you precisely in prompts.',
   genderMale: '👨 Male',
   genderFemale: '👩 Female',
+  answerWithButtons: '👇 Please answer with a button under the question.',
+  wizardGoesOn: (chosen) => `📝 Let’s go on creating the avatar${chosen.length > 0 ? ` (${chosen.join(' · ')})` : ''}.`,
   askName: '✏️ What shall we call the avatar?\n\n2 to 50 characters, for example “Me on holiday”.',
   nameTooShort: '❌ The name is too short. At least 2 characters',
   nameTooLong: '❌ The name is too long. At most 50 characters',
@@ -166,6 +168,10 @@ export const en: Texts = {
   photosButton: (n) => `📸 Uploaded photos (${n})`,
   readyButton: '✅ Ready to train',
   cancelCreation: '🗑️ Cancel creation',
+  cancelConfirm: (name, photos) =>
+    `🗑️ Cancel creating “${name}”?\n\n${photos > 0 ? `The uploaded photos (${photos}) will be deleted for good.` : 'No photos uploaded yet.'}`,
+  cancelYes: '🗑️ Yes, cancel',
+  cancelNo: '◀️ Keep uploading',
   creationCancelled: (name) => `🗑️ Creation of “${name}” cancelled, its photos are deleted.`,
   photoRefused: (r, count = 1) =>
     count > 1 ? `❌ ${count} photos not accepted: ${enRefusal(r)}` : `❌ Photo not accepted: ${enRefusal(r)}`,

@@ -85,12 +85,20 @@ export type Texts = {
   nameTooLong: string;
   nameNoLetters: string;
   nameIsText: string;
+  /** Text or a photo while the type or gender buttons wait. */
+  answerWithButtons: string;
+  /** /start before the name: the wizard keeps what was chosen and asks again. */
+  wizardGoesOn: (chosen: string[]) => string;
 
   uploadIntro: (name: string, photos: PhotoRange, type: TrainingType) => string;
   progress: (v: ProgressView) => string;
   photosButton: (count: number) => string;
   readyButton: string;
   cancelCreation: string;
+  /** Asked before a draft and its photos are deleted. */
+  cancelConfirm: (name: string, photos: number) => string;
+  cancelYes: string;
+  cancelNo: string;
   creationCancelled: Name;
   /** `count` photos of one burst refused for the same reason: one message. */
   photoRefused: (refusal: UploadRefusal, count?: number) => string;

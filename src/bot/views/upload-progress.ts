@@ -2,6 +2,14 @@ import type { Config } from '../../config.js';
 import type { Texts } from '../texts/index.js';
 import { type Button, button, type View, view } from './view.js';
 
+/** "🗑️ Отменить создание" asks first: the draft's photos are deleted for good. */
+export function cancelConfirmView(t: Texts, avatar: { id: string; name: string }, photos: number): View {
+  return view(t.cancelConfirm(avatar.name, photos), [
+    [button(t.cancelYes, { action: 'avatar_cancel_yes', avatarId: avatar.id })],
+    [button(t.cancelNo, { action: 'avatar_cancel_no', avatarId: avatar.id })],
+  ]);
+}
+
 /** The one progress message of the upload step, edited as photos arrive. */
 export function progressView(t: Texts, avatarId: string, uploaded: number, limits: Config['training']): View {
   const rows: Button[][] = [];
