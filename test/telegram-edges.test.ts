@@ -28,7 +28,7 @@ t.test('a getMe that fails once does not wedge the bot: the next delivery is han
 
 t.test('429 on the progress edit: the photo counts, the user sees no error, the progress catches up', async (t) => {
   const env = await buildTestApp(t);
-  const { progressMessageId } = await startWizard(env, ALICE, 'portrait', 'Busy');
+  await startWizard(env, ALICE, 'portrait', 'Busy');
   env.telegram.failNext('editMessageText', {
     error_code: 429,
     description: 'Too Many Requests: retry after 1',
