@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { limiter } from '../runtime/limiter.js';
 
@@ -219,3 +220,13 @@ export function fingerprintDistance(a: string, b: string): number {
 
 /** Two fingerprints this close (of 256 bits) are the same picture. */
 export const SAME_PICTURE_DISTANCE = 16;
+
+/** The side of a gallery card's picture: square, so the card's buttons keep one width whatever the photo was. */
+const CARD_SIDE = 720;
+
+/** A stored photo as the avatar's card picture: a square crop on the photo's most salient part (the face). */
+export async function cardPicture(photo: Readable): Promise<Buffer> {
+  const crop = sharp().rotate().resize(CARD_SIDE, CARD_SIDE, { fit: 'cover', position: sharp.strategy.attention }).jpeg({ quality: 85 });
+  photo.on('error', (error) => crop.destroy(error));
+  return photo.pipe(crop).toBuffer();
+}

@@ -1,7 +1,8 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
-import { generationHistory, latestGenerations } from '../../domain/generation/queries.js';
+import { generationHistory } from '../../domain/generation/queries.js';
+import { cardPicture } from '../../domain/photo-pipeline.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { answerQuietly, type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -17,13 +18,18 @@ import { galleryPhotoView } from '../views/photo-browser.js';
 import { stopConfirmView } from '../views/stop-confirm.js';
 import { checkAvatarName } from './create-avatar.js';
 
-/** The card's picture: the latest generated one, else the first photo, else a plain placeholder. */
+/**
+ * The card's picture is the avatar itself, not its latest generation: the photo of the set with the largest
+ * face (the first one when faces are not measured), cropped square so the card never changes its shape.
+ */
 async function previewOf(deps: BotDeps, card: AvatarCard): Promise<Media> {
-  const [latest] = (await latestGenerations(deps.db, card.id, 5)).filter((g) => g.status === 'completed' && g.storageKeys.length > 0);
-  const generated = latest ? await deps.storage.get(latest.storageKeys[0]!) : null;
-  if (generated) return { source: generated };
-  const [photo] = await listPhotos(deps.db, card.id);
-  return photo ? photoMedia(deps.storage, photo) : { source: PLACEHOLDER_PNG };
+  const photos = await listPhotos(deps.db, card.id);
+  const best = photos.reduce<(typeof photos)[number] | undefined>(
+    (a, p) => (!a || (p.faceSize ?? 0) > (a.faceSize ?? 0) ? p : a),
+    undefined,
+  );
+  const stored = best ? await deps.storage.get(best.storageKey) : null;
+  return { source: stored ? await cardPicture(stored) : PLACEHOLDER_PNG };
 }
 
 /**

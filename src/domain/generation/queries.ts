@@ -25,11 +25,6 @@ export async function findGeneration(db: Db, generationId: string): Promise<Gene
   return generation ?? null;
 }
 
-/** The latest generations of an avatar, newest first. */
-export async function latestGenerations(db: Db, avatarId: string, limit = 10): Promise<Generation[]> {
-  return db.select().from(generations).where(eq(generations.avatarId, avatarId)).orderBy(desc(generations.createdAt)).limit(limit);
-}
-
 export type HistoryOrder = 'date' | 'likeness';
 
 /**

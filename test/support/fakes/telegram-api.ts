@@ -65,7 +65,7 @@ async function parsePayload(contentType: string, body: Buffer): Promise<Record<s
   const payload: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {
     // Structured fields (reply_markup, media) travel as JSON strings inside the form.
-    if (typeof value !== 'string') payload[key] = { fileName: value.name, size: value.size };
+    if (typeof value !== 'string') payload[key] = { fileName: value.name, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) };
     else payload[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
   }
   return payload;
