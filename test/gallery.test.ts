@@ -61,8 +61,15 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   const picture = (card.payload.photo as { bytes: Buffer }).bytes;
   t.match(await sharp(picture).metadata(), { width: 720, height: 720, format: 'jpeg' }, 'the card is square: its buttons keep one width');
   const seen = await sharp(picture).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
-  const photo = await sharp(await jpeg(1024, 1024, 'Done-0')).resize(720, 720).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
-  const generated = await sharp(await jpeg(1024, 768, 'Done-gen')).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+  const photo = await sharp(await jpeg(1024, 1024, 'Done-0'))
+    .resize(720, 720)
+    .resize(8, 8, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  const generated = await sharp(await jpeg(1024, 768, 'Done-gen'))
+    .resize(8, 8, { fit: 'fill' })
+    .raw()
+    .toBuffer();
   const distance = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
   t.ok(distance(seen, photo) < distance(seen, generated), 'it shows the avatar’s photo, not its latest generated picture');
   const labels = buttonsOf(card.payload.reply_markup).map((b) => b.text);
@@ -279,4 +286,35 @@ t.test('photos and history open inside the card', async (t) => {
   t.match(buttonsOf(photo.payload.reply_markup).at(-1), { callback_data: `gallery_card:${done.id}` });
   await postUpdate(env.app, callbackUpdate(`avatar_history:${done.id}`, 7, ALICE, onCard));
   t.match(lastCall(env, 'editMessageCaption')?.payload.caption, /^📜 История «Done»\n\n1\. .* — on a beach$/);
+});
+
+t.test('a button its avatar outgrew answers "outdated" and redraws the card it sits on', async (t) => {
+  const env = await buildTestApp(t);
+  const { busy } = await threeAvatars(env);
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, 7, ALICE, { photo: [{ file_id: 'x' }], text: undefined }));
+  const shown = lastCall(env, 'editMessageMedia')!;
+  t.match(shown.payload.media, { caption: /⏳ Обучается/ });
+
+  // The training ended while the card stayed open: its "⏹ Отменить обучение" is out of date.
+  await env.deps.db
+    .update(avatars)
+    .set({ status: 'completed', diffusersLoraFileUrl: 'https://v3.fal.media/files/x/lora.safetensors' })
+    .where(eq(avatars.id, busy.id));
+  const card = { photo: [{ file_id: 'x' }], text: undefined, reply_markup: shown.payload.reply_markup };
+  await postUpdate(env.app, callbackUpdate(`avatar_stop:${busy.id}`, 7, ALICE, card));
+  t.equal(lastCall(env, 'answerCallbackQuery')?.payload.text, 'Эта кнопка устарела');
+  const redrawn = lastCall(env, 'editMessageMedia')!;
+  t.not(redrawn, shown, 'the card is drawn again');
+  t.match(redrawn.payload.media, { caption: /📊 Статус: ✅ Готов/ });
+  t.match(
+    buttonsOf(redrawn.payload.reply_markup).map((b) => b.callback_data),
+    [String, String, String, `avatar_generate:${busy.id}`],
+    'with the buttons of a trained avatar',
+  );
+  t.notMatch(JSON.stringify(redrawn.payload.reply_markup), 'avatar_stop');
+
+  // The same button under a message that is not a card only says so.
+  const calls = env.telegram.callsOf('editMessageMedia').length;
+  await postUpdate(env.app, callbackUpdate(`avatar_stop:${busy.id}`, 8, ALICE));
+  t.equal(env.telegram.callsOf('editMessageMedia').length, calls);
 });

@@ -56,6 +56,22 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
   await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.t, cards, index), options.edit);
 }
 
+/** Only a gallery card has "◀️ Назад" to close the gallery: a button pressed on one is a button of a card. */
+function pressedOnCard(ctx: CallbackContext): boolean {
+  const markup =
+    ctx.callbackQuery.message && 'reply_markup' in ctx.callbackQuery.message ? ctx.callbackQuery.message.reply_markup : undefined;
+  return pressedOnPhoto(ctx) && JSON.stringify(markup ?? {}).includes('"gallery_close"');
+}
+
+/**
+ * A button the avatar's state has outgrown ("⏹ Отменить обучение" on an avatar that finished): says so, and,
+ * when it sits on a card, redraws the card as the avatar is now, so the next tap is on the right buttons.
+ */
+export async function answerStale(ctx: CallbackContext, deps: BotDeps, avatarId: string): Promise<void> {
+  await ctx.answerCbQuery(ctx.t.staleButton);
+  if (pressedOnCard(ctx)) await showGallery(ctx, deps, { avatarId, edit: true });
+}
+
 /** "🎭 Мои аватары": one card at a time, edited in place; main, photos, history, rename, stop training. */
 export function galleryFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
@@ -87,7 +103,7 @@ export function galleryFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_main', deps, async (ctx, avatar) => {
-      if (!ctx.user || !(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return ctx.answerCbQuery(ctx.t.staleButton);
+      if (!ctx.user || !(await setMainAvatar(deps.db, ctx.user.id, avatar.id))) return answerStale(ctx, deps, avatar.id);
       await ctx.answerCbQuery(ctx.t.gallery.mainSet(avatar.name));
       await onCard(ctx, avatar.id);
     }),
@@ -137,7 +153,7 @@ export function galleryFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_stop', deps, async (ctx, avatar) => {
-      if (avatar.status !== 'training' || avatar.cancelRequestedAt) return ctx.answerCbQuery(ctx.t.staleButton);
+      if (avatar.status !== 'training' || avatar.cancelRequestedAt) return answerStale(ctx, deps, avatar.id);
       await ctx.answerCbQuery();
       await editPressedMessage(ctx, stopConfirmView(ctx.t, avatar));
     }),

@@ -5,6 +5,7 @@ import { editPressedMessage, onAvatarAction, onGenerationAction, pressedOnPhoto 
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { ideasView } from '../views/ideas.js';
+import { answerStale } from './gallery.js';
 import { generatePicture } from './generate.js';
 
 /**
@@ -18,7 +19,7 @@ export function ideasFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('avatar_ideas', deps, async (ctx, avatar) => {
-      if (readinessOf(avatar) !== 'ready') return ctx.answerCbQuery(ctx.t.staleButton);
+      if (readinessOf(avatar) !== 'ready') return answerStale(ctx, deps, avatar.id);
       await ctx.answerCbQuery();
       const v = ideasView(ctx.t, avatar, pickIdeas(avatar.trainingType));
       // From a card or under a picture: a message of its own; "other ideas" replaces the ideas in place.

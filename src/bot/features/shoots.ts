@@ -10,6 +10,7 @@ import type { BotContext } from '../context.js';
 import { refuse } from '../refuse.js';
 import { texts } from '../texts/index.js';
 import { catalogView, shootConfirmView } from '../views/shoots.js';
+import { answerStale } from './gallery.js';
 
 /**
  * "📸 Фотосессии": the catalogue (catalog/shoots.json) for the main avatar, a
@@ -33,7 +34,7 @@ export function shootsFeature(deps: BotDeps) {
 
   feature.use(
     onAvatarAction('shoot_list', deps, async (ctx, avatar) => {
-      if (readinessOf(avatar) !== 'ready') return ctx.answerCbQuery(ctx.t.staleButton);
+      if (readinessOf(avatar) !== 'ready') return answerStale(ctx, deps, avatar.id);
       await ctx.answerCbQuery();
       const v = catalogView(ctx.t, avatar, await listShoots(deps.db, avatar.trainingType), price());
       if (pressedOnPhoto(ctx)) return ctx.reply(v.text, v.markup);

@@ -23,7 +23,10 @@ export function startTrainingFeature(deps: BotDeps) {
       const t = ctx.t;
       const begun = await beginSubmission(deps.db, avatar.id, deps.config);
       if (!begun.ok) {
-        if (!begun.refusal) return ctx.answerCbQuery(t.alreadyStarted);
+        if (!begun.refusal) {
+          await ctx.answerCbQuery(t.alreadyStarted);
+          return pressedOnPhoto(ctx) ? showGallery(ctx, deps, { avatarId: avatar.id, edit: true }) : undefined;
+        }
         await ctx.answerCbQuery();
         return refuse(ctx, deps, begun.refusal, { kind: 'training', avatarId: avatar.id });
       }
