@@ -47,6 +47,11 @@ export async function buildApp(config: Config, deps: AppDeps) {
     // One line per webhook with its outcome and duration (below), not two lines per request.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  const { billing } = config;
+  if ((billing.priceTraining > 0 || billing.priceGeneration > 0 || billing.priceShoot > 0) && !billing.supportContact) {
+    // Refused in production by the config; elsewhere said once, so a staging bot is not launched without it unnoticed.
+    deps.logger.warn('prices are set but SUPPORT_CONTACT is not: /paysupport can name nobody (required when NODE_ENV=production)');
+  }
 
   // The playground is plain http on any host name (an IP on a LAN): no upgrade to https.
   await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });

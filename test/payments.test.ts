@@ -302,12 +302,27 @@ t.test('/balance, /paysupport and /terms; free mode says so', async (t) => {
   t.match(sentTo(env, ALICE, '💬')[0]?.payload.text, /@avatar_support[\s\S]*300 ⭐ {2}charge-support/);
   await postUpdate(env.app, textUpdate('/terms'));
   t.match(sentTo(env, ALICE, '📄')[0]?.payload.text, /100 ⭐[\s\S]*возвращаются на баланс/);
+  t.notMatch(sentTo(env, ALICE, '📄')[0]?.payload.text, 'бесплатный', 'a priced bot does not say it is free');
 
   const free = await buildTestApp(t);
   await postUpdate(free.app, textUpdate('/start', BOB));
   t.notMatch(sentTo(free, BOB, '👋')[0]?.payload.text, '⭐', 'no balance while everything is free');
   await postUpdate(free.app, textUpdate('/balance', BOB));
   t.match(sentTo(free, BOB, '⭐')[0]?.payload.text, 'Everything is free');
+  await postUpdate(free.app, textUpdate('/terms', BOB));
+  t.match(sentTo(free, BOB, '📄')[0]?.payload.text, /^📄 Terms\n\n🎁 The bot is free right now/, '/terms says it is free first');
+  await postUpdate(free.app, textUpdate('/paysupport', BOB));
+  t.match(sentTo(free, BOB, '💬')[0]?.payload.text, /^💬 Payment support\n\n🎁 The bot is free right now/);
+  t.notMatch(free.logs.text, 'SUPPORT_CONTACT', 'no warning about a support contact while nothing is paid');
+  const unnamed = await buildTestApp(t, PRICES);
+  const warning = unnamed.logs.lines
+    .map((l) => JSON.parse(l) as { level: number; msg: string })
+    .find((l) => l.msg.includes('SUPPORT_CONTACT'));
+  t.match(
+    warning,
+    { level: 40, msg: /^prices are set but SUPPORT_CONTACT is not/ },
+    'prices without a support contact are warned about at start',
+  );
 });
 
 t.test('npm run refund: Telegram gives the Stars back, the ledger takes them off, once', async (t) => {

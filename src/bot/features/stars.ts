@@ -48,10 +48,13 @@ export function starsFeature(deps: BotDeps) {
     return ctx.reply(v.text, v.markup);
   });
 
+  /** Nothing costs Stars: /terms and /paysupport say so first. */
+  const free = billing.priceTraining === 0 && billing.priceGeneration === 0 && billing.priceShoot === 0;
   feature.command('paysupport', async (ctx) => {
     const payments = ctx.from ? await recentPayments(deps.db, ctx.from.id) : [];
     return ctx.reply(
       ctx.t.stars.paySupport({
+        free,
         contact: billing.supportContact,
         payments: payments.map((p) => ({ chargeId: p.chargeId, amount: p.amount, date: p.createdAt })),
       }),
@@ -59,7 +62,7 @@ export function starsFeature(deps: BotDeps) {
   });
 
   feature.command('terms', (ctx) =>
-    ctx.reply(ctx.t.stars.terms({ priceTraining: billing.priceTraining, priceGeneration: billing.priceGeneration })),
+    ctx.reply(ctx.t.stars.terms({ free, priceTraining: billing.priceTraining, priceGeneration: billing.priceGeneration })),
   );
 
   feature.use(

@@ -329,6 +329,7 @@ export const en: Texts = {
     balanceLine: (balance) => `⭐ Balance: ${balance} ⭐ — /balance`,
     paySupport: (v) =>
       '💬 Payment support\n\n' +
+      (v.free ? '🎁 The bot is free right now: trainings and pictures cost nothing, no Stars are taken.\n\n' : '') +
       (v.contact ? `Write to ${v.contact} with the payment number.` : 'Reply to this message with the payment number.') +
       ' If a training or a picture fails, its Stars come back to your balance by themselves.' +
       (v.payments.length
@@ -336,6 +337,7 @@ export const en: Texts = {
         : ''),
     terms: (v) =>
       '📄 Terms\n\n' +
+      (v.free ? '🎁 The bot is free right now: trainings and pictures cost nothing, no Stars are taken.\n\n' : '') +
       `• Telegram Stars top up your balance in this bot. Training an avatar: ${enPrice(v.priceTraining)}, a picture: ${enPrice(v.priceGeneration)}.\n` +
       '• The price is taken when you start. If the service could not train the model or draw the picture, or a training ' +
       'was cancelled before it began or ran out of time, the Stars come back to your balance at once.\n' +

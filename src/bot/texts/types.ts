@@ -200,8 +200,8 @@ export type Texts = {
     free: string;
     /** A line in the gallery's header. */
     balanceLine: (balance: number) => string;
-    paySupport: (v: { contact: string | undefined; payments: { chargeId: string; amount: number; date: Date }[] }) => string;
-    terms: (v: { priceTraining: number; priceGeneration: number }) => string;
+    paySupport: (v: { free: boolean; contact: string | undefined; payments: { chargeId: string; amount: number; date: Date }[] }) => string;
+    terms: (v: { free: boolean; priceTraining: number; priceGeneration: number }) => string;
     /** pre_checkout_query refused: the invoice is old or not ours (Telegram shows it; ≤ 255 characters). */
     offerExpired: string;
     /** A payment that could not be matched to an offer: nothing credited, the operator refunds it. */
