@@ -38,8 +38,12 @@ async function send(env: TestEnv, bytes: Buffer, from: From = ALICE) {
   if (res.statusCode !== 200) throw new Error(`the photo answered ${res.statusCode}`);
   return env.telegram.calls.slice(before);
 }
+/** What the bot said, apart from the upload's progress, which comes down below each burst of photos on its own time. */
 const said = (calls: { method: string; payload: Record<string, unknown> }[]) =>
-  calls.filter((c) => c.method === 'sendMessage' || c.method === 'sendPhoto').map((c) => String(c.payload.text ?? c.payload.caption));
+  calls
+    .filter((c) => c.method === 'sendMessage' || c.method === 'sendPhoto')
+    .map((c) => String(c.payload.text ?? c.payload.caption))
+    .filter((text) => !text.startsWith('📊'));
 
 const photosOf = (env: TestEnv, avatarId: string) =>
   env.deps.db.select().from(avatarPhotos).where(eq(avatarPhotos.avatarId, avatarId)).orderBy(avatarPhotos.position);
