@@ -50,6 +50,9 @@ export async function moveProgressDown(ctx: ChatContext, deps: BotDeps, avatarId
   const v = progressView(ctx.t, avatarId, await countPhotos(deps.db, avatarId), deps.config.training);
   const fresh = await ctx.telegram.sendMessage(ctx.chat.id, v.text, v.markup);
   const winner = await replaceProgressMessage(deps.db, ctx.chat.id, state.progressMessageId, fresh.message_id);
-  const retired = winner === fresh.message_id ? state.progressMessageId : fresh.message_id;
-  await ctx.telegram.deleteMessage(ctx.chat.id, retired).catch(() => {});
+  // A tap on the old message meanwhile ("✅ Готово" turned it into the review) left the upload: the old message
+  // is the user's answer now and stays; the fresh one goes.
+  const still = winner === fresh.message_id ? await getWizardState(deps.db, ctx.chat.id) : null;
+  const moved = still?.step === 'upload_photos' && still.progressMessageId === fresh.message_id;
+  await ctx.telegram.deleteMessage(ctx.chat.id, moved ? state.progressMessageId : fresh.message_id).catch(() => {});
 }
