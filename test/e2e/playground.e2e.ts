@@ -58,6 +58,12 @@ async function readyAvatar(p: Awaited<ReturnType<typeof openPlayground>>, name: 
   await p.seen(`📸 Аватар «${name}»`);
   await p.page.click('#samples');
   await p.seen('📸 Загружено: 10/20');
+  // Once the photos settle, the progress with "✅ Готово к обучению" is the last message, not ten photos up.
+  const last = p.page.locator('#chat .msg').last();
+  for (const deadline = Date.now() + 15_000; !(await last.textContent())?.includes('📸 Загружено: 10/20'); ) {
+    if (Date.now() > deadline) throw new Error('the progress did not come down below the photos');
+    await p.page.waitForTimeout(200);
+  }
 }
 
 t.test('the playground in a browser: create, upload, train, draw, delete', async (t) => {
@@ -68,6 +74,11 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await page.goto(base);
   await seen('👋 Привет, Гость!');
   await shot('01-start');
+  // Typing while the type buttons wait: the question again, at the bottom, with its buttons.
+  await p.menu('➕ Создать аватар');
+  await p.say('портрет');
+  await seen('👇 Ответьте кнопкой под вопросом.');
+  await shot('01b-wizard-hint');
 
   await readyAvatar(p, 'Browser');
   await shot('02-photos');
