@@ -44,3 +44,28 @@ t.test('the FAL simulator calls webhooks of this app only', async (t) => {
   t.equal(target.hits(), 0, 'no webhook went elsewhere');
   t.match(env.logs.text, /webhook outside PUBLIC_URL not called/);
 });
+
+t.test('the playground’s Bot API refuses what Telegram refuses: texts over 4096, captions over 1024 characters', async (t) => {
+  const env = await buildSimulatedApp(t, { playground: true });
+  const call = async (method: string, body: Record<string, unknown>) => {
+    const res = await fetch(`${env.base}/__playground/bot0:playground/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: 1, ...body }),
+    });
+    return { status: res.status, body: (await res.json()) as { ok: boolean; description?: string } };
+  };
+  t.match(await call('sendMessage', { text: 'я'.repeat(4096) }), { status: 200, body: { ok: true } }, '4096 characters pass');
+  t.match(await call('sendMessage', { text: 'я'.repeat(4097) }), {
+    status: 400,
+    body: { ok: false, description: 'Bad Request: message is too long' },
+  });
+  t.match(await call('sendMessage', { text: ' ' }), { status: 400, body: { description: 'Bad Request: message text is empty' } });
+  const sent = await call('sendMessage', { text: 'short' });
+  const messageId = (sent.body as unknown as { result: { message_id: number } }).result.message_id;
+  t.match(await call('editMessageText', { message_id: messageId, text: 'x'.repeat(4097) }), { status: 400 });
+  t.match(await call('sendMediaGroup', { media: [{ type: 'photo', media: 'nope', caption: 'x'.repeat(1025) }] }), {
+    status: 400,
+    body: { description: 'Bad Request: message caption is too long' },
+  });
+});

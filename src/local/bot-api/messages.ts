@@ -1,28 +1,50 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sampleGroup, samplePortrait, sampleStranger } from '../sample-faces.js';
-import { BOT, buttonsOf, CHAT_ID, type Chat, type Method, userFor } from './chat.js';
+import { BOT, badRequest, buttonsOf, CHAT_ID, type Chat, type Method, userFor } from './chat.js';
 import { type ChatFiles, MAX_PHOTO_BYTES } from './files.js';
+
+/** Telegram's limits, in UTF-16 code units as Telegram counts them: a longer text or caption is refused, so the playground fails where Telegram would. */
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
+function text(value: unknown): string {
+  const t = String(value ?? '');
+  if (t.trim().length === 0) throw badRequest('message text is empty');
+  if (t.length > TEXT_LIMIT) throw badRequest('message is too long');
+  return t;
+}
+
+function caption(value: unknown): string {
+  const c = String(value ?? '');
+  if (c.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
+  return c;
+}
 
 /** What the bot does to the chat (send, edit, delete, answer a press), and what the page's user does in it. */
 export function chatMessages(chat: Chat, files: ChatFiles) {
   const { store, emit, botMessage, edit } = chat;
   const methods: Record<string, Method> = {
     getMe: () => BOT,
-    sendMessage: (f) => botMessage(f, { text: String(f.text), buttons: buttonsOf(f.reply_markup) }),
-    editMessageText: (f) => edit(f, { text: String(f.text), buttons: buttonsOf(f.reply_markup) }),
-    editMessageCaption: (f) => edit(f, { caption: String(f.caption ?? ''), buttons: buttonsOf(f.reply_markup) }),
+    sendMessage: (f) => botMessage(f, { text: text(f.text), buttons: buttonsOf(f.reply_markup) }),
+    editMessageText: (f) => edit(f, { text: text(f.text), buttons: buttonsOf(f.reply_markup) }),
+    editMessageCaption: (f) => edit(f, { caption: caption(f.caption), buttons: buttonsOf(f.reply_markup) }),
     editMessageReplyMarkup: (f) => edit(f, { buttons: buttonsOf(f.reply_markup) }),
     sendPhoto: async (f) =>
-      botMessage(f, { photos: [await files.photoId(f.photo, f)], caption: f.caption as string, buttons: buttonsOf(f.reply_markup) }),
+      botMessage(f, { photos: [await files.photoId(f.photo, f)], caption: caption(f.caption), buttons: buttonsOf(f.reply_markup) }),
     editMessageMedia: async (f) => {
       const media = f.media as { media: unknown; caption?: string };
-      return edit(f, { photos: [await files.photoId(media.media, f)], caption: media.caption ?? '', buttons: buttonsOf(f.reply_markup) });
+      return edit(f, {
+        photos: [await files.photoId(media.media, f)],
+        caption: caption(media.caption),
+        buttons: buttonsOf(f.reply_markup),
+      });
     },
     sendMediaGroup: async (f) => {
       const media = f.media as { media: unknown; caption?: string }[];
+      const first = caption(media[0]?.caption);
       const photos = await Promise.all(media.map((m) => files.photoId(m.media, f)));
-      return [botMessage(f, { photos, caption: media[0]?.caption })];
+      return [botMessage(f, { photos, caption: first })];
     },
     deleteMessage: (f) => {
       store.remove(Number(f.message_id));
