@@ -8,6 +8,7 @@ const PAGE_TEXTS = {
     subtitle: 'песочница — настоящий бот, локальный Bot API, имитация FAL (промпты переводит словарик, не LLM)',
     placeholder: 'Сообщение',
     switchTo: 'English',
+    pay: 'Оплатить ⭐',
     offline: 'Сервер недоступен — переподключаюсь…',
     photos: 'Фото',
     samples: '10 фото одного человека',
@@ -18,6 +19,7 @@ const PAGE_TEXTS = {
     subtitle: 'playground — the real bot, a local Bot API, a simulated FAL (prompts translated by a phrase table, not an LLM)',
     placeholder: 'Message',
     switchTo: 'Русский',
+    pay: 'Pay ⭐',
     offline: 'Server unreachable — reconnecting…',
     photos: 'Photos',
     samples: '10 photos of one person',
@@ -167,7 +169,7 @@ function render(message) {
   toBottom();
 }
 
-/** A Stars invoice as Telegram shows it: title, description, and "Pay ⭐N" until it is paid. */
+/** A Stars invoice as Telegram shows it: title, description, and "Оплатить ⭐N" / "Pay ⭐N" until it is paid. */
 function invoiceCard(message) {
   const invoice = message.invoice;
   const card = document.createElement('div');
@@ -177,7 +179,7 @@ function invoiceCard(message) {
   card.append(title, document.createTextNode(invoice.description));
   const pay = document.createElement('button');
   pay.className = 'pay';
-  pay.textContent = invoice.paid ? '✅ ' + invoice.amount + ' ⭐' : 'Pay ⭐' + invoice.amount;
+  pay.textContent = invoice.paid ? '✅ ' + invoice.amount + ' ⭐' : page.pay + invoice.amount;
   pay.disabled = Boolean(invoice.paid);
   pay.onclick = () => {
     pay.disabled = true;

@@ -147,7 +147,7 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   t.pass('deleted through the confirmation');
 });
 
-t.test('the playground sells Stars: short balance, the invoice card, "Pay ⭐N", the training goes on', async (t) => {
+t.test('the playground sells Stars: short balance, the invoice card, "Оплатить ⭐N", the training goes on', async (t) => {
   const p = await openPlayground(t, { PRICE_TRAINING: '50', STAR_PACKS: '100,300' });
   const { page, button, seen, shot } = p;
   await page.goto(p.base);
@@ -159,7 +159,7 @@ t.test('the playground sells Stars: short balance, the invoice card, "Pay ⭐N",
   await button('⭐ 100').click();
   const pay = page.locator('.invoice .pay').last();
   await pay.waitFor();
-  t.equal(await pay.textContent(), 'Pay ⭐100', 'the invoice is a card with a pay button');
+  t.equal(await pay.textContent(), 'Оплатить ⭐100', 'the invoice is a card with a pay button in the chat’s language');
   await shot('09-invoice');
   await pay.click();
   await seen('✅ Баланс пополнен на 100 ⭐. Сейчас на балансе 100 ⭐.');
