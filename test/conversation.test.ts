@@ -98,7 +98,7 @@ t.test('leftovers: retry refreshes the card; a stop after the end says it ended;
   const cancelled = await seedAvatar(env, alice.id, 'Cancelled', 'cancelled', new Date());
   await postUpdate(env.app, callbackUpdate(`avatar_train:${cancelled.id}`, 40, ALICE, onCard));
   await env.deps.tasks.drain(10_000);
-  const card = env.telegram.callsOf('editMessageMedia').find((c) => c.payload.message_id === 40);
+  const card = env.telegram.callsOf('editMessageMedia').find((c) => Number(c.payload.message_id) === 40);
   t.match((card?.payload.media as { caption?: string })?.caption, '⏳ Запуск обучения', 'the card no longer says "cancelled"');
   t.ok(sentTo(env, ALICE, '⏳ Готовлю фото'), 'progress goes to a message of its own');
 
