@@ -17,6 +17,10 @@ t.test('without FAL_KEY the simulator trains and draws, and its signed webhooks 
   const env = await buildSimulatedApp(t);
   t.equal(env.config.fal.webhookJwksUrl, `${env.config.fal.baseUrl}/.well-known/jwks.json`);
   const avatarId = await trainedAvatar(env, 'Simulated');
+  const review = env.telegram.callsOf('editMessageText').find((c) => String(c.payload.text).startsWith('🦋'));
+  t.match(review?.payload.text, '⏱ Ожидаемое время: 1 с\n', "the estimate is the simulator's own time, not the preset's");
+  const started = await env.telegram.waitFor('editMessageText', (p) => String(p.text).startsWith('⏳ Обучение началось!'), 15_000);
+  t.match(started.payload.text, 'будет готов примерно через 1 с.');
   const ready = await env.telegram.waitFor('sendMessage', (p) => String(p.text).startsWith('✅ Аватар «Simulated» готов!'), 15_000);
   t.ok(ready);
   const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { avatars, balanceEntries, generations, starOffers, starPayments, users } from '../src/db/schema.js';
+import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
   BOB,
@@ -17,7 +18,7 @@ import {
 } from './support/helper.js';
 import { balanceOf, entriesOf, PRICES, paidTraining, runRefund, seedAvatarStatus } from './support/paid.js';
 import { seedAvatar, userOf } from './support/seed.js';
-import { sentTo } from './support/wizard-driver.js';
+import { isTo, sentTo, startWizard, uploadPhotos } from './support/wizard-driver.js';
 
 /** Telegram Stars: the invoice, the checkout, the payment credited once, charges and refunds, the operator's refund. */
 
@@ -88,6 +89,70 @@ t.test('a paid training: short balance → invoice → checkout → payment deli
   );
   const [payment] = await env.deps.db.select().from(starPayments);
   t.match(payment, { chargeId: 'charge-1', amount: 100, currency: 'XTR', problem: null, telegramUserId: ALICE.id });
+});
+
+t.test(
+  'prices where they are paid: the review shows price and balance, the start and the picture what was taken and what is left',
+  async (t) => {
+    const env = await buildTestApp(t, { ...PRICES, FREE_CREDITS: '120' });
+    const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'style', 'Paid');
+    await uploadPhotos(env, ALICE, 10);
+    await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId));
+    const review = await env.telegram.waitFor('editMessageText', isTo(ALICE, '🦋 Проверьте данные аватара'));
+    t.match(review.payload.text, '⭐ Стоимость: 100 ⭐, на балансе 120 ⭐\n', 'the price and the balance before the tap');
+    t.notMatch(review.payload.text, 'не хватает');
+
+    await postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId));
+    const submission = await env.fal.waitForSubmission(1);
+    await env.deps.tasks.drain(10_000);
+    const started = await env.telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
+    t.match(started.payload.text, /\n\n⭐ Списано 100 ⭐, на балансе 20 ⭐\.$/, 'what the start took and what is left');
+
+    await deliverFalWebhook(env, submission.requestId, {
+      request_id: submission.requestId,
+      status: 'OK',
+      payload: {
+        diffusers_lora_file: { url: `${env.fal.url}/files/lora.safetensors` },
+        config_file: { url: `${env.fal.url}/files/config.json` },
+      },
+    });
+    await env.deps.tasks.drain(10_000);
+    await env.deps.notifier.drain();
+    await postUpdate(env.app, callbackUpdate(`gen_format:${avatarId}:square`, 4));
+    await postUpdate(env.app, textUpdate('на луне'));
+    const picture = await env.fal.waitForSubmission(2);
+    env.fal.state.files.set('moon.jpg', await jpeg(512, 512, 'moon'));
+    await deliverFalWebhook(env, picture.requestId, {
+      request_id: picture.requestId,
+      status: 'OK',
+      payload: { images: [{ url: `${env.fal.url}/files/moon.jpg`, width: 512, height: 512, content_type: 'image/jpeg' }], seed: 1 },
+    });
+    await env.deps.tasks.drain(10_000);
+    await env.deps.notifier.drain();
+    const photo = env.telegram.callsOf('sendPhoto').find((c) => String(c.payload.caption).startsWith('🎨 Готово!'));
+    t.match(photo?.payload.caption, /\n⭐ Списано 5 ⭐, на балансе 15 ⭐\.$/, 'the caption says what the picture took and what is left');
+
+    const poor = await buildTestApp(t, PRICES);
+    const draft = await startWizard(poor, BOB, 'style', 'Poor');
+    await uploadPhotos(poor, BOB, 10);
+    await postUpdate(poor.app, callbackUpdate(`avatar_photos_ready:${draft.avatarId}`, draft.progressMessageId, BOB));
+    const short = await poor.telegram.waitFor('editMessageText', isTo(BOB, '🦋'));
+    t.match(short.payload.text, '⭐ Price: 100 ⭐, your balance is 0 ⭐ — 100 ⭐ short', 'a short balance is told before the tap');
+  },
+);
+
+t.test('free: no prices on the review, the start or the picture', async (t) => {
+  const env = await buildTestApp(t);
+  const { avatarId, progressMessageId } = await startWizard(env, ALICE, 'style', 'Free');
+  await uploadPhotos(env, ALICE, 10);
+  await postUpdate(env.app, callbackUpdate(`avatar_photos_ready:${avatarId}`, progressMessageId));
+  const review = await env.telegram.waitFor('editMessageText', isTo(ALICE, '🦋 Проверьте данные аватара'));
+  t.notMatch(review.payload.text, '⭐');
+  await postUpdate(env.app, callbackUpdate(`avatar_train:${avatarId}`, progressMessageId));
+  await env.fal.waitForSubmission(1);
+  await env.deps.tasks.drain(10_000);
+  const started = await env.telegram.waitFor('editMessageText', isTo(ALICE, '⏳ Обучение началось!'));
+  t.notMatch(started.payload.text, '⭐');
 });
 
 t.test('an ERROR webhook delivered ten times refunds the training once, and the message says so', async (t) => {

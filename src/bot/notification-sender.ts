@@ -1,4 +1,5 @@
 import { type Telegram, TelegramError } from 'telegraf';
+import { generationChargeKey, receiptOf } from '../domain/billing/ledger.js';
 import { generationPictures } from '../domain/generation/images.js';
 import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
@@ -41,7 +42,8 @@ async function sendGeneration(
   const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage, deps.faces);
   if (!found) throw new GoneError(`generation ${p.generationId} is gone`);
   const media = found.pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
-  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation, p.avatarName, found.likeness);
+  const receipt = await receiptOf(deps.db, found.generation.userId, generationChargeKey(found.generation.id));
+  const v = generationDoneView(texts[langOf(p.languageCode)], found.generation, p.avatarName, { likeness: found.likeness, receipt });
   if (media.length === 1) {
     const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption: v.text, ...v.markup });
     return message.message_id;

@@ -7,7 +7,7 @@ import type { Notification } from '../domain/notifications.js';
 import { themeNames } from '../domain/sets/catalog.js';
 import { setProgress } from '../domain/sets/progress.js';
 import { findSet, type PictureSet, setPictures } from '../domain/sets/sets.js';
-import { trainingMinutesLeft } from '../domain/training/presets.js';
+import { trainingSecondsLeft } from '../domain/training/presets.js';
 import type { Storage } from '../storage/storage.js';
 import { langOf, type Texts, texts } from './texts/index.js';
 import { button, view } from './views/view.js';
@@ -85,7 +85,7 @@ export async function sendSetMessage(
   if (pictures.length === 0) throw new GoneError(`set ${set.id} has no pictures in album ${p.album}`);
   const caption =
     set.kind === 'preview'
-      ? t.sets.previewCaption(p.avatarName, await trainingMinutesLeft(deps.db, deps.config, set.avatarId))
+      ? t.sets.previewCaption(p.avatarName, await trainingSecondsLeft(deps.db, deps.config, set.avatarId))
       : set.kind === 'welcome'
         ? t.sets.welcomeCaption(p.avatarName)
         : t.sets.shootCaption(`${emoji} ${title}`, from, to, (await setProgress(deps.db, set.id)).completed);

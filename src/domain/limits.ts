@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/client.js';
 import { avatars, trainingRuns } from '../db/schema.js';
 import { currentBalance } from './billing/ledger.js';
-import { expectedMinutes } from './training/presets.js';
+import { expectedSeconds } from './training/presets.js';
 
 /**
  * What one user may start (docs/invariants.md, "Limits hold under parallel
@@ -41,8 +41,8 @@ export async function checkTrainingLimits(tx: DbOrTx, userId: number, config: Li
     .orderBy(asc(avatars.updatedAt));
   if (running.length >= trainingsInFlightPerUser) {
     const first = running[0]!;
-    const expected = expectedMinutes(config, { trainingPreset: first.preset })[1];
-    const freesAt = new Date((first.startedAt ?? first.updatedAt).getTime() + expected * 60_000);
+    const expected = expectedSeconds(config, { trainingPreset: first.preset })[1];
+    const freesAt = new Date((first.startedAt ?? first.updatedAt).getTime() + expected * 1000);
     return { reason: 'in_flight', max: trainingsInFlightPerUser, running: first.name, freesAt };
   }
   const today = await tx

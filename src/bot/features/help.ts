@@ -1,5 +1,5 @@
 import { Composer } from 'telegraf';
-import { expectedMinutes } from '../../domain/training/presets.js';
+import { expectedSeconds } from '../../domain/training/presets.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { texts } from '../texts/index.js';
@@ -9,8 +9,8 @@ import { mainMenuKeyboard } from '../views/main-menu.js';
 export function helpFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const { minPhotos, maxPhotos } = deps.config.training;
-  const minutes = expectedMinutes(deps.config, { trainingPreset: null });
-  const help = (ctx: BotContext) => ctx.reply(ctx.t.help({ min: minPhotos, max: maxPhotos, minutes }), mainMenuKeyboard(ctx.t));
+  const time = expectedSeconds(deps.config, { trainingPreset: null });
+  const help = (ctx: BotContext) => ctx.reply(ctx.t.help({ min: minPhotos, max: maxPhotos, time }), mainMenuKeyboard(ctx.t));
   feature.help(help);
   feature.hears([texts.ru.menu.help, texts.en.menu.help], help);
   return feature;

@@ -1,6 +1,6 @@
 import { Composer } from 'telegraf';
 import { startPreview } from '../../domain/sets/starts.js';
-import { expectedMinutes } from '../../domain/training/presets.js';
+import { expectedSeconds } from '../../domain/training/presets.js';
 import { beginSubmission, submitTraining } from '../../domain/training/submission.js';
 import { clearWizardState } from '../../domain/wizard-state.js';
 import { answerQuietly, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -41,10 +41,10 @@ export function startTrainingFeature(deps: BotDeps) {
         const show = (text: string, extra?: object) =>
           messageId ? telegram.editMessageText(chat.id, messageId, undefined, text, extra) : telegram.sendMessage(chat.id, text, extra);
         if (outcome.ok) {
-          const minutes = expectedMinutes(deps.config, outcome.avatar);
+          const time = expectedSeconds(deps.config, outcome.avatar);
           // Something to look at while it trains: a preview from the best photo (domain/sets/starts.ts).
           if (!outcome.finishedEarly) deps.tasks.run('start-preview', () => startPreview({ ...deps, logger: log }, avatar.id));
-          await show(t.trainingStarted(outcome.avatar.name, minutes));
+          await show(t.trainingStarted(outcome.avatar.name, time, begun.receipt));
           if (outcome.finishedEarly) deps.notifier.drainSoon();
         } else if (outcome.avatar) {
           const v = submitFailedView(t, outcome.avatar, outcome.temporary, outcome.refunded);

@@ -10,7 +10,7 @@ import { MENU_BUTTONS } from '../views/main-menu.js';
 /** The first lines of the bot's messages a reply to which is meant for support: /paysupport's and the help's. */
 const SUPPORT_HEADERS = Object.values(texts).flatMap((t) => [
   t.stars.paySupport({ free: false, contact: undefined, payments: [] }).split('\n')[0]!,
-  t.help({ min: 1, max: 1, minutes: [1, 1] }).split('\n')[0]!,
+  t.help({ min: 1, max: 1, time: [1, 1] }).split('\n')[0]!,
 ]);
 
 /**

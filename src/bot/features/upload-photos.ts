@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../../db/client.js';
 import { isCollectingPhotos, isUnfinished, TRANSITIONS } from '../../domain/avatar-lifecycle.js';
 import { addPhoto, deletePhoto, type UploadRefusal } from '../../domain/avatar-photos.js';
 import { type Avatar, countPhotos, deleteAvatar, findOwnedAvatar, listPhotos, markReady, reopenUpload } from '../../domain/avatars.js';
+import { currentBalance } from '../../domain/billing/ledger.js';
 import { faceSummary, flagStrangers, openFlags } from '../../domain/faces.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { type CallbackContext, editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -30,7 +31,12 @@ export async function openUpload(ctx: ChatContext, deps: BotDeps, avatar: Avatar
 
 /** Shows the review of a ready avatar: what will be trained, before money is spent. */
 export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar, editMessage = false): Promise<void> {
-  const v = reviewView(ctx.t, avatar, await countPhotos(deps.db, avatar.id), await faceSummary(deps.db, avatar.id), deps.config);
+  const facts = {
+    photos: await countPhotos(deps.db, avatar.id),
+    faces: await faceSummary(deps.db, avatar.id),
+    balance: await currentBalance(deps.db, avatar.userId, deps.config.billing.freeCredits),
+  };
+  const v = reviewView(ctx.t, avatar, facts, deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
   if (editMessage) await ctx.editMessageText(v.text, v.markup);
   else await ctx.reply(v.text, v.markup);

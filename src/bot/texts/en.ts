@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size, trainerProgress } from './format.js';
+import { progressLine, range, size, span, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const enStatus: Record<AvatarStatus, string> = {
@@ -46,6 +46,9 @@ const enKind: Record<EntryKind, string> = {
 };
 
 const enPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'free');
+
+const enReceipt = (r: { taken: number; left: number }) => `⭐ ${r.taken} ⭐ taken, ${r.left} ⭐ left on your balance.`;
+const enSpan = (seconds: [number, number]) => span(seconds, { s: 's', min: 'min' });
 
 // One formatter for all: toLocaleDateString builds a new one per call (~60 µs, a gallery card shows several dates).
 const enDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC' });
@@ -117,7 +120,7 @@ export const en: Texts = {
     'ℹ️ How it works\n\n' +
     '1. “➕ Create avatar”: choose the type (👤 portrait — a person, 🎨 artistic — a style) and a name.\n' +
     `2. Upload ${v.min} to ${v.max} photos: well lit, from different angles, with nobody else in the frame.\n` +
-    `3. Start the training: it takes about ${range(v.minutes)} min, and I will message you when the avatar is ready.\n` +
+    `3. Start the training: it takes about ${enSpan(v.time)}, and I will message you when the avatar is ready.\n` +
     '4. “🎨 Generate”: describe a picture in words and I will draw it with your avatar.\n\n' +
     '“🎭 My avatars” lists all your avatars: photos, generation history, deletion.',
   chooseFromMenu: 'Choose an action in the menu 👇',
@@ -197,15 +200,21 @@ export const en: Texts = {
     `📸 Photos: ${v.photos}\n` +
     (v.faces ? `🧑 ${enFaces(v.faces)}\n` : '') +
     `⚙️ Mode: ${enPreset[v.preset]} (${v.steps} steps)\n` +
-    `⏱ Expected time: ${range(v.minutes)} min\n\n` +
+    `⏱ Expected time: ${enSpan(v.time)}\n` +
+    (v.cost
+      ? `⭐ Price: ${v.cost.price} ⭐, your balance is ${v.cost.balance} ⭐` +
+        (v.cost.balance < v.cost.price ? ` — ${v.cost.price - v.cost.balance} ⭐ short, top up after “🚀 Start training”\n` : '\n')
+      : '') +
+    '\n' +
     'Once started, it cannot be changed.',
   startTraining: '🚀 Start training',
   backToPhotos: '◀️ Back to photos',
   preparing: (name) => `⏳ Preparing the photos of “${name}” for training…`,
   alreadyStarted: 'Training has already started',
-  trainingStarted: (name, minutes) =>
-    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${range(minutes)} min. ` +
-    'I will message you as soon as it is — you can close the chat.',
+  trainingStarted: (name, time, receipt) =>
+    `⏳ Training has started!\n\n🎭 “${name}” will be ready in about ${enSpan(time)}. ` +
+    'I will message you as soon as it is — you can close the chat.' +
+    (receipt ? `\n\n${enReceipt(receipt)}` : ''),
   submitFailed: (name, temporary) =>
     `❌ Could not start training “${name}”: ` +
     (temporary ? 'the training service is temporarily unavailable.' : 'the training service refused the request.') +
@@ -292,6 +301,7 @@ export const en: Texts = {
       `📅 You started ${v.max} trainings in the last 24 hours — the daily maximum.\n\n` + `You can start the next one in ${v.in}.`,
   },
   duration: (ms) => {
+    if (ms < 60_000) return `${Math.max(1, Math.ceil(ms / 1000))} s`;
     const minutes = Math.max(1, Math.ceil(ms / 60_000));
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
@@ -313,6 +323,7 @@ export const en: Texts = {
     resumeTraining: (name) => `🚀 Start training “${name}”`,
     resumeGeneration: '🎨 Draw it',
     refunded: (stars) => `\n\n↩️ ${stars} ⭐ are back on your balance.`,
+    receipt: (r) => enReceipt(r),
     balance: (v) =>
       `⭐ Balance: ${v.balance} ⭐\n\n` +
       `🚀 Training: ${enPrice(v.priceTraining)}, 🎨 a picture: ${enPrice(v.priceGeneration)}.` +
@@ -357,8 +368,8 @@ export const en: Texts = {
     forwarded: (who, text) => `💬 Support message from ${who}:\n\n${text}`,
   },
   sets: {
-    previewCaption: (name, minutes) =>
-      `👀 Preview of “${name}” — roughly how your avatar looks.${minutes ? ` The real one is ready in ~${minutes} min.` : ''}`,
+    previewCaption: (name, seconds) =>
+      `👀 Preview of “${name}” — roughly how your avatar looks.${seconds ? ` The real one is ready in ~${enSpan([seconds, seconds])}.` : ''}`,
     welcomeCaption: (name) => `🎁 First pictures with “${name}”`,
     shootCaption: (title, from, to, total) => `📸 ${title} · ${from === to ? from : `${from}–${to}`} of ${total}`,
     progress: (title, ended, total) => `📸 Photo shoot “${title}”: ${ended}/${total} ready…`,

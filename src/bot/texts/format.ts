@@ -36,6 +36,10 @@ export function clip(text: string, max: number): string {
 /** `15–25`, or `1` when the range is one number. */
 export const range = ([a, b]: [number, number]) => (a === b ? `${a}` : `${a}–${b}`);
 
+/** A span of seconds as it is said: `20 s` under two minutes, else whole minutes (`15–25 min`), in the language's units. */
+export const span = ([a, b]: [number, number], units: { s: string; min: string }) =>
+  b < 120 ? `${range([a, b])} ${units.s}` : `${range([Math.ceil(a / 60), Math.ceil(b / 60)])} ${units.min}`;
+
 /**
  * A trainer's log line as the user can read it: the step it is at (`step 1339/2500`,
  * a progress bar's `1339/2500 [..]`), in the language's words, else its percent;

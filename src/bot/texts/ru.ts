@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size, trainerProgress } from './format.js';
+import { progressLine, range, size, span, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const ruStatus: Record<AvatarStatus, string> = {
@@ -53,6 +53,9 @@ const ruPictures = (n: number) => {
   if (tens >= 11 && tens <= 14) return 'снимков';
   return ones === 1 ? 'снимок' : ones >= 2 && ones <= 4 ? 'снимка' : 'снимков';
 };
+
+const ruReceipt = (r: { taken: number; left: number }) => `⭐ Списано ${r.taken} ⭐, на балансе ${r.left} ⭐.`;
+const ruSpan = (seconds: [number, number]) => span(seconds, { s: 'с', min: 'мин' });
 
 // One formatter for all: toLocaleDateString builds a new one per call (~60 µs, a gallery card shows several dates).
 const ruDateFormat = new Intl.DateTimeFormat('ru-RU', { timeZone: 'UTC' });
@@ -124,7 +127,7 @@ export const ru: Texts = {
     'ℹ️ Как это работает\n\n' +
     '1. «➕ Создать аватар»: выберите тип (👤 портретный — человек, 🎨 художественный — стиль) и имя.\n' +
     `2. Загрузите от ${v.min} до ${v.max} фото: хорошо освещённых, разных ракурсов, без других людей в кадре.\n` +
-    `3. Запустите обучение: оно займёт примерно ${range(v.minutes)} мин, я пришлю сообщение, когда аватар будет готов.\n` +
+    `3. Запустите обучение: оно займёт примерно ${ruSpan(v.time)}, я пришлю сообщение, когда аватар будет готов.\n` +
     '4. «🎨 Генерация»: опишите картинку словами — я нарисую её с вашим аватаром.\n\n' +
     '«🎭 Мои аватары» — все ваши аватары: фото, история генераций, удаление.',
   chooseFromMenu: 'Выберите действие в меню 👇',
@@ -204,15 +207,23 @@ export const ru: Texts = {
     `📸 Фото: ${v.photos}\n` +
     (v.faces ? `🧑 ${ruFaces(v.faces)}\n` : '') +
     `⚙️ Режим: ${ruPreset[v.preset]} (${v.steps} шагов)\n` +
-    `⏱ Ожидаемое время: ${range(v.minutes)} мин\n\n` +
+    `⏱ Ожидаемое время: ${ruSpan(v.time)}\n` +
+    (v.cost
+      ? `⭐ Стоимость: ${v.cost.price} ⭐, на балансе ${v.cost.balance} ⭐` +
+        (v.cost.balance < v.cost.price
+          ? ` — не хватает ${v.cost.price - v.cost.balance} ⭐, пополнить можно после «🚀 Начать обучение»\n`
+          : '\n')
+      : '') +
+    '\n' +
     'После запуска данные изменить нельзя.',
   startTraining: '🚀 Начать обучение',
   backToPhotos: '◀️ К загрузке фото',
   preparing: (name) => `⏳ Готовлю фото аватара «${name}» к обучению…`,
   alreadyStarted: 'Обучение уже запущено',
-  trainingStarted: (name, minutes) =>
-    `⏳ Обучение началось!\n\n🎭 Аватар «${name}» будет готов примерно через ${range(minutes)} мин. ` +
-    'Я пришлю сообщение, как только он будет готов — можно закрыть чат.',
+  trainingStarted: (name, time, receipt) =>
+    `⏳ Обучение началось!\n\n🎭 Аватар «${name}» будет готов примерно через ${ruSpan(time)}. ` +
+    'Я пришлю сообщение, как только он будет готов — можно закрыть чат.' +
+    (receipt ? `\n\n${ruReceipt(receipt)}` : ''),
   submitFailed: (name, temporary) =>
     `❌ Не удалось запустить обучение аватара «${name}»: ` +
     (temporary ? 'сервис обучения временно недоступен.' : 'сервис обучения отклонил запрос.') +
@@ -300,6 +311,7 @@ export const ru: Texts = {
       `Следующее можно будет запустить через ${v.in}.`,
   },
   duration: (ms) => {
+    if (ms < 60_000) return `${Math.max(1, Math.ceil(ms / 1000))} с`;
     const minutes = Math.max(1, Math.ceil(ms / 60_000));
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
@@ -321,6 +333,7 @@ export const ru: Texts = {
     resumeTraining: (name) => `🚀 Начать обучение «${name}»`,
     resumeGeneration: '🎨 Нарисовать',
     refunded: (stars) => `\n\n↩️ ${stars} ⭐ вернулись на баланс.`,
+    receipt: (r) => ruReceipt(r),
     balance: (v) =>
       `⭐ Баланс: ${v.balance} ⭐\n\n` +
       `🚀 Обучение — ${ruPrice(v.priceTraining)}, 🎨 генерация — ${ruPrice(v.priceGeneration)}.` +
@@ -364,8 +377,8 @@ export const ru: Texts = {
     forwarded: (who, text) => `💬 Сообщение в поддержку от ${who}:\n\n${text}`,
   },
   sets: {
-    previewCaption: (name, minutes) =>
-      `👀 Предпросмотр «${name}» — так примерно выглядит ваш аватар.${minutes ? ` Настоящий будет готов через ~${minutes} мин.` : ''}`,
+    previewCaption: (name, seconds) =>
+      `👀 Предпросмотр «${name}» — так примерно выглядит ваш аватар.${seconds ? ` Настоящий будет готов через ~${ruSpan([seconds, seconds])}.` : ''}`,
     welcomeCaption: (name) => `🎁 Первые снимки с аватаром «${name}»`,
     shootCaption: (title, from, to, total) => `📸 ${title} · ${from === to ? from : `${from}–${to}`} из ${total}`,
     progress: (title, ended, total) => `📸 Фотосессия «${title}»: ${ended}/${total} готово…`,

@@ -18,8 +18,11 @@ type ProgressView = { uploaded: number; min: number; max: number };
 
 /** How many photos an avatar takes (MIN_PHOTOS, MAX_PHOTOS). */
 export type PhotoRange = { min: number; max: number };
-/** How long a training should take, in minutes: the preset's range, or the simulator's own time. */
-type Minutes = [number, number];
+/** How long a training should take, in seconds: the preset's range, or the simulator's own time. */
+type Seconds = [number, number];
+
+/** What a paid action took and what the balance holds after it (domain/billing/ledger.ts). */
+type Receipt = { taken: number; left: number };
 
 type ReviewView = {
   name: string;
@@ -28,7 +31,9 @@ type ReviewView = {
   photos: number;
   preset: TrainingPresetName;
   steps: number;
-  minutes: Minutes;
+  time: Seconds;
+  /** The training's price and the balance now; null while training is free. */
+  cost: { price: number; balance: number } | null;
   /** What the face check said of the set; null when it did not look (a style avatar, FACE_CHECK=off). */
   faces: FaceSummary;
 };
@@ -59,7 +64,7 @@ export type Paid = 'training' | 'generation' | 'shoot';
 export type Texts = {
   menu: { createAvatar: string; myAvatars: string; generate: string; shoots: string; help: string };
   greeting: (name: string, photos: PhotoRange) => string;
-  help: (v: PhotoRange & { minutes: Minutes }) => string;
+  help: (v: PhotoRange & { time: Seconds }) => string;
   chooseFromMenu: string;
   somethingWentWrong: string;
   staleButton: string;
@@ -124,7 +129,7 @@ export type Texts = {
   backToPhotos: string;
   preparing: Name;
   alreadyStarted: string;
-  trainingStarted: (name: string, minutes: Minutes) => string;
+  trainingStarted: (name: string, time: Seconds, receipt: Receipt | null) => string;
   submitFailed: (name: string, temporary: boolean) => string;
   retry: string;
 
@@ -195,6 +200,8 @@ export type Texts = {
     resumeGeneration: string;
     /** A line under a failure message: the price came back to the balance. */
     refunded: (stars: number) => string;
+    /** A line under a paid result: what it took, what is left. */
+    receipt: (r: Receipt) => string;
     balance: (v: BalanceView) => string;
     /** /balance while nothing costs anything. */
     free: string;
@@ -218,7 +225,7 @@ export type Texts = {
 
   /** Pictures made in sets: the preview, the welcome set, photo shoots (domain/sets/). */
   sets: {
-    previewCaption: (name: string, minutesLeft: number | null) => string;
+    previewCaption: (name: string, secondsLeft: number | null) => string;
     welcomeCaption: Name;
     shootCaption: (title: string, from: number, to: number, total: number) => string;
     progress: (title: string, ended: number, total: number) => string;

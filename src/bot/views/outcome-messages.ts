@@ -1,3 +1,4 @@
+import type { Receipt } from '../../domain/billing/ledger.js';
 import type { Likeness } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
@@ -32,15 +33,16 @@ export function generationFailedView(t: Texts, generationId: string, code: Gener
   return view(t.gen.failed(code) + refundLine(t, refunded), [[button(t.gen.again, { action: 'gen_again', generationId })]]);
 }
 
-/** The caption and buttons under a finished picture (or after an album). */
+/** The caption and buttons under a finished picture (or after an album): its likeness, what it took and what is left. */
 export function generationDoneView(
   t: Texts,
   generation: { id: string; avatarId: string },
   avatarName: string,
-  likeness: Likeness | null = null,
+  facts: { likeness?: Likeness | null; receipt?: Receipt | null } = {},
 ): View {
   const generationId = generation.id;
-  return view(t.gen.done(avatarName) + (likeness ? `\n${t.likeness(likeness)}` : ''), [
+  const { likeness, receipt } = facts;
+  return view(t.gen.done(avatarName) + (likeness ? `\n${t.likeness(likeness)}` : '') + (receipt ? `\n${t.stars.receipt(receipt)}` : ''), [
     [button(t.gen.again, { action: 'gen_again', generationId }), button(t.gen.variation, { action: 'gen_vary', generationId })],
     [
       button(t.gen.prompt, { action: 'gen_prompt', generationId }),

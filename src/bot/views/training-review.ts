@@ -1,24 +1,31 @@
 import type { Config } from '../../config.js';
 import type { Avatar } from '../../domain/avatars.js';
 import type { FaceSummary } from '../../domain/faces.js';
-import { expectedMinutes, presetOf } from '../../domain/training/presets.js';
+import { expectedSeconds, presetOf } from '../../domain/training/presets.js';
 import type { Texts } from '../texts/index.js';
 import { refundLine } from './outcome-messages.js';
 import { button, type View, view } from './view.js';
 
-/** What will be trained, before money is spent. */
-export function reviewView(t: Texts, avatar: Avatar, photos: number, faces: FaceSummary, config: Pick<Config, 'fal' | 'training'>): View {
+/** What will be trained, and what it costs against the balance, before money is spent. */
+export function reviewView(
+  t: Texts,
+  avatar: Avatar,
+  facts: { photos: number; faces: FaceSummary; balance: number },
+  config: Pick<Config, 'fal' | 'training' | 'billing'>,
+): View {
+  const price = config.billing.priceTraining;
   const preset = presetOf(avatar, config.training.preset);
   return view(
     t.review({
       name: avatar.name,
       type: avatar.trainingType,
       gender: avatar.gender,
-      photos,
+      photos: facts.photos,
       preset: preset.name,
       steps: preset.steps,
-      minutes: expectedMinutes(config, avatar),
-      faces,
+      time: expectedSeconds(config, avatar),
+      cost: price > 0 ? { price, balance: facts.balance } : null,
+      faces: facts.faces,
     }),
     [
       [button(t.startTraining, { action: 'avatar_train', avatarId: avatar.id })],

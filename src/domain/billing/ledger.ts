@@ -86,6 +86,15 @@ export async function outstandingCharge(db: DbOrTx, chargeKey: string): Promise<
   return Math.max(0, -(row?.n ?? 0));
 }
 
+/** What a paid action took and what the balance holds after it, as the user is told. */
+export type Receipt = { taken: number; left: number };
+
+/** The receipt of a charge, or null when it took nothing (the action was free, or it was refunded). */
+export async function receiptOf(db: DbOrTx, userId: number, chargeKey: string): Promise<Receipt | null> {
+  const taken = await outstandingCharge(db, chargeKey);
+  return taken > 0 ? { taken, left: await balanceOf(db, userId) } : null;
+}
+
 /** Takes back a refund of a charge (the job ran after all), once. */
 export async function chargeAgain(db: DbOrTx, chargeKey: string): Promise<void> {
   await db.execute(sql`

@@ -10,31 +10,28 @@ export type TrainingPreset = {
   steps: number;
   learningRate: number;
   createMasks: boolean;
-  /** What the user is told to expect, in minutes. */
-  expectedMinutes: [number, number];
+  /** What the user is told to expect, in seconds. */
+  expectedSeconds: [number, number];
 };
 
 const TRAINING_PRESETS: Record<TrainingPresetName, TrainingPreset> = {
-  fast: { name: 'fast', steps: 1000, learningRate: 0.0002, createMasks: false, expectedMinutes: [5, 10] },
-  balanced: { name: 'balanced', steps: 2500, learningRate: 0.00009, createMasks: true, expectedMinutes: [15, 25] },
-  quality: { name: 'quality', steps: 4000, learningRate: 0.00005, createMasks: true, expectedMinutes: [30, 45] },
+  fast: { name: 'fast', steps: 1000, learningRate: 0.0002, createMasks: false, expectedSeconds: [300, 600] },
+  balanced: { name: 'balanced', steps: 2500, learningRate: 0.00009, createMasks: true, expectedSeconds: [900, 1500] },
+  quality: { name: 'quality', steps: 4000, learningRate: 0.00005, createMasks: true, expectedSeconds: [1800, 2700] },
 };
 
 /** The preset an avatar was (or will be) trained with: its own once submitted, else the configured one. */
 export const presetOf = (avatar: { trainingPreset: string | null }, fallback: TrainingPresetName): TrainingPreset =>
   TRAINING_PRESETS[(avatar.trainingPreset as TrainingPresetName | null) ?? fallback] ?? TRAINING_PRESETS[fallback];
 
-/** How long a training should take: the preset's estimate — or, with FAL simulated, the simulator's own time. */
-export function expectedMinutes(
+/** How long a training should take, in seconds: the trainer actually configured — the preset's estimate on FAL, the simulator's own time. */
+export function expectedSeconds(
   config: { fal: { simulator?: { trainingSeconds: number } | undefined }; training: { preset: TrainingPresetName } },
   avatar: { trainingPreset: string | null },
 ): [number, number] {
   const simulated = config.fal.simulator;
-  if (simulated) {
-    const minutes = Math.max(1, Math.ceil(simulated.trainingSeconds / 60));
-    return [minutes, minutes];
-  }
-  return presetOf(avatar, config.training.preset).expectedMinutes;
+  if (simulated) return [simulated.trainingSeconds, simulated.trainingSeconds];
+  return presetOf(avatar, config.training.preset).expectedSeconds;
 }
 
 /**
@@ -70,10 +67,10 @@ export function trainingInput(params: {
   };
 }
 
-/** Minutes until a training in progress should have ended, by the same estimate (at least 1); null when it is not training. */
-export async function trainingMinutesLeft(db: Db, config: Parameters<typeof expectedMinutes>[0], avatarId: string): Promise<number | null> {
+/** Seconds until a training in progress should have ended, by the same estimate (at least 1); null when it is not training. */
+export async function trainingSecondsLeft(db: Db, config: Parameters<typeof expectedSeconds>[0], avatarId: string): Promise<number | null> {
   const [avatar] = await db.select().from(avatars).where(eq(avatars.id, avatarId));
   if (avatar?.status !== 'training' || !avatar.trainingStartedAt) return null;
-  const [, upper] = expectedMinutes(config, avatar);
-  return Math.max(1, Math.ceil(upper - (Date.now() - avatar.trainingStartedAt.getTime()) / 60_000));
+  const [, upper] = expectedSeconds(config, avatar);
+  return Math.max(1, Math.ceil(upper - (Date.now() - avatar.trainingStartedAt.getTime()) / 1000));
 }

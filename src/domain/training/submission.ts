@@ -14,7 +14,7 @@ import type { Storage } from '../../storage/storage.js';
 import { TRANSITIONS } from '../avatar-lifecycle.js';
 import { type Avatar, inStatusFor, listPhotos } from '../avatars.js';
 import { chargeTrainingRun, releaseTrainingRun } from '../billing/charges.js';
-import { lockUser } from '../billing/ledger.js';
+import { lockUser, type Receipt, receiptOf, trainingChargeKey } from '../billing/ledger.js';
 import { cancelFalJob, newSubmitKey, type SubmitResult, submitJob, webhookUrlFor } from '../fal-jobs.js';
 import { applyPendingWebhookEvents } from '../fal-webhooks/apply.js';
 import { checkBalance, checkTrainingLimits, type LimitsConfig, type Refusal } from '../limits.js';
@@ -34,7 +34,8 @@ export type SubmissionDeps = {
 const newTriggerPhrase = () => `TOK_${randomBytes(4).toString('hex')}`;
 
 export type BeginResult =
-  | { ok: true; avatar: Avatar }
+  /** `receipt`: what its price took and what is left; null when training is free. */
+  | { ok: true; avatar: Avatar; receipt: Receipt | null }
   /** A limit or the balance stopped it; null: the avatar could not move (a double tap, a stale button). */
   | { ok: false; refusal: Refusal | null };
 
@@ -81,7 +82,7 @@ export async function beginSubmission(db: Db, avatarId: string, config: LimitsCo
       .returning();
     if (!avatar) return { ok: false, refusal: null };
     await chargeTrainingRun(tx, { userId: owner.userId, avatarId, avatarName: avatar.name, submitKey, price });
-    return { ok: true, avatar };
+    return { ok: true, avatar, receipt: await receiptOf(tx, owner.userId, trainingChargeKey(submitKey)) };
   });
 }
 
