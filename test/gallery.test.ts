@@ -56,7 +56,7 @@ t.test('cards: one at a time, edited in place, buttons by status, navigation wra
   const card = lastCall(env, 'sendPhoto')!;
   t.match(
     card.payload.caption,
-    /^🎭 Done ⭐\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов\n📅 Создан: 01\.11\.2026\n📸 Фото: 2\n🎨 Генераций: 1/,
+    /^🎭 Done ⭐\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов\n📅 Создан: 1 нояб\. 2026 г\., \d{2}:\d{2} UTC\n📸 Фото: 2\n🎨 Генераций: 1/,
   );
   const picture = (card.payload.photo as { bytes: Buffer }).bytes;
   t.match(await sharp(picture).metadata(), { width: 720, height: 720, format: 'jpeg' }, 'the card is square: its buttons keep one width');
@@ -286,6 +286,64 @@ t.test('photos and history open inside the card', async (t) => {
   t.match(buttonsOf(photo.payload.reply_markup).at(-1), { callback_data: `gallery_card:${done.id}` });
   await postUpdate(env.app, callbackUpdate(`avatar_history:${done.id}`, 7, ALICE, onCard));
   t.match(lastCall(env, 'editMessageCaption')?.payload.caption, /^📜 История «Done»\n\n1\. .* — on a beach$/);
+});
+
+t.test('the history pages back through every picture, and each one opens again', async (t) => {
+  const env = await buildTestApp(t);
+  const { alice, done } = await threeAvatars(env);
+  // The seeded picture is the oldest, eleven more follow a day apart: twelve in all, the oldest two on page two.
+  await env.deps.db.update(generations).set({ createdAt: new Date(Date.UTC(2026, 10, 2, 8)) }).where(eq(generations.avatarId, done.id));
+  for (let i = 1; i <= 11; i++) {
+    const key = `avatars/${done.id}/generations/h${i}/1.jpg`;
+    await env.deps.storage.put(key, await jpeg(640, 480, `h${i}`));
+    await env.deps.db.insert(generations).values({
+      avatarId: done.id,
+      userId: alice.id,
+      prompt: `picture ${i}`,
+      fullPrompt: `TOK picture ${i}`,
+      modelId: 'fal-ai/flux-lora',
+      format: 'portrait',
+      status: 'completed',
+      storageKeys: [key],
+      imageUrls: [`https://v3.fal.media/files/x/h${i}.jpg`],
+      createdAt: new Date(Date.UTC(2026, 10, 10 + i, 9, 30)),
+    });
+  }
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+  await postUpdate(env.app, callbackUpdate(`avatar_history:${done.id}`, 7, ALICE, onCard));
+  const first = lastCall(env, 'editMessageCaption')!;
+  const lines = String(first.payload.caption).split('\n').slice(2);
+  t.equal(lines.length, 10, 'ten a page');
+  t.equal(lines[0], '1. 21 нояб. 2026 г., 09:30 UTC — picture 11', 'newest first, the date written one way with its zone');
+  const buttons = buttonsOf(first.payload.reply_markup);
+  t.same(
+    buttons.slice(0, 10).map((b) => b.text),
+    ['🖼 1', '🖼 2', '🖼 3', '🖼 4', '🖼 5', '🖼 6', '🖼 7', '🖼 8', '🖼 9', '🖼 10'],
+  );
+  const older = buttons.find((b) => b.text === '◀️ Раньше');
+  t.equal(older?.callback_data, `avatar_history:${done.id}:1`);
+
+  await postUpdate(env.app, callbackUpdate(older!.callback_data, 7, ALICE, onCard));
+  const second = lastCall(env, 'editMessageCaption')!;
+  t.match(second.payload.caption, /\n\n11\. 11 нояб\. 2026 г\., 09:30 UTC — picture 1\n12\. .* — on a beach$/, 'the older pictures');
+  const back = buttonsOf(second.payload.reply_markup);
+  t.notOk(back.some((b) => b.text === '◀️ Раньше'), 'nothing older than the last page');
+  t.equal(back.find((b) => b.text === 'Новее ▶️')?.callback_data, `avatar_history:${done.id}`);
+
+  const oldest = back.find((b) => b.text === '🖼 12')!;
+  const [seeded] = await env.deps.db.select().from(generations).where(eq(generations.prompt, 'on a beach'));
+  t.equal(oldest.callback_data, `gen_show:${seeded!.id}`);
+  const photos = env.telegram.callsOf('sendPhoto').length;
+  await postUpdate(env.app, callbackUpdate(oldest.callback_data, 7, ALICE, onCard));
+  const sent = env.telegram.callsOf('sendPhoto').slice(photos);
+  t.equal(sent.length, 1, 'the oldest picture is sent again');
+  t.match(sent[0]!.payload.caption, /^📜 «Done», \d+ нояб\. 2026 г\., \d{2}:\d{2} UTC\n«on a beach»$/);
+  t.ok(sent[0]!.payload.photo, 'from storage');
+  t.match(
+    buttonsOf(sent[0]!.payload.reply_markup).map((b) => b.callback_data),
+    [`gen_again:${seeded!.id}`, `gen_vary:${seeded!.id}`, `gen_prompt:${seeded!.id}`],
+    'with the buttons it came with',
+  );
 });
 
 t.test('a button its avatar outgrew answers "outdated" and redraws the card it sits on', async (t) => {

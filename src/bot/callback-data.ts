@@ -36,13 +36,15 @@ type Actions = {
   gen_confirm: { avatarId: string };
   gen_skip: { avatarId: string };
   gen_vote: { generationId: string; vote: 'up' | 'down' };
+  gen_show: { generationId: string };
   shoot_list: { avatarId: string };
   shoot_pick: { avatarId: string; theme: string };
   shoot_go: { avatarId: string; theme: string };
   gallery_photos: { avatarId: string; index: number };
   gallery_card: { avatarId: string };
   avatar_main: { avatarId: string };
-  avatar_history: { avatarId: string };
+  /** `page`: 0 for the newest ten, 1 for the ten before them, … */
+  avatar_history: { avatarId: string; page: number };
   avatar_history_best: { avatarId: string };
   avatar_rename: { avatarId: string };
   avatar_stop: { avatarId: string };
@@ -138,6 +140,7 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
     parse: (m) => ({ generationId: m[1]!, vote: m[2] as 'up' | 'down' }),
     format: (a) => `${a.generationId}:${a.vote}`,
   },
+  gen_show: { pattern: new RegExp(`^gen_show:(${UUID})$`), parse: (m) => ({ generationId: m[1]! }), format: (a) => a.generationId },
   shoot_list: byAvatar('shoot_list'),
   shoot_pick: byTheme('shoot_pick'),
   shoot_go: byTheme('shoot_go'),
@@ -148,7 +151,12 @@ const codecs: { [K in keyof Actions]: Codec<K> } = {
   },
   gallery_card: byAvatar('gallery_card'),
   avatar_main: byAvatar('avatar_main'),
-  avatar_history: byAvatar('avatar_history'),
+  avatar_history: {
+    // The first page is spelt `avatar_history:<id>`, as before there were pages: old buttons keep working.
+    pattern: new RegExp(`^avatar_history:(${UUID})(?::(\\d{1,4}))?$`),
+    parse: (m) => ({ avatarId: m[1]!, page: Number(m[2] ?? 0) }),
+    format: (a) => (a.page > 0 ? `${a.avatarId}:${a.page}` : a.avatarId),
+  },
   avatar_history_best: byAvatar('avatar_history_best'),
   avatar_rename: byAvatar('avatar_rename'),
   avatar_stop: byAvatar('avatar_stop'),

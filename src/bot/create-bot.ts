@@ -12,6 +12,7 @@ import { faceFlagsFeature } from './features/face-flags.js';
 import { galleryFeature } from './features/gallery.js';
 import { generateFeature } from './features/generate.js';
 import { helpFeature } from './features/help.js';
+import { historyFeature } from './features/history.js';
 import { ideasFeature } from './features/ideas.js';
 import { shootsFeature } from './features/shoots.js';
 import { starsFeature } from './features/stars.js';
@@ -97,6 +98,7 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
   bot.use(startTrainingFeature(deps));
 
   bot.use(galleryFeature(deps));
+  bot.use(historyFeature(deps));
   bot.use(deleteAvatarFeature(deps));
 
   bot.use(shootsFeature(deps));

@@ -4,6 +4,7 @@ import { generationPictures } from '../domain/generation/images.js';
 import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
 import { createFalImageFetcher } from '../fal/fal-http.js';
+import { sendPictures } from './photo-message.js';
 import { GoneError, isSetNotification, type SenderDeps, sendSetMessage } from './set-sender.js';
 import { langOf, texts } from './texts/index.js';
 import {
@@ -41,19 +42,9 @@ async function sendGeneration(
   const p = notification.payload as Extract<Notification['payload'], { type: 'generation_completed' }>;
   const found = await generationPictures(deps.db, deps.storage, p.generationId, fetchImage, deps.faces);
   if (!found) throw new GoneError(`generation ${p.generationId} is gone`);
-  const media = found.pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
   const receipt = await receiptOf(deps.db, found.generation.userId, generationChargeKey(found.generation.id));
   const v = generationDoneView(texts[langOf(p.languageCode)], found.generation, p.avatarName, { likeness: found.likeness, receipt });
-  if (media.length === 1) {
-    const message = await telegram.sendPhoto(notification.chatId, media[0]!, { caption: v.text, ...v.markup });
-    return message.message_id;
-  }
-  await telegram.sendMediaGroup(
-    notification.chatId,
-    media.map((m, i) => ({ type: 'photo' as const, media: m, ...(i === 0 ? { caption: v.text } : {}) })),
-  );
-  const buttons = await telegram.sendMessage(notification.chatId, v.text, v.markup);
-  return buttons.message_id;
+  return sendPictures(telegram, notification.chatId, found.pictures, v);
 }
 
 /** Delivers outbox messages through the Bot API and says how a failure should be treated. */

@@ -1,4 +1,6 @@
+import type { Telegram } from 'telegraf';
 import type { AvatarPhoto } from '../domain/avatars.js';
+import type { GenerationPicture } from '../domain/generation/images.js';
 import type { Storage } from '../storage/storage.js';
 import { isNotModified } from './actions.js';
 import type { BotContext } from './context.js';
@@ -33,4 +35,18 @@ export async function photoMedia(storage: Storage, photo: AvatarPhoto): Promise<
   if (photo.telegramFileId) return photo.telegramFileId;
   const thumbnail = photo.thumbnailKey ? await storage.get(photo.thumbnailKey) : null;
   return { source: thumbnail ?? (await storage.get(photo.storageKey)) ?? PLACEHOLDER_PNG };
+}
+
+/**
+ * A generation's pictures: one photo with the view as its caption and buttons, or an album followed
+ * by the view as a message (an album carries no buttons). Returns the id of the message with the buttons.
+ */
+export async function sendPictures(telegram: Telegram, chatId: number, pictures: GenerationPicture[], v: View): Promise<number> {
+  const media = pictures.map((picture) => (typeof picture === 'string' ? picture : { source: picture }));
+  if (media.length === 1) return (await telegram.sendPhoto(chatId, media[0]!, { caption: v.text, ...v.markup })).message_id;
+  await telegram.sendMediaGroup(
+    chatId,
+    media.map((m, i) => ({ type: 'photo' as const, media: m, ...(i === 0 ? { caption: v.text } : {}) })),
+  );
+  return (await telegram.sendMessage(chatId, v.text, v.markup)).message_id;
 }

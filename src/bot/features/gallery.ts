@@ -1,7 +1,6 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
-import { generationHistory } from '../../domain/generation/queries.js';
 import { cardPicture } from '../../domain/photo-pipeline.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
@@ -12,7 +11,6 @@ import { type Media, photoMedia, showPhotoMessage } from '../photo-message.js';
 import { PLACEHOLDER_PNG } from '../placeholder-png.js';
 import { texts } from '../texts/index.js';
 import { cardView, emptyGalleryView } from '../views/gallery-card.js';
-import { historyView } from '../views/history.js';
 import { mainMenuKeyboard } from '../views/main-menu.js';
 import { galleryPhotoView } from '../views/photo-browser.js';
 import { stopConfirmView } from '../views/stop-confirm.js';
@@ -72,7 +70,7 @@ export async function answerStale(ctx: CallbackContext, deps: BotDeps, avatarId:
   if (pressedOnCard(ctx)) await showGallery(ctx, deps, { avatarId, edit: true });
 }
 
-/** "🎭 Мои аватары": one card at a time, edited in place; main, photos, history, rename, stop training. */
+/** "🎭 Мои аватары": one card at a time, edited in place; main, photos, rename, stop training (history: history.ts). */
 export function galleryFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
   const onCard = (ctx: CallbackContext, avatarId: string) => showGallery(ctx, deps, { avatarId, edit: pressedOnPhoto(ctx) });
@@ -119,17 +117,6 @@ export function galleryFeature(deps: BotDeps) {
       await showPhotoMessage(ctx, media, galleryPhotoView(ctx.t, avatar.id, index, photos.length), pressedOnPhoto(ctx));
     }),
   );
-
-  for (const [action, order] of [
-    ['avatar_history', 'date'],
-    ['avatar_history_best', 'likeness'],
-  ] as const)
-    feature.use(
-      onAvatarAction(action, deps, async (ctx, avatar) => {
-        await ctx.answerCbQuery();
-        await editPressedMessage(ctx, historyView(ctx.t, avatar, await generationHistory(deps.db, avatar.id, order), order));
-      }),
-    );
 
   feature.use(
     onAvatarAction('avatar_rename', deps, async (ctx, avatar) => {

@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size, span, trainerProgress } from './format.js';
+import { dateTimeFormat, progressLine, range, size, span, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const enStatus: Record<AvatarStatus, string> = {
@@ -50,9 +50,7 @@ const enPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'free');
 const enReceipt = (r: { taken: number; left: number }) => `⭐ ${r.taken} ⭐ taken, ${r.left} ⭐ left on your balance.`;
 const enSpan = (seconds: [number, number]) => span(seconds, { s: 's', min: 'min' });
 
-// One formatter for all: toLocaleDateString builds a new one per call (~60 µs, a gallery card shows several dates).
-const enDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC' });
-const enDate = (date: Date) => enDateFormat.format(date);
+const enDate = dateTimeFormat('en-GB');
 
 const enPreset: Record<TrainingPresetName, string> = { fast: 'Fast', balanced: 'Balanced', quality: 'Quality' };
 
@@ -261,6 +259,9 @@ export const en: Texts = {
     historyEmpty: (name) => `📜 History of “${name}”\n\nNo generations yet.`,
     historyTitle: (name) => `📜 History of “${name}”`,
     historyByLikenessTitle: (name) => `📜 History of “${name}” · most alike first`,
+    historyOlder: '◀️ Older',
+    historyNewer: 'Newer ▶️',
+    reopened: (v) => `📜 “${v.name}”, ${v.date}\n“${v.prompt}”`,
     historyByLikeness: '🎯 Most alike first',
     historyByDate: '🕒 Newest first',
     stopConfirm: (name) =>
@@ -300,6 +301,7 @@ export const en: Texts = {
     daily: (v) =>
       `📅 You started ${v.max} trainings in the last 24 hours — the daily maximum.\n\n` + `You can start the next one in ${v.in}.`,
   },
+  date: enDate,
   duration: (ms) => {
     if (ms < 60_000) return `${Math.max(1, Math.ceil(ms / 1000))} s`;
     const minutes = Math.max(1, Math.ceil(ms / 60_000));

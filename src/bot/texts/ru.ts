@@ -5,7 +5,7 @@ import type { EntryKind } from '../../domain/billing/ledger.js';
 import type { FaceSummary } from '../../domain/faces.js';
 import type { GenerationFailure } from '../../domain/generation/result.js';
 import type { TrainingFailureNotice } from '../../domain/notifications.js';
-import { progressLine, range, size, span, trainerProgress } from './format.js';
+import { dateTimeFormat, progressLine, range, size, span, trainerProgress } from './format.js';
 import type { Texts } from './types.js';
 
 const ruStatus: Record<AvatarStatus, string> = {
@@ -57,9 +57,7 @@ const ruPictures = (n: number) => {
 const ruReceipt = (r: { taken: number; left: number }) => `⭐ Списано ${r.taken} ⭐, на балансе ${r.left} ⭐.`;
 const ruSpan = (seconds: [number, number]) => span(seconds, { s: 'с', min: 'мин' });
 
-// One formatter for all: toLocaleDateString builds a new one per call (~60 µs, a gallery card shows several dates).
-const ruDateFormat = new Intl.DateTimeFormat('ru-RU', { timeZone: 'UTC' });
-const ruDate = (date: Date) => ruDateFormat.format(date);
+const ruDate = dateTimeFormat('ru-RU');
 
 const ruPreset: Record<TrainingPresetName, string> = { fast: 'Быстрый', balanced: 'Сбалансированный', quality: 'Качественный' };
 
@@ -270,6 +268,9 @@ export const ru: Texts = {
     historyEmpty: (name) => `📜 История «${name}»\n\nГенераций пока нет.`,
     historyTitle: (name) => `📜 История «${name}»`,
     historyByLikenessTitle: (name) => `📜 История «${name}» · по сходству`,
+    historyOlder: '◀️ Раньше',
+    historyNewer: 'Новее ▶️',
+    reopened: (v) => `📜 «${v.name}», ${v.date}\n«${v.prompt}»`,
     historyByLikeness: '🎯 По сходству',
     historyByDate: '🕒 По дате',
     stopConfirm: (name) =>
@@ -310,6 +311,7 @@ export const ru: Texts = {
       `📅 За последние 24 часа вы запустили ${v.max} обучения — это максимум на сутки.\n\n` +
       `Следующее можно будет запустить через ${v.in}.`,
   },
+  date: ruDate,
   duration: (ms) => {
     if (ms < 60_000) return `${Math.max(1, Math.ceil(ms / 1000))} с`;
     const minutes = Math.max(1, Math.ceil(ms / 60_000));

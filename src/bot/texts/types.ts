@@ -158,6 +158,10 @@ export type Texts = {
     historyEmpty: Name;
     historyTitle: Name;
     historyByLikenessTitle: Name;
+    historyOlder: string;
+    historyNewer: string;
+    /** The caption of a picture sent again from the history. */
+    reopened: (v: { name: string; date: string; prompt: string }) => string;
     historyByLikeness: string;
     historyByDate: string;
     stopConfirm: Name;
@@ -187,6 +191,8 @@ export type Texts = {
     daily: (v: { max: number; in: string }) => string;
   };
   /** "3 h 20 min": how long until something frees up. */
+  /** A moment, written one way everywhere (format.ts `dateTimeFormat`). */
+  date: (date: Date) => string;
   duration: (ms: number) => string;
 
   stars: {

@@ -19,7 +19,7 @@ export function cardView(t: Texts, cards: AvatarCard[], index: number): View {
   if (canBeMain(card) && !card.isMain) rows.push([button(g.makeMain, { action: 'avatar_main', avatarId })]);
   rows.push([
     button(g.photos, { action: 'gallery_photos', avatarId, index: 0 }),
-    button(g.history, { action: 'avatar_history', avatarId }),
+    button(g.history, { action: 'avatar_history', avatarId, page: 0 }),
   ]);
   rows.push([button(g.rename, { action: 'avatar_rename', avatarId }), button(g.delete, { action: 'avatar_delete', avatarId })]);
   rows.push([button(g.back, { action: 'gallery_close' })]);

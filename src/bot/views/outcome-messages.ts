@@ -38,11 +38,11 @@ export function generationDoneView(
   t: Texts,
   generation: { id: string; avatarId: string },
   avatarName: string,
-  facts: { likeness?: Likeness | null; receipt?: Receipt | null } = {},
+  facts: { likeness?: Likeness | null; receipt?: Receipt | null; title?: string } = {},
 ): View {
   const generationId = generation.id;
-  const { likeness, receipt } = facts;
-  return view(t.gen.done(avatarName) + (likeness ? `\n${t.likeness(likeness)}` : '') + (receipt ? `\n${t.stars.receipt(receipt)}` : ''), [
+  const { likeness, receipt, title = t.gen.done(avatarName) } = facts;
+  return view(title + (likeness ? `\n${t.likeness(likeness)}` : '') + (receipt ? `\n${t.stars.receipt(receipt)}` : ''), [
     [button(t.gen.again, { action: 'gen_again', generationId }), button(t.gen.variation, { action: 'gen_vary', generationId })],
     [
       button(t.gen.prompt, { action: 'gen_prompt', generationId }),

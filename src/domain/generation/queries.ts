@@ -29,15 +29,20 @@ export type HistoryOrder = 'date' | 'likeness';
 
 /**
  * An avatar's completed generations for its history: newest first, or most alike
- * first (docs: README, Faces), unscored ones last.
+ * first (docs: README, Faces), unscored ones last; `offset` pages back through older ones.
  */
-export async function generationHistory(db: Db, avatarId: string, order: HistoryOrder, limit = 10): Promise<Generation[]> {
+export async function generationHistory(db: Db, avatarId: string, order: HistoryOrder, limit = 10, offset = 0): Promise<Generation[]> {
   return db
     .select()
     .from(generations)
     .where(and(eq(generations.avatarId, avatarId), eq(generations.status, 'completed')))
-    .orderBy(...(order === 'likeness' ? [sql`${generations.likeness} desc nulls last`] : []), desc(generations.createdAt))
-    .limit(limit);
+    .orderBy(
+      ...(order === 'likeness' ? [sql`${generations.likeness} desc nulls last`] : []),
+      desc(generations.createdAt),
+      desc(generations.id),
+    )
+    .limit(limit)
+    .offset(offset);
 }
 
 /** Remembers the "Генерирую…" message of a generation. */
