@@ -18,6 +18,8 @@ const integer = z.coerce.number({ error: 'must be a whole number' }).int('must b
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 /** Telegram takes 1-10000 Stars in one invoice. */
 const MAX_INVOICE_STARS = 10_000;
+/** The per-day limits while FAL is simulated: nothing is paid for, and trying things takes many runs. */
+const PLAYGROUND_PER_DAY = 50;
 const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
 /** A LoRA trainer on FAL. The pro trainer left FAL when BFL ended its finetuning API; avatars it trained still draw. */
 const trainer = z
@@ -84,7 +86,8 @@ const envSchema = z
     PREVIEW_MODEL: z.enum(PREVIEW_MODELS, { error: `must be one of ${PREVIEW_MODELS.join(', ')}` }).default(PREVIEW_MODELS[0]),
     PREVIEW_PICTURES: integer.min(0).max(4).default(2),
     WELCOME_PICTURES: integer.min(0).max(10).default(4),
-    MAX_SHOOTS_PER_DAY_PER_USER: integer.min(0).max(100).default(5),
+    // Unset: 5 a day; with FAL simulated (the playground) 50, so trying things is not stopped by a day's limit.
+    MAX_SHOOTS_PER_DAY_PER_USER: integer.min(0).max(100).optional(),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
     CHECK_STATUS_BUDGET_MS: integer.min(1000).max(300_000).default(20_000),
@@ -93,7 +96,8 @@ const envSchema = z
     MAX_RUNNING_GENERATIONS: integer.min(1).max(10).default(1),
     MAX_AVATARS_PER_USER: integer.min(1).max(1000).default(10),
     MAX_TRAININGS_IN_FLIGHT_PER_USER: integer.min(1).max(100).default(1),
-    MAX_TRAININGS_PER_DAY_PER_USER: integer.min(1).max(1000).default(3),
+    // Unset: 3 a day; with FAL simulated 50 (see MAX_SHOOTS_PER_DAY_PER_USER).
+    MAX_TRAININGS_PER_DAY_PER_USER: integer.min(1).max(1000).optional(),
     PRICE_TRAINING: stars.default(0),
     PRICE_GENERATION: stars.default(0),
     PRICE_SHOOT: stars.default(0),
@@ -259,7 +263,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       previewModel: e.PREVIEW_MODEL,
       previewPictures: e.PREVIEW_PICTURES,
       welcomePictures: e.WELCOME_PICTURES,
-      shootsPerDay: e.MAX_SHOOTS_PER_DAY_PER_USER,
+      shootsPerDay: e.MAX_SHOOTS_PER_DAY_PER_USER ?? (simulated ? PLAYGROUND_PER_DAY : 5),
     },
     generation: {
       loraScale: e.GENERATION_LORA_SCALE,
@@ -270,7 +274,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     limits: {
       avatarsPerUser: e.MAX_AVATARS_PER_USER,
       trainingsInFlightPerUser: e.MAX_TRAININGS_IN_FLIGHT_PER_USER,
-      trainingsPerDayPerUser: e.MAX_TRAININGS_PER_DAY_PER_USER,
+      trainingsPerDayPerUser: e.MAX_TRAININGS_PER_DAY_PER_USER ?? (simulated ? PLAYGROUND_PER_DAY : 3),
     },
     /** Telegram Stars: off while both prices are 0. */
     billing: {

@@ -36,7 +36,12 @@ t.test('Stars are off while both prices are 0; packs are sorted and deduplicated
   const free = loadConfig({});
   t.equal(free.billing.enabled, false);
   t.same(free.billing.packs, [100, 300, 1000]);
-  t.same(free.limits, { avatarsPerUser: 10, trainingsInFlightPerUser: 1, trainingsPerDayPerUser: 3 });
+  t.same(free.limits, { avatarsPerUser: 10, trainingsInFlightPerUser: 1, trainingsPerDayPerUser: 50 }, 'the playground: 50 a day');
+  t.equal(free.sets.shootsPerDay, 50);
+  const real = loadConfig({ FAL_KEY: 'k' });
+  t.same(real.limits, { avatarsPerUser: 10, trainingsInFlightPerUser: 1, trainingsPerDayPerUser: 3 }, 'a real FAL: 3 a day');
+  t.equal(real.sets.shootsPerDay, 5);
+  t.equal(loadConfig({ MAX_TRAININGS_PER_DAY_PER_USER: '2' }).limits.trainingsPerDayPerUser, 2, 'a set limit is kept, simulated or not');
   const paid = loadConfig({ PRICE_GENERATION: '5', STAR_PACKS: '500, 50,500' });
   t.equal(paid.billing.enabled, true);
   t.same(paid.billing.packs, [50, 500]);

@@ -292,7 +292,10 @@ t.test('the history pages back through every picture, and each one opens again',
   const env = await buildTestApp(t);
   const { alice, done } = await threeAvatars(env);
   // The seeded picture is the oldest, eleven more follow a day apart: twelve in all, the oldest two on page two.
-  await env.deps.db.update(generations).set({ createdAt: new Date(Date.UTC(2026, 10, 2, 8)) }).where(eq(generations.avatarId, done.id));
+  await env.deps.db
+    .update(generations)
+    .set({ createdAt: new Date(Date.UTC(2026, 10, 2, 8)) })
+    .where(eq(generations.avatarId, done.id));
   for (let i = 1; i <= 11; i++) {
     const key = `avatars/${done.id}/generations/h${i}/1.jpg`;
     await env.deps.storage.put(key, await jpeg(640, 480, `h${i}`));
@@ -327,7 +330,10 @@ t.test('the history pages back through every picture, and each one opens again',
   const second = lastCall(env, 'editMessageCaption')!;
   t.match(second.payload.caption, /\n\n11\. 11 нояб\. 2026 г\., 09:30 UTC — picture 1\n12\. .* — on a beach$/, 'the older pictures');
   const back = buttonsOf(second.payload.reply_markup);
-  t.notOk(back.some((b) => b.text === '◀️ Раньше'), 'nothing older than the last page');
+  t.notOk(
+    back.some((b) => b.text === '◀️ Раньше'),
+    'nothing older than the last page',
+  );
   t.equal(back.find((b) => b.text === 'Новее ▶️')?.callback_data, `avatar_history:${done.id}`);
 
   const oldest = back.find((b) => b.text === '🖼 12')!;

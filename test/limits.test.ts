@@ -85,3 +85,30 @@ t.test('MAX_TRAININGS_PER_DAY_PER_USER: counted over 24 hours; a refused or fail
   const runs = await env.deps.db.select().from(trainingRuns).where(eq(trainingRuns.submitKey, row!.submitKey!));
   t.equal(runs.length, 1, 'the attempt is recorded by its submit key');
 });
+
+t.test('the day’s limit is told when a new avatar is started, before its photos; the wizard goes on', async (t) => {
+  const env = await buildTestApp(t, { MAX_TRAININGS_PER_DAY_PER_USER: '1' });
+  const user = await userOf(env, ALICE);
+  const avatar = await seedAvatar(env, user.id, 'today', 'completed', new Date());
+  await postUpdate(env.app, textUpdate('➕ Создать аватар'));
+  t.equal(sentTo(env, ALICE, '📅').length, 0, 'nothing said while a training is left today');
+  t.equal(sentTo(env, ALICE, '🎭 Какой аватар создаём?').length, 1);
+
+  await env.deps.db
+    .insert(trainingRuns)
+    .values({ submitKey: 'today', userId: user.id, avatarId: avatar.id, startedAt: new Date(Date.now() - 3600_000) });
+  await postUpdate(env.app, textUpdate('➕ Создать аватар'));
+  const told = sentTo(env, ALICE, '📅');
+  t.equal(told.length, 1);
+  t.match(
+    told[0]?.payload.text,
+    /вы запустили 1 обучение — это максимум на сутки\.\n\nАватар можно подготовить уже сейчас, а обучение запустить через 23 ч( \d+ мин)?\./,
+  );
+  const questions = sentTo(env, ALICE, '🎭 Какой аватар создаём?');
+  t.equal(questions.length, 2, 'and the type question follows');
+  t.ok(
+    env.telegram.calls.indexOf(env.telegram.calls.find((c) => c.payload === told[0]!.payload)!) <
+      env.telegram.calls.indexOf(env.telegram.calls.find((c) => c.payload === questions[1]!.payload)!),
+    'the limit first, the question below it',
+  );
+});

@@ -45,6 +45,18 @@ export async function checkTrainingLimits(tx: DbOrTx, userId: number, config: Li
     const freesAt = new Date((first.startedAt ?? first.updatedAt).getTime() + expected * 1000);
     return { reason: 'in_flight', max: trainingsInFlightPerUser, running: first.name, freesAt };
   }
+  return dailyTrainingRefusal(tx, userId, trainingsPerDayPerUser);
+}
+
+/**
+ * The day's trainings are used up: when the next one may start. Also asked before a new avatar's
+ * photos are uploaded, so nobody prepares ten photos to learn the limit only at the end.
+ */
+export async function dailyTrainingRefusal(
+  tx: DbOrTx,
+  userId: number,
+  trainingsPerDayPerUser: number,
+): Promise<Extract<Refusal, { reason: 'daily' }> | null> {
   const today = await tx
     .select({ startedAt: trainingRuns.startedAt })
     .from(trainingRuns)

@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { isUnfinished } from '../../domain/avatar-lifecycle.js';
 import { createDraftAvatar, findUnfinishedAvatar } from '../../domain/avatars.js';
-import { checkAvatarLimit } from '../../domain/limits.js';
+import { checkAvatarLimit, dailyTrainingRefusal } from '../../domain/limits.js';
 import { clearWizardState, setWizardState, type WizardState } from '../../domain/wizard-state.js';
 import { type CallbackContext, onAction, onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -50,7 +50,14 @@ export function createAvatarFeature(deps: BotDeps) {
   async function refusedByAvatarLimit(ctx: BotContext): Promise<boolean> {
     const refusal = ctx.user ? await checkAvatarLimit(deps.db, ctx.user.id, deps.config.limits.avatarsPerUser) : null;
     if (refusal) await ctx.reply(limitText(ctx.t, refusal));
+    else if (ctx.user) await warnDailyLimit(ctx, ctx.user.id);
     return refusal !== null;
+  }
+
+  /** The day's trainings are used up: said now, before the photos, and the wizard goes on. */
+  async function warnDailyLimit(ctx: BotContext, userId: number): Promise<void> {
+    const daily = await dailyTrainingRefusal(deps.db, userId, deps.config.limits.trainingsPerDayPerUser);
+    if (daily) await ctx.reply(ctx.t.limits.dailyAhead({ max: daily.max, in: ctx.t.duration(daily.freesAt.getTime() - Date.now()) }));
   }
 
   feature.hears([texts.ru.menu.createAvatar, texts.en.menu.createAvatar], async (ctx) => {

@@ -300,6 +300,9 @@ export const en: Texts = {
       `It should finish in about ${v.in} — then start this one.`,
     daily: (v) =>
       `📅 You started ${v.max} trainings in the last 24 hours — the daily maximum.\n\n` + `You can start the next one in ${v.in}.`,
+    dailyAhead: (v) =>
+      `📅 You started ${v.max} trainings in the last 24 hours — the daily maximum.\n\n` +
+      `You can prepare the avatar now and start its training in ${v.in}.`,
   },
   date: enDate,
   duration: (ms) => {

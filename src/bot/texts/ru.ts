@@ -46,13 +46,15 @@ const ruKind: Record<EntryKind, string> = {
 };
 
 const ruPrice = (stars: number) => (stars > 0 ? `${stars} ⭐` : 'бесплатно');
-/** "снимок", "снимка", "снимков" by the number. */
-const ruPictures = (n: number) => {
+/** The word for `n` things: `one` (1, 21), `few` (2–4, 22–24), `many` (5–20, 11–14, …). */
+const ruPlural = (n: number, one: string, few: string, many: string) => {
   const tens = n % 100;
   const ones = n % 10;
-  if (tens >= 11 && tens <= 14) return 'снимков';
-  return ones === 1 ? 'снимок' : ones >= 2 && ones <= 4 ? 'снимка' : 'снимков';
+  if (tens >= 11 && tens <= 14) return many;
+  return ones === 1 ? one : ones >= 2 && ones <= 4 ? few : many;
 };
+const ruPictures = (n: number) => ruPlural(n, 'снимок', 'снимка', 'снимков');
+const ruTrainings = (n: number) => `${n} ${ruPlural(n, 'обучение', 'обучения', 'обучений')}`;
 
 const ruReceipt = (r: { taken: number; left: number }) => `⭐ Списано ${r.taken} ⭐, на балансе ${r.left} ⭐.`;
 const ruSpan = (seconds: [number, number]) => span(seconds, { s: 'с', min: 'мин' });
@@ -308,8 +310,11 @@ export const ru: Texts = {
       `⏳ Сейчас обучается «${v.running}»: одновременно можно обучать ${v.max === 1 ? 'один аватар' : `не больше ${v.max} аватаров`}.\n\n` +
       `Оно закончится примерно через ${v.in} — тогда запустите это обучение.`,
     daily: (v) =>
-      `📅 За последние 24 часа вы запустили ${v.max} обучения — это максимум на сутки.\n\n` +
+      `📅 За последние 24 часа вы запустили ${ruTrainings(v.max)} — это максимум на сутки.\n\n` +
       `Следующее можно будет запустить через ${v.in}.`,
+    dailyAhead: (v) =>
+      `📅 За последние 24 часа вы запустили ${ruTrainings(v.max)} — это максимум на сутки.\n\n` +
+      `Аватар можно подготовить уже сейчас, а обучение запустить через ${v.in}.`,
   },
   date: ruDate,
   duration: (ms) => {

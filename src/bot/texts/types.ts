@@ -189,6 +189,8 @@ export type Texts = {
     avatars: (max: number) => string;
     inFlight: (v: { max: number; running: string; in: string }) => string;
     daily: (v: { max: number; in: string }) => string;
+    /** Said when a new avatar is started while the day's trainings are used up: before its photos, not after. */
+    dailyAhead: (v: { max: number; in: string }) => string;
   };
   /** "3 h 20 min": how long until something frees up. */
   /** A moment, written one way everywhere (format.ts `dateTimeFormat`). */
