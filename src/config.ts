@@ -18,7 +18,7 @@ const integer = z.coerce.number({ error: 'must be a whole number' }).int('must b
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 /** Telegram takes 1-10000 Stars in one invoice. */
 const MAX_INVOICE_STARS = 10_000;
-/** The per-day limits while FAL is simulated: nothing is paid for, and trying things takes many runs. */
+/** The per-day limits (trainings, shoots) unless set, while FAL is simulated: nothing is paid for, trying takes many runs. */
 const PLAYGROUND_PER_DAY = 50;
 const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
 /** A LoRA trainer on FAL. The pro trainer left FAL when BFL ended its finetuning API; avatars it trained still draw. */
@@ -86,7 +86,6 @@ const envSchema = z
     PREVIEW_MODEL: z.enum(PREVIEW_MODELS, { error: `must be one of ${PREVIEW_MODELS.join(', ')}` }).default(PREVIEW_MODELS[0]),
     PREVIEW_PICTURES: integer.min(0).max(4).default(2),
     WELCOME_PICTURES: integer.min(0).max(10).default(4),
-    // Unset: 5 a day; with FAL simulated (the playground) 50, so trying things is not stopped by a day's limit.
     MAX_SHOOTS_PER_DAY_PER_USER: integer.min(0).max(100).optional(),
     TRAINING_TIMEOUT_MINUTES: integer.min(1).default(180),
     SUBMIT_STUCK_MINUTES: integer.min(1).default(10),
@@ -96,7 +95,6 @@ const envSchema = z
     MAX_RUNNING_GENERATIONS: integer.min(1).max(10).default(1),
     MAX_AVATARS_PER_USER: integer.min(1).max(1000).default(10),
     MAX_TRAININGS_IN_FLIGHT_PER_USER: integer.min(1).max(100).default(1),
-    // Unset: 3 a day; with FAL simulated 50 (see MAX_SHOOTS_PER_DAY_PER_USER).
     MAX_TRAININGS_PER_DAY_PER_USER: integer.min(1).max(1000).optional(),
     PRICE_TRAINING: stars.default(0),
     PRICE_GENERATION: stars.default(0),
