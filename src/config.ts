@@ -18,8 +18,7 @@ const integer = z.coerce.number({ error: 'must be a whole number' }).int('must b
 const port = integer.min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 /** Telegram takes 1-10000 Stars in one invoice. */
 const MAX_INVOICE_STARS = 10_000;
-/** The per-day limits (trainings, shoots) unless set, while FAL is simulated: nothing is paid for, trying takes many runs. */
-const PLAYGROUND_PER_DAY = 50;
+const PLAYGROUND_PER_DAY = 50; // per-day trainings and shoots unless set, with FAL simulated: nothing is paid, trying takes runs
 const stars = integer.min(0, 'must be 0 (free) or more Stars').max(MAX_INVOICE_STARS, `must be at most ${MAX_INVOICE_STARS} Stars`);
 /** A LoRA trainer on FAL. The pro trainer left FAL when BFL ended its finetuning API; avatars it trained still draw. */
 const trainer = z
