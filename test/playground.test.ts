@@ -11,6 +11,7 @@ type Message = {
   text?: string;
   caption?: string;
   photos?: string[];
+  document?: { name: string; size: number };
   buttons?: { text: string; callback_data: string }[][];
 };
 
@@ -68,6 +69,13 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   const flag = await waitForBot((m) => textOf(m).startsWith('🤔 Похоже, на этом фото другой человек'));
   await press(flag, 'avatar_face_drop:');
   await waitForBot((m) => textOf(m).includes('📸 Загружено: 10/20'));
+  // A file that is not a picture goes as a document, as a Telegram client sends it: shown as a file, and refused.
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+  await post('photos', { files: [{ name: 'passport.pdf', type: 'application/pdf', data: pdf.toString('base64') }] });
+  const sent = (await history()).filter((m) => m.from === 'user').at(-1)!;
+  t.same(sent.document, { name: 'passport.pdf', size: pdf.length }, 'the page shows a file with its name');
+  t.notOk(sent.photos, 'not as a broken image');
+  await waitForBot((m) => /это не изображение/.test(textOf(m)));
   await press(progress, 'avatar_photos_ready:');
   const review = await waitForBot((m) => textOf(m).startsWith('🦋 Проверьте данные аватара'));
   t.match(textOf(review), '🧑 10 фото · одно лицо на каждом · один человек ✅');

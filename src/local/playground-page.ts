@@ -49,10 +49,11 @@ export const PAGE_HTML = `<!doctype html>
   .bot { align-self: flex-start; background: #182533; }
   .user { align-self: flex-end; background: #2b5278; }
   .msg img { display: block; max-width: 100%; max-height: 260px; object-fit: cover; border-radius: 8px; margin-bottom: 6px; }
+  .file { padding: 8px 10px; margin-bottom: 6px; border-radius: 8px; background: #0003; font-weight: 600; }
   .photos { display: grid; grid-template-columns: repeat(auto-fill, minmax(90px, 1fr)); gap: 4px; }
   .keyboard { display: grid; gap: 4px; margin-top: 6px; }
   .row { display: flex; gap: 4px; }
-  .row button { flex: 1; background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 7px; cursor: pointer; }
+  .row button { flex: 1; min-width: 0; background: #2b3d50; color: #e9eef3; border: 0; border-radius: 8px; padding: 7px; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .row button:hover { background: #35506b; }
   .invoice { display: grid; gap: 4px; }
   .invoice .pay { background: #3a8ee6; color: #fff; border: 0; border-radius: 8px; padding: 8px; cursor: pointer; font-weight: 600; }
@@ -142,6 +143,12 @@ function render(message) {
       box.append(img);
     }
     node.append(box);
+  }
+  if (message.document) {
+    const file = document.createElement('div');
+    file.className = 'file';
+    file.textContent = '📄 ' + message.document.name + ' · ' + (message.document.size / 1024 / 1024).toFixed(1) + ' MB';
+    node.append(file);
   }
   const text = message.text !== undefined ? message.text : message.caption;
   if (text) node.append(document.createTextNode(text));
@@ -258,13 +265,13 @@ document.getElementById('attach').onclick = () => document.getElementById('files
 document.getElementById('samples').onclick = () => post('samples', {});
 document.getElementById('others').onclick = () => post('samples', { others: true });
 document.getElementById('files').onchange = async (e) => {
-  const photos = await Promise.all([...e.target.files].map((file) => file.arrayBuffer().then((buffer) => {
+  const files = await Promise.all([...e.target.files].map((file) => file.arrayBuffer().then((buffer) => {
     let binary = '';
     const bytes = new Uint8Array(buffer);
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
+    return { name: file.name, type: file.type, data: btoa(binary) };
   })));
-  post('photos', { photos });
+  post('photos', { files });
   e.target.value = '';
 };
 `;

@@ -8,6 +8,14 @@ import { type ChatFiles, MAX_PHOTO_BYTES } from './files.js';
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
+/** A client sends a picture as a photo only when Telegram can show it as one: JPEG, PNG or WebP up to 10 MB. */
+const PHOTO_BYTES = 10 * 1024 * 1024;
+const isPhoto = (bytes: Buffer) =>
+  bytes.length <= PHOTO_BYTES &&
+  (bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])) ||
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
+    (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP'));
+
 function text(value: unknown): string {
   const t = String(value ?? '');
   if (t.trim().length === 0) throw badRequest('message text is empty');
@@ -89,20 +97,42 @@ export function chatMessages(chat: Chat, files: ChatFiles) {
       return { status: res.statusCode };
     });
 
-    /** Photos from the page (base64, several at once), each sent as its own photo message, like an album. */
+    /**
+     * Files from the page (base64, several at once), each its own message, as a Telegram client sends a
+     * multi-file pick: a JPEG, PNG or WebP of at most 10 MB as a photo, anything else — another format, a
+     * bigger picture, a PDF — as a document with its name, shown as a file and not as a broken image.
+     */
     api.post('/photos', { bodyLimit: 60 * 1024 * 1024 }, async (request) => {
-      const { photos } = (request.body ?? {}) as { photos?: string[] };
+      const body = (request.body ?? {}) as { photos?: string[]; files?: { name?: string; type?: string; data?: string }[] };
+      const picked = [...(body.photos ?? []).map((data) => ({ data })), ...(body.files ?? [])];
       const statuses = [];
-      for (const data of (photos ?? []).slice(0, 30)) {
-        const bytes = Buffer.from(data, 'base64');
-        if (bytes.length > MAX_PHOTO_BYTES) continue;
+      for (const file of picked.slice(0, 30)) {
+        const bytes = Buffer.from(String(file.data ?? ''), 'base64');
+        if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) continue;
         const id = await store.keepFile(bytes);
+        const user = userFor(request);
+        const asPhoto = isPhoto(bytes);
+        const name = String('name' in file && file.name ? file.name : `file-${id}`).slice(0, 255);
         const res = await chat.deliver({
-          message: chat.userMessage(
-            userFor(request),
-            { photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] },
-            { photos: [id] },
-          ),
+          message: asPhoto
+            ? chat.userMessage(
+                user,
+                { photo: [{ file_id: id, file_unique_id: id, width: 1024, height: 1024, file_size: bytes.length }] },
+                { photos: [id] },
+              )
+            : chat.userMessage(
+                user,
+                {
+                  document: {
+                    file_id: id,
+                    file_unique_id: id,
+                    file_name: name,
+                    mime_type: ('type' in file && file.type) || 'application/octet-stream',
+                    file_size: bytes.length,
+                  },
+                },
+                { document: { name, size: bytes.length } },
+              ),
         });
         statuses.push(res.statusCode);
       }

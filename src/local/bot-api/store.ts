@@ -10,6 +10,8 @@ export type Message = {
   text?: string;
   caption?: string;
   photos?: string[];
+  /** A file the page's user sent that is not a photo: shown by its name and size. */
+  document?: { name: string; size: number };
   buttons?: { text: string; callback_data?: string }[][];
   /** A Stars invoice the bot sent: the page shows it as a card with a pay button. */
   invoice?: { title: string; description: string; currency: string; amount: number; payload: string; paid?: boolean };
