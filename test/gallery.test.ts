@@ -3,7 +3,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import t from 'tap';
-import { avatarPhotos, avatars, generations, storageDeletions, users } from '../src/db/schema.js';
+import { avatarPhotos, avatars, generations, shownCards, storageDeletions, users } from '../src/db/schema.js';
 import { jpeg } from './support/fixtures/images.js';
 import {
   ALICE,
@@ -350,6 +350,52 @@ t.test('the history pages back through every picture, and each one opens again',
     [`gen_again:${seeded!.id}`, `gen_vary:${seeded!.id}`, `gen_prompt:${seeded!.id}`],
     'with the buttons it came with',
   );
+});
+
+t.test('a card open while its avatar trains is edited when the training ends; a card turned into history is not', async (t) => {
+  const env = await buildTestApp(t);
+  const { busy } = await threeAvatars(env);
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const sent = lastCall(env, 'sendPhoto')!;
+  const cardId = (sent.result as Message).message_id;
+  const onCard = { photo: [{ file_id: 'x' }], text: undefined };
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, cardId, ALICE, onCard));
+  t.match(lastCall(env, 'editMessageMedia')?.payload.media, { caption: /⏳ Обучается/ });
+  // A second gallery, turned into the avatar's history: not a card any more.
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const otherId = (lastCall(env, 'sendPhoto')!.result as Message).message_id;
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, otherId, ALICE, onCard));
+  await postUpdate(env.app, callbackUpdate(`avatar_history:${busy.id}`, otherId, ALICE, onCard));
+
+  const output = {
+    diffusers_lora_file: { url: 'https://v3.fal.media/files/x/busy.safetensors' },
+    config_file: { url: 'https://v3.fal.media/files/x/c.json' },
+  };
+  await deliverFalWebhook(env, 'req-Busy', { request_id: 'req-Busy', status: 'OK', payload: output });
+  await deliverFalWebhook(env, 'req-Busy', { request_id: 'req-Busy', status: 'OK', payload: output });
+  await env.deps.tasks.drain(10_000);
+  await env.deps.notifier.drain();
+  const edits = env.telegram.callsOf('editMessageCaption').filter((c) => c.payload.message_id === cardId);
+  t.equal(edits.length, 1, 'the open card is edited once, however often FAL tells');
+  t.match(edits[0]!.payload.caption, /^🎭 Busy\n\n👤 Тип: Портретный\n📊 Статус: ✅ Готов/);
+  t.ok(
+    buttonsOf(edits[0]!.payload.reply_markup).some((b) => b.callback_data === `avatar_generate:${busy.id}`),
+    'with the buttons of a trained avatar',
+  );
+  t.notMatch(JSON.stringify(edits[0]!.payload.reply_markup), 'avatar_stop');
+  const ready = env.telegram.calls.findIndex(
+    (c) => c.method === 'sendMessage' && String(c.payload.text).startsWith('✅ Аватар «Busy» готов'),
+  );
+  t.ok(ready >= 0 && ready < env.telegram.calls.indexOf(edits[0]!), 'after the "ready" message');
+  t.equal(
+    env.telegram.callsOf('editMessageCaption').filter((c) => c.payload.message_id === otherId && /Статус/.test(String(c.payload.caption)))
+      .length,
+    0,
+    'the history stays a history',
+  );
+
+  await postUpdate(env.app, callbackUpdate('gallery_close', cardId, ALICE, onCard));
+  t.same(await env.deps.db.select().from(shownCards).where(eq(shownCards.messageId, cardId)), [], 'a closed card is forgotten');
 });
 
 t.test('a button its avatar outgrew answers "outdated" and redraws the card it sits on', async (t) => {

@@ -32,6 +32,7 @@ t.test('instances starting together migrate an empty database once, without raci
       'processed_updates',
       'prompt_rewrites',
       'shoot_themes',
+      'shown_cards',
       'star_offers',
       'star_payments',
       'storage_deletions',

@@ -93,6 +93,7 @@ export function isMessageGone(error: unknown): boolean {
 
 /** Replaces the pressed button's message: its caption when it is a photo, its text otherwise. */
 export async function editPressedMessage(ctx: CallbackContext, v: View): Promise<void> {
+  ctx.editedPressed = true;
   try {
     if (pressedOnPhoto(ctx)) await ctx.editMessageCaption(v.text, v.markup);
     else await ctx.editMessageText(v.text, v.markup);

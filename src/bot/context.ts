@@ -15,4 +15,8 @@ export interface BotContext extends Context {
   wizard: WizardState | null;
   /** The wizard step a command or menu button just left. */
   leftStep?: WizardState | null;
+  /** Set when the handler edited the pressed message in place (actions.ts, photo-message.ts). */
+  editedPressed?: boolean;
+  /** Set when the handler showed a gallery card: its message id (features/gallery.ts showGallery). */
+  shownCard?: number;
 }

@@ -3,6 +3,7 @@ import { Context, Telegraf, type Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { notifyPrivateOnly } from '../domain/notifications.js';
+import { forgetCard } from '../domain/shown-cards.js';
 import type { UpdatePreamble, UpdateSubject } from '../domain/telegram-updates.js';
 import type { BotDeps } from './bot-deps.js';
 import type { BotContext } from './context.js';
@@ -85,6 +86,14 @@ export function createBot(telegram: Telegram, ports: Omit<BotDeps, 'replies'>): 
     ctx.wizard = preamble.wizard;
     ctx.leftStep = preamble.leftStep;
     return next();
+  });
+
+  // A card a press turned into something else (photos, history, a confirmation) is no card to redraw any more.
+  bot.on('callback_query', async (ctx, next) => {
+    await next();
+    const pressed = ctx.callbackQuery.message;
+    if (pressed && 'photo' in pressed && ctx.editedPressed && ctx.shownCard !== pressed.message_id)
+      await forgetCard(deps.db, pressed.chat.id, pressed.message_id);
   });
 
   bot.use(startFeature(deps));

@@ -4,6 +4,7 @@ import { generationPictures } from '../domain/generation/images.js';
 import { takeProgressMessage } from '../domain/generation/queries.js';
 import type { Notification, Sender } from '../domain/notifications.js';
 import { createFalImageFetcher } from '../fal/fal-http.js';
+import { refreshCards } from './card-refresh.js';
 import { sendPictures } from './photo-message.js';
 import { GoneError, isSetNotification, type SenderDeps, sendSetMessage } from './set-sender.js';
 import { langOf, texts } from './texts/index.js';
@@ -57,6 +58,15 @@ export function createNotificationSender(telegram: Telegram, deps: SenderDeps): 
     const messageId = await takeProgressMessage(deps.db, p.generationId);
     if (messageId) await telegram.deleteMessage(notification.chatId, messageId).catch(() => {});
   };
+  /**
+   * A training's end changes its avatar's card: the cards on screen are edited to match, once the message is
+   * out. A card that cannot be edited now stays as it was: a press on it redraws it (gallery.ts answerStale).
+   */
+  const refreshShownCards = async (notification: Notification) => {
+    const p = notification.payload;
+    if (p.type !== 'training_completed' && p.type !== 'training_failed' && p.type !== 'training_cancelled') return;
+    await refreshCards(telegram, deps.db, p.avatarId, texts[langOf(p.languageCode)]).catch(() => {});
+  };
   return async (notification) => {
     try {
       const text = textMessage(notification);
@@ -66,6 +76,7 @@ export function createNotificationSender(telegram: Telegram, deps: SenderDeps): 
           ? await sendSetMessage(telegram, deps, notification, fetchImage)
           : await sendGeneration(telegram, deps, notification, fetchImage);
       await retireProgress(notification);
+      await refreshShownCards(notification);
       return { ok: true, messageId };
     } catch (error) {
       const description = (error as Error).message;

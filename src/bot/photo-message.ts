@@ -13,17 +13,17 @@ export type Media = string | { source: Buffer | NodeJS.ReadableStream };
 /**
  * Shows a photo with its caption and buttons: in the pressed message, edited in
  * place, when `edit` is set (a card, a photo browser); else as a new message.
+ * Returns the id of the message that shows it.
  */
-export async function showPhotoMessage(ctx: BotContext, media: Media, v: View, edit: boolean): Promise<void> {
-  if (!edit) {
-    await ctx.replyWithPhoto(media as never, { caption: v.text, ...v.markup });
-    return;
-  }
+export async function showPhotoMessage(ctx: BotContext, media: Media, v: View, edit: boolean): Promise<number | undefined> {
+  if (!edit) return (await ctx.replyWithPhoto(media as never, { caption: v.text, ...v.markup })).message_id;
+  ctx.editedPressed = true;
   try {
     await ctx.editMessageMedia({ type: 'photo', media: media as never, caption: v.text }, v.markup);
   } catch (error) {
     if (!isNotModified(error)) throw error;
   }
+  return ctx.callbackQuery?.message?.message_id;
 }
 
 /**

@@ -426,3 +426,21 @@ export const supportMessages = pgTable('support_messages', {
   forwardedAt: timestamp('forwarded_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
+
+/**
+ * Gallery cards on screen: which message shows which avatar's card, so a card open while the avatar
+ * trains is edited when the training ends (bot/card-refresh.ts). A press on a photo message forgets
+ * it (the press may turn it into something else); showing a card remembers it again.
+ */
+export const shownCards = pgTable(
+  'shown_cards',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
+    avatarId: uuid('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    shownAt: timestamp('shown_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId] }), index('shown_cards_avatar_idx').on(t.avatarId)],
+);

@@ -2,6 +2,7 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { type AvatarCard, listAvatarCards, listPhotos, renameAvatar, setMainAvatar } from '../../domain/avatars.js';
 import { cardPicture } from '../../domain/photo-pipeline.js';
+import { forgetCard, rememberCard } from '../../domain/shown-cards.js';
 import { stopTraining } from '../../domain/training/stop.js';
 import { clearWizardState, setWizardState } from '../../domain/wizard-state.js';
 import { answerQuietly, type CallbackContext, editPressedMessage, onAction, onAvatarAction, pressedOnPhoto } from '../actions.js';
@@ -51,7 +52,12 @@ export async function showGallery(ctx: BotContext, deps: BotDeps, options: { ava
           0,
           cards.findIndex((c) => c.isMain),
         );
-  await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.t, cards, index), options.edit);
+  const messageId = await showPhotoMessage(ctx, await previewOf(deps, cards[index]!), cardView(ctx.t, cards, index), options.edit);
+  if (messageId && ctx.chat) {
+    // Kept in mind, so the card is edited when its avatar's training ends (card-refresh.ts).
+    await rememberCard(deps.db, { chatId: ctx.chat.id, messageId, avatarId: cards[index]!.id });
+    ctx.shownCard = messageId;
+  }
 }
 
 /** Only a gallery card has "◀️ Назад" to close the gallery: a button pressed on one is a button of a card. */
@@ -65,8 +71,8 @@ function pressedOnCard(ctx: CallbackContext): boolean {
  * A button the avatar's state has outgrown ("⏹ Отменить обучение" on an avatar that finished): says so, and,
  * when it sits on a card, redraws the card as the avatar is now, so the next tap is on the right buttons.
  */
-export async function answerStale(ctx: CallbackContext, deps: BotDeps, avatarId: string): Promise<void> {
-  await ctx.answerCbQuery(ctx.t.staleButton);
+export async function answerStale(ctx: CallbackContext, deps: BotDeps, avatarId: string, text = ctx.t.staleButton): Promise<void> {
+  await ctx.answerCbQuery(text);
   if (pressedOnCard(ctx)) await showGallery(ctx, deps, { avatarId, edit: true });
 }
 
@@ -94,6 +100,8 @@ export function galleryFeature(deps: BotDeps) {
   feature.use(
     onAction('gallery_close', async (ctx) => {
       await ctx.answerCbQuery();
+      const closed = ctx.callbackQuery.message;
+      if (closed) await forgetCard(deps.db, closed.chat.id, closed.message_id);
       await ctx.deleteMessage().catch(() => {});
       await ctx.reply(ctx.t.chooseFromMenu, mainMenuKeyboard(ctx.t));
     }),

@@ -8,7 +8,7 @@ import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { refuse } from '../refuse.js';
 import { submitFailedView } from '../views/training-review.js';
-import { showGallery } from './gallery.js';
+import { answerStale, showGallery } from './gallery.js';
 
 /**
  * "🚀 Начать обучение" (and "🔁 Повторить"): the avatar moves to submitting
@@ -23,10 +23,7 @@ export function startTrainingFeature(deps: BotDeps) {
       const t = ctx.t;
       const begun = await beginSubmission(deps.db, avatar.id, deps.config);
       if (!begun.ok) {
-        if (!begun.refusal) {
-          await ctx.answerCbQuery(t.alreadyStarted);
-          return pressedOnPhoto(ctx) ? showGallery(ctx, deps, { avatarId: avatar.id, edit: true }) : undefined;
-        }
+        if (!begun.refusal) return answerStale(ctx, deps, avatar.id, t.alreadyStarted);
         await ctx.answerCbQuery();
         return refuse(ctx, deps, begun.refusal, { kind: 'training', avatarId: avatar.id });
       }
