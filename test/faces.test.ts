@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { avatarPhotos, avatars, generations } from '../src/db/schema.js';
+import { avatarPhotos, avatars, botState, generations } from '../src/db/schema.js';
 import { createFaceDetector } from '../src/faces/face-detector.js';
 import { sampleGroup, samplePortrait, sampleStranger } from '../src/local/sample-faces.js';
 import { cutOffFace, distantFace, noFace } from './support/fixtures/faces.js';
@@ -16,7 +16,7 @@ import {
   textUpdate,
 } from './support/helper.js';
 import { seedAvatar, userOf } from './support/seed.js';
-import { type Message, startWizard } from './support/wizard-driver.js';
+import { type Message, progressBelow, progressText, startWizard } from './support/wizard-driver.js';
 
 /**
  * The face check on real photos (cut from face-api's demo photos, never drawn
@@ -112,9 +112,14 @@ t.test('someone else among the photos is flagged at once; keep or delete; the re
   const [avatar] = await env.deps.db.select().from(avatars).where(eq(avatars.id, avatarId));
   t.equal(avatar?.status, 'photos_uploading', 'no review while a flag is open');
 
-  // Delete: the photo goes, the progress shows three again, and the review opens with the set's summary.
+  // Delete: the photo goes, the progress shows three again below the answered question, and the review opens.
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // the last photo's burst has settled
+  const [state] = await env.deps.db.select().from(botState).where(eq(botState.chatId, ALICE.id));
+  const shown = Number((state?.data as { progressMessageId?: number } | undefined)?.progressMessageId);
   await postUpdate(env.app, callbackUpdate(drop!.callback_data, flagMessage, ALICE));
   t.equal(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text, 'Фото удалено');
+  const below = await progressBelow(env, ALICE, shown);
+  t.match(progressText(env, ALICE.id, below), /Загружено: 3\//, 'the last answer brings the progress down, with the count it left');
   t.same(
     (await photosOf(env, avatarId)).map((p) => p.faceStatus),
     ['ok', 'ok', 'ok'],
@@ -220,7 +225,12 @@ t.test('a generated picture is scored against the avatar’s face: the person sc
   const history = async (action: string) => {
     await postUpdate(env.app, callbackUpdate(`${action}:${avatar.id}`, 7, ALICE));
     const edit = env.telegram.callsOf('editMessageText').at(-1)!.payload;
-    return { lines: String(edit.text).split('\n').slice(2), buttons: buttonsOf(edit.reply_markup).map((b) => b.callback_data) };
+    const buttons = buttonsOf(edit.reply_markup).map((b) => b.callback_data);
+    return {
+      lines: String(edit.text).split('\n').slice(2),
+      buttons: buttons.filter((b) => !b.startsWith('gen_show:')),
+      shows: buttons.filter((b) => b.startsWith('gen_show:')),
+    };
   };
   const byDate = await history('avatar_history');
   t.match(byDate.lines, [
@@ -236,6 +246,8 @@ t.test('a generated picture is scored against the avatar’s face: the person sc
     /^3\. [^🎯]* — in a garden$/u,
   ]);
   t.same(best.buttons, [`avatar_history:${avatar.id}`, `gallery_card:${avatar.id}`], 'the way back to the newest first');
+  t.same(best.shows.slice(0, 2), [`gen_show:${alike.row?.id}`, `gen_show:${other.row?.id}`], '"🖼 N" opens the picture of line N');
+  t.equal(byDate.shows.length, byDate.lines.length, 'one button per line');
 
   // The operator's view: how alike the week's pictures are, by training preset.
   const [seeded] = await env.deps.db.select({ preset: avatars.trainingPreset }).from(avatars).where(eq(avatars.id, avatar.id));

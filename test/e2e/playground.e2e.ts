@@ -100,7 +100,17 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   t.equal(await page.locator('.photos').last().locator('img').count(), 2, 'the preview: two pictures, one album');
   await page.getByText('👀 Предпросмотр «Browser»').last().scrollIntoViewIfNeeded();
   await shot('03b-preview');
+  // A card opened while the avatar trains is edited when the training ends: never a stale "⏳ Обучается".
+  await p.menu('🎭 Мои аватары');
+  const card = page.locator('.msg.bot', { hasText: '🎭 Browser' }).last();
+  await card.getByText('📊 Статус: ⏳ Обучается').waitFor();
+  await shot('03c-card-training');
   await seen('✅ Аватар «Browser» готов!', 20_000);
+  await card.getByText('📊 Статус: ✅ Готов').waitFor({ timeout: 10_000 });
+  t.equal(await card.locator('button', { hasText: '⏹ Отменить обучение' }).count(), 0, 'the open card lost its stop button');
+  t.equal(await card.locator('button', { hasText: '🎨 Генерировать' }).count(), 1, 'and has the buttons of a trained avatar');
+  await card.scrollIntoViewIfNeeded();
+  await shot('03d-card-ready');
   await seen('🎁 Первые снимки с аватаром «Browser»', 20_000);
   await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
   t.equal(await page.locator('.photos').last().locator('img').count(), 4, 'the welcome set: four pictures, one album');

@@ -1,13 +1,13 @@
 import { Composer } from 'telegraf';
 import { deletePhoto } from '../../domain/avatar-photos.js';
 import { listPhotos } from '../../domain/avatars.js';
-import { keepFlaggedPhoto } from '../../domain/faces.js';
+import { keepFlaggedPhoto, openFlags } from '../../domain/faces.js';
 import { getWizardState } from '../../domain/wizard-state.js';
 import { onAvatarAction } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia } from '../photo-message.js';
-import { type ChatContext, refreshProgress } from '../upload-progress.js';
+import { type ChatContext, moveProgressDown, refreshProgress } from '../upload-progress.js';
 import { faceFlagView } from '../views/face-flag.js';
 
 /**
@@ -27,6 +27,17 @@ export async function askAboutStrangers(ctx: ChatContext, deps: BotDeps, avatarI
   }
 }
 
+/**
+ * Once the last question about a stranger is answered, the progress (with "✅ Готово к обучению") comes
+ * down below the questions and the photos they were about; while questions remain, it only shows the count.
+ */
+async function progressBelowAnswers(ctx: ChatContext, deps: BotDeps, avatarId: string): Promise<void> {
+  const state = await getWizardState(deps.db, ctx.chat.id);
+  if (state?.step !== 'upload_photos' || state.avatarId !== avatarId || state.progressMessageId === null) return;
+  if ((await openFlags(deps.db, avatarId)).length === 0) await moveProgressDown(ctx, deps, avatarId);
+  else await refreshProgress(ctx, deps, avatarId, state.progressMessageId);
+}
+
 export function faceFlagsFeature(deps: BotDeps) {
   const feature = new Composer<BotContext>();
 
@@ -35,6 +46,7 @@ export function faceFlagsFeature(deps: BotDeps) {
       if (!(await keepFlaggedPhoto(deps.db, avatar.id, data.photo))) return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery(ctx.t.photoKept);
       await ctx.editMessageCaption(ctx.t.photoKept).catch(() => {});
+      await progressBelowAnswers(ctx, deps, avatar.id);
     }),
   );
 
@@ -43,10 +55,7 @@ export function faceFlagsFeature(deps: BotDeps) {
       if (!(await deletePhoto(deps.db, deps.storage, avatar.id, data.photo))) return ctx.answerCbQuery(ctx.t.staleButton);
       await ctx.answerCbQuery(ctx.t.photoDeleted);
       await ctx.deleteMessage().catch(() => {});
-      const state = await getWizardState(deps.db, ctx.chat.id);
-      if (state?.step === 'upload_photos' && state.avatarId === avatar.id && state.progressMessageId !== null) {
-        await refreshProgress(ctx, deps, avatar.id, state.progressMessageId);
-      }
+      await progressBelowAnswers(ctx, deps, avatar.id);
     }),
   );
 
