@@ -43,7 +43,9 @@ export async function buildApp(config: Config, deps: AppDeps) {
     bodyLimit: config.bodyLimitBytes,
     // Behind fly.io's proxy: take the client address from X-Forwarded-For.
     trustProxy: config.env === 'production',
-    return503OnClosing: true,
+    // Behind a load balancer a stopping instance answers 503. The playground is its own Bot API: updates in
+    // flight when it stops still send their answers through it (local-bot-api.ts waits for them first).
+    return503OnClosing: !config.telegram.playground,
     // One line per webhook with its outcome and duration (below), not two lines per request.
     logController: new LogController({ disableRequestLogging: true }),
   });

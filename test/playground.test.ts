@@ -110,6 +110,24 @@ t.test('with no bot token and no FAL key, the whole product works through the pl
   await waitForBot((m) => textOf(m).startsWith('🎭 У вас пока нет аватаров'));
 });
 
+t.test('Ctrl-C while the page sends ten photos: the rest are not shown, nothing fails, the log stays short', async (t) => {
+  const env = await buildSimulatedApp(t, { playground: true, env: { FACE_CHECK: 'on' } });
+  const history = async () => (await (await fetch(`${env.base}/__playground/history`)).json()) as Message[];
+  const sending = fetch(`${env.base}/__playground/samples`, { method: 'POST' }).then((r) => r.json() as Promise<{ statuses: number[] }>);
+  while (!(await history()).some((m) => m.photos?.length)) await new Promise((resolve) => setTimeout(resolve, 20));
+  await env.app.close();
+  const { statuses } = await sending;
+  t.ok(statuses.length < 10, `the photos after Ctrl-C were not sent (${statuses.length} were)`);
+  t.notOk(statuses.includes(500));
+  const shown = (await env.app.inject({ url: '/__playground/history' }).catch(() => null)) ?? null;
+  t.equal(shown, null, 'the server is closed');
+  t.notMatch(env.logs.text, /"level":50/, 'no error logged: stopping is not a failure');
+  t.ok(
+    env.logs.lines.every((line) => line.length < 2000),
+    `every log line is short (longest ${Math.max(...env.logs.lines.map((l) => l.length))} characters)`,
+  );
+});
+
 t.test('a playground restart keeps the chat, its files and a running training, and the bot answers the next message', async (t) => {
   const first = await buildSimulatedApp(t, { playground: true, env: { SIMULATED_TRAINING_SECONDS: '2' } });
   const same = {

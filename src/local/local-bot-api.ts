@@ -42,6 +42,13 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
       return reply.code(code).send({ ok: false, error_code: code, description: (error as Error).message });
     }
   });
+  // What the page's user does while the server stops is refused with a clear answer, never shown and then lost.
+  const PAGE_ACTIONS = new Set(['say', 'press', 'photos', 'samples', 'pay']);
+  api.addHook('onRequest', async (request, reply) => {
+    const action = request.url.split('?')[0]!.split('/').at(-1)!;
+    if (chat.closing && request.method === 'POST' && PAGE_ACTIONS.has(action))
+      return reply.code(503).send({ error: 'Service Unavailable', message: 'The playground is stopping; try again once it is back.' });
+  });
   files.routes(api);
   messages.routes(api);
   payments.routes(api);
@@ -57,6 +64,9 @@ export const localBotApi: FastifyPluginAsync<LocalBotApiOptions> = async (api, {
   });
   // Before the server waits for open connections: an open page would hold a shutdown until its timeout.
   api.addHook('preClose', async () => {
+    chat.closing = true;
+    // While the server still listens: the bot's answers to them come back through this very API.
+    await Promise.allSettled([...chat.delivering]);
     for (const listener of chat.listeners) listener.end();
     await store.flush();
   });

@@ -7,7 +7,7 @@ import { type Avatar, countPhotos, deleteAvatar, findOwnedAvatar, listPhotos, ma
 import { currentBalance } from '../../domain/billing/ledger.js';
 import { faceSummary, flagStrangers, openFlags } from '../../domain/faces.js';
 import { clearWizardState, getWizardState, setWizardState } from '../../domain/wizard-state.js';
-import { type CallbackContext, editPressedMessage, onAvatarAction, pressedOnPhoto } from '../actions.js';
+import { type CallbackContext, editPressedMessage, isMessageGone, onAvatarAction, pressedOnPhoto } from '../actions.js';
 import type { BotDeps } from '../bot-deps.js';
 import type { BotContext } from '../context.js';
 import { photoMedia, showPhotoMessage } from '../photo-message.js';
@@ -38,8 +38,14 @@ export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar
   };
   const v = reviewView(ctx.t, avatar, facts, deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
-  if (editMessage) await ctx.editMessageText(v.text, v.markup);
-  else await ctx.reply(v.text, v.markup);
+  // The pressed message may be gone (moved below newer photos a moment ago): then the review comes as a new one.
+  const edited = editMessage
+    ? await ctx.editMessageText(v.text, v.markup).then(
+        () => true,
+        (error: unknown) => (isMessageGone(error) ? false : Promise.reject(error)),
+      )
+    : false;
+  if (!edited) await ctx.reply(v.text, v.markup);
 }
 
 type Incoming = { fileId: string; declaredSize: number | undefined };

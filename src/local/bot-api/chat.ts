@@ -50,14 +50,29 @@ export function createChat(api: FastifyInstance, store: PlaygroundStore, webhook
     store,
     listeners,
     emit,
+    /** Set once the server is stopping: what the page's user does then is refused, not shown and lost. */
+    closing: false,
+    /** Updates on their way through the bot: a stopping server lets them finish (local-bot-api.ts preClose). */
+    delivering: new Set<Promise<unknown>>(),
     /** The update goes through the real webhook route, secret and all. */
-    deliver: (update: Record<string, unknown>) =>
-      api.inject({
-        method: 'POST',
-        url: '/telegram/webhook',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret },
-        payload: { update_id: nextUpdateId++, ...update },
-      }),
+    async deliver(update: Record<string, unknown>): Promise<{ statusCode: number }> {
+      try {
+        const delivery = api.inject({
+          method: 'POST',
+          url: '/telegram/webhook',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret },
+          payload: { update_id: nextUpdateId++, ...update },
+        });
+        this.delivering.add(delivery);
+        delivery.finally(() => this.delivering.delete(delivery)).catch(() => {});
+        return await delivery;
+      } catch (error) {
+        // The server began to stop between the check and the delivery: answered as stopping, not as a failure.
+        if ((error as { code?: string }).code !== 'FST_ERR_REOPENED_CLOSE_SERVER') throw error;
+        this.closing = true;
+        return { statusCode: 503 };
+      }
+    },
     /** A message the page's user sent: shown, and returned as the update's `message`. */
     userMessage(user: PageUser, content: Record<string, unknown>, shown: Omit<Message, 'message_id' | 'date' | 'from'>) {
       const message = show({ message_id: nextMessageId++, date: now(), from: 'user', ...shown });

@@ -107,6 +107,8 @@ export function chatMessages(chat: Chat, files: ChatFiles) {
       const picked = [...(body.photos ?? []).map((data) => ({ data })), ...(body.files ?? [])];
       const statuses = [];
       for (const file of picked.slice(0, 30)) {
+        // Stopping midway: the files not delivered yet are not shown either (the page says the server is gone).
+        if (chat.closing) break;
         const bytes = Buffer.from(String(file.data ?? ''), 'base64');
         if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) continue;
         const id = await store.keepFile(bytes);
