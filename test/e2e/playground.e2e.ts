@@ -146,7 +146,9 @@ t.test('the playground in a browser: create, upload, train, draw, delete', async
   await shot('05c-shoot');
 
   await page.locator('#menu button', { hasText: '🎭 Мои аватары' }).click();
-  await seen('🎭 Browser ⭐');
+  // The card opened during training shows "🎭 Browser ⭐" too: this one is the new last message.
+  await page.locator('#chat .msg').last().getByText('🎭 Browser ⭐').waitFor();
+  await page.waitForFunction("[...document.querySelectorAll('.msg.bot img')].every((img) => img.complete)");
   await shot('06-gallery');
   await button('🗑️ Удалить').click();
   await seen('⚠️ Внимание! Это действие нельзя отменить.');
@@ -164,6 +166,8 @@ t.test('the playground sells Stars: short balance, the invoice card, "Оплат
   await seen('👋 Привет, Гость!');
   await readyAvatar(p, 'Paid');
   await button('✅ Готово к обучению').click();
+  await seen('⭐ Стоимость: 50 ⭐, на балансе 0 ⭐ — не хватает 50 ⭐');
+  await shot('08b-review-price');
   await button('🚀 Начать обучение').click();
   await seen('⭐ Не хватает звёзд: обучение стоит 50 ⭐, на балансе 0 ⭐.');
   await button('⭐ 100').click();
