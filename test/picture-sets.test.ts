@@ -231,7 +231,11 @@ t.test(
       .callsOf('sendMessage')
       .filter((c) => String(c.payload.text).startsWith('✅ Фотосессия «Большая» готова'));
     t.equal(summary.length, 1);
-    t.equal(summary[0]?.payload.text, '✅ Фотосессия «Большая» готова: 18 снимков. 2 не получились — 10 ⭐ вернулись на баланс.');
+    t.equal(
+      summary[0]?.payload.text,
+      '✅ Фотосессия «Большая» готова: 18 снимков. 2 не получились — 10 ⭐ вернулись на баланс.\n\n⭐ Списано 90 ⭐, на балансе 160 ⭐.',
+      'and what the shoot took in the end',
+    );
     t.equal(await balanceOf(env, ALICE), 160, 'the two failed pictures refunded by their share, once');
     t.equal(after.telegram.callsOf('editMessageText').at(-1)?.payload.text, '✅ Фотосессия «Большая»: 18/20 готово');
 

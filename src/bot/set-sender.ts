@@ -2,6 +2,7 @@ import type { Telegram } from 'telegraf';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { FaceCheck } from '../domain/avatar-photos.js';
+import { receiptOf, shootChargeKey } from '../domain/billing/ledger.js';
 import { generationPictures } from '../domain/generation/images.js';
 import type { Notification } from '../domain/notifications.js';
 import { themeNames } from '../domain/sets/catalog.js';
@@ -63,7 +64,9 @@ export async function sendSetMessage(
   }
   if (p.type === 'set_done') {
     await editProgress(telegram, chatId, set, t.sets.finished(title, p.delivered, set.total));
-    const v = view(t.sets.done(title, p.delivered, p.failed, p.refunded), [
+    // What the shoot took in the end (its price less the refund) and what is left; nothing for a free one.
+    const receipt = set.kind === 'shoot' ? await receiptOf(deps.db, set.userId, shootChargeKey(set.id)) : null;
+    const v = view(t.sets.done(title, p.delivered, p.failed, p.refunded) + (receipt ? `\n\n${t.stars.receipt(receipt)}` : ''), [
       [button(t.sets.more, { action: 'shoot_list', avatarId: set.avatarId })],
       [button(t.menu.myAvatars, { action: 'gallery_open' })],
     ]);
