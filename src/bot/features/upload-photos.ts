@@ -38,14 +38,16 @@ export async function openReview(ctx: ChatContext, deps: BotDeps, avatar: Avatar
   };
   const v = reviewView(ctx.t, avatar, facts, deps.config);
   await setWizardState(deps.db, ctx.chat.id, { step: 'review', avatarId: avatar.id });
-  // The pressed message may be gone (moved below newer photos a moment ago): then the review comes as a new one.
-  const edited = editMessage
-    ? await ctx.editMessageText(v.text, v.markup).then(
-        () => true,
-        (error: unknown) => (isMessageGone(error) ? false : Promise.reject(error)),
-      )
-    : false;
-  if (!edited) await ctx.reply(v.text, v.markup);
+  if (editMessage) {
+    try {
+      await ctx.editMessageText(v.text, v.markup);
+      return;
+    } catch (error) {
+      // The pressed message is gone (moved below newer photos a moment ago): the review comes as a new one.
+      if (!isMessageGone(error)) throw error;
+    }
+  }
+  await ctx.reply(v.text, v.markup);
 }
 
 type Incoming = { fileId: string; declaredSize: number | undefined };
