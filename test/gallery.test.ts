@@ -398,6 +398,30 @@ t.test('a card open while its avatar trains is edited when the training ends; a 
   t.same(await env.deps.db.select().from(shownCards).where(eq(shownCards.messageId, cardId)), [], 'a closed card is forgotten');
 });
 
+t.test('a card the user deleted in their client is forgotten when the training ends; the message still goes out', async (t) => {
+  const env = await buildTestApp(t);
+  const { busy } = await threeAvatars(env);
+  await postUpdate(env.app, textUpdate('🎭 Мои аватары', ALICE));
+  const cardId = (lastCall(env, 'sendPhoto')!.result as Message).message_id;
+  await postUpdate(env.app, callbackUpdate(`gallery_card:${busy.id}`, cardId, ALICE, { photo: [{ file_id: 'x' }], text: undefined }));
+  t.equal((await env.deps.db.select().from(shownCards).where(eq(shownCards.avatarId, busy.id))).length, 1);
+  env.telegram.userDeletes(ALICE.id, cardId);
+
+  const output = {
+    diffusers_lora_file: { url: 'https://v3.fal.media/files/x/busy.safetensors' },
+    config_file: { url: 'https://v3.fal.media/files/x/c.json' },
+  };
+  await deliverFalWebhook(env, 'req-Busy', { request_id: 'req-Busy', status: 'OK', payload: output });
+  await env.deps.tasks.drain(10_000);
+  await env.deps.notifier.drain();
+  t.equal(env.telegram.callsOf('sendMessage').filter((c) => String(c.payload.text).startsWith('✅ Аватар «Busy» готов')).length, 1);
+  t.ok(
+    env.telegram.callsOf('editMessageCaption').some((c) => c.payload.message_id === cardId),
+    'the edit was tried',
+  );
+  t.same(await env.deps.db.select().from(shownCards).where(eq(shownCards.avatarId, busy.id)), [], 'and the gone card forgotten');
+});
+
 t.test('a button its avatar outgrew answers "outdated" and redraws the card it sits on', async (t) => {
   const env = await buildTestApp(t);
   const { busy } = await threeAvatars(env);
