@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import t from 'tap';
-import { processedUpdates, starOffers, trainingRuns } from '../src/db/schema.js';
+import { avatars, processedUpdates, shownCards, starOffers, trainingRuns } from '../src/db/schema.js';
 import { ALICE, buildTestApp, INTERNAL_TOKEN, type TestEnv } from './support/helper.js';
 import { userOf } from './support/seed.js';
 
@@ -35,6 +35,7 @@ t.test('POST /internal/check-status', async (t) => {
       prunedEvents: 0,
       prunedOffers: 0,
       prunedTrainingRuns: 0,
+      prunedCards: 0,
       lorasCopied: 0,
       setsStarted: 0,
     });
@@ -66,6 +67,22 @@ t.test('POST /internal/check-status', async (t) => {
       (await deps.db.select({ key: trainingRuns.submitKey }).from(trainingRuns)).map((r) => r.key),
       ['today'],
       'today’s attempt still counts for the daily limit',
+    );
+  });
+
+  t.test('forgets gallery cards shown over two days ago, keeps recent ones', async (t) => {
+    const user = await userOf({ app, deps } as TestEnv, ALICE);
+    const [avatar] = await deps.db.insert(avatars).values({ userId: user.id, name: 'Shown', trainingType: 'portrait' }).returning();
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600 * 1000);
+    await deps.db.insert(shownCards).values([
+      { chatId: ALICE.id, messageId: 1, avatarId: avatar!.id, shownAt: hoursAgo(49) },
+      { chatId: ALICE.id, messageId: 2, avatarId: avatar!.id, shownAt: hoursAgo(47) },
+    ]);
+    const res = await call(`Bearer ${INTERNAL_TOKEN}`);
+    t.equal(res.json().prunedCards, 1);
+    t.same(
+      (await deps.db.select({ id: shownCards.messageId }).from(shownCards)).map((r) => r.id),
+      [2],
     );
   });
 });

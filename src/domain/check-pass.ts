@@ -29,6 +29,8 @@ export type StatusCheckSummary = {
   prunedEvents: number;
   prunedOffers: number;
   prunedTrainingRuns: number;
+  /** Gallery cards shown more than two days ago, no longer kept up to date. */
+  prunedCards: number;
   /** LoRAs of completed avatars copied into our storage. */
   lorasCopied: number;
   /** Previews, welcome sets and set submits started by the pass (a crash left them unmade). */

@@ -2,7 +2,7 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { avatars, shownCards } from '../db/schema.js';
 
-/** A card kept in mind this long is forgotten: nobody scrolls days up to a card. */
+/** A card kept in mind this long is forgotten (pruneShownCards): nobody scrolls days up to a card. */
 const KEPT_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** Message `messageId` now shows the avatar's card (a new card, or one edited to another avatar). */
@@ -11,7 +11,15 @@ export async function rememberCard(db: Db, card: { chatId: number; messageId: nu
     .insert(shownCards)
     .values(card)
     .onConflictDoUpdate({ target: [shownCards.chatId, shownCards.messageId], set: { avatarId: card.avatarId, shownAt: sql`now()` } });
-  await db.delete(shownCards).where(and(eq(shownCards.chatId, card.chatId), lt(shownCards.shownAt, new Date(Date.now() - KEPT_MS))));
+}
+
+/** Forgets the cards shown longer ago than KEPT_MS (the status check's housekeeping); returns how many. */
+export async function pruneShownCards(db: Db): Promise<number> {
+  const rows = await db
+    .delete(shownCards)
+    .where(lt(shownCards.shownAt, new Date(Date.now() - KEPT_MS)))
+    .returning({ id: shownCards.messageId });
+  return rows.length;
 }
 
 /** The message may no longer show a card: a press on it is turning it into something else, or it is gone. */

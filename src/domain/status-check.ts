@@ -15,6 +15,7 @@ import { pruneOffers } from './billing/payments.js';
 import { applyPendingWebhookEvents } from './fal-webhooks/apply.js';
 import { pruneForeignEvents } from './fal-webhooks/prune.js';
 import { checkGenerations } from './generation/check.js';
+import { pruneShownCards } from './shown-cards.js';
 import { retryStorageDeletions } from './storage-deletions.js';
 import { pruneProcessedUpdates } from './telegram-updates.js';
 import { checkTrainings, rollBackInterruptedSubmissions } from './training/check.js';
@@ -50,6 +51,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
     prunedEvents: 0,
     prunedOffers: 0,
     prunedTrainingRuns: 0,
+    prunedCards: 0,
     lorasCopied: 0,
     setsStarted: 0,
   };
@@ -74,6 +76,7 @@ export async function runStatusCheck(deps: StatusCheckDeps): Promise<StatusCheck
   summary.prunedEvents = await pruneForeignEvents(db);
   summary.prunedOffers = await pruneOffers(db, weekAgo);
   summary.prunedTrainingRuns = await pruneTrainingRuns(db, weekAgo);
+  summary.prunedCards = await pruneShownCards(db);
   const busy = Object.values(summary).some((n) => n > 0);
   deps.logger[busy ? 'info' : 'debug']({ ...summary, ms: Date.now() - started }, 'status check done');
   return summary;
